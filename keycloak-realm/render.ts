@@ -1,0 +1,151 @@
+/**
+ * Renders a realm model into a Keycloak `RealmRepresentation` (the JSON of
+ * `POST /admin/realms`, of a realm export, and of `KeycloakRealmImport.spec.realm`).
+ */
+import type { Client, ClientScope, ProtocolMapper, RealmModel, SecretRef, User } from './model.js';
+
+/**
+ * `placeholders`: secrets become `${NAME}` strings for the Keycloak operator, which
+ * substitutes them from `spec.placeholders` (KeycloakRealmImport CRD, field
+ * `spec.placeholders.<NAME>.secret.{name,key}`).
+ * `values`: secrets are taken from `secrets`, keyed by {@link secretRefKey}.
+ */
+export type RenderMode = { kind: 'placeholders' } | { kind: 'values'; secrets: ReadonlyMap<string, string> };
+
+export interface RenderedRealm {
+  /** Keycloak RealmRepresentation (plain JSON). */
+  realm: Record<string, unknown>;
+  /** `spec.placeholders` of a KeycloakRealmImport; empty in `values` mode. */
+  placeholders: Record<string, { secret: { name: string; key: string } }>;
+}
+
+/** Key of a Secret reference in a secret-value map: `<name>/<key>`. */
+export function secretRefKey(ref: SecretRef): string {
+  return `${ref.name}/${ref.key}`;
+}
+
+/** The realm's default client scopes in a new Keycloak 26.2 realm (`POST /admin/realms`). */
+export const BUILTIN_REALM_DEFAULT_SCOPES: readonly string[] = ['acr', 'basic', 'email', 'profile', 'roles', 'web-origins'];
+/** The realm's optional client scopes in a new Keycloak 26.2 realm. */
+export const BUILTIN_REALM_OPTIONAL_SCOPES: readonly string[] = ['address', 'microprofile-jwt', 'offline_access', 'organization', 'phone'];
+
+export function mapperRepresentation(m: ProtocolMapper): Record<string, unknown> {
+  return { name: m.name, protocol: m.protocol, protocolMapper: m.protocolMapper, config: { ...m.config } };
+}
+
+export function clientScopeRepresentation(s: ClientScope): Record<string, unknown> {
+  return {
+    name: s.name,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    protocol: s.protocol,
+    attributes: { ...s.attributes },
+    protocolMappers: s.protocolMappers.map(mapperRepresentation),
+  };
+}
+
+/** Client attributes the model sets: its `attributes` plus token exchange and PKCE. */
+export function clientAttributes(c: Client): Record<string, string> {
+  return {
+    ...c.attributes,
+    'standard.token.exchange.enabled': String(c.tokenExchange),
+    ...(c.pkce ? { 'pkce.code.challenge.method': c.pkce } : {}),
+  };
+}
+
+/** ClientRepresentation without secret, scopes lists or mappers (the fields `PUT` updates). */
+export function clientSettings(c: Client): Record<string, unknown> {
+  return {
+    clientId: c.clientId,
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    enabled: c.enabled,
+    protocol: 'openid-connect',
+    publicClient: c.publicClient,
+    standardFlowEnabled: c.standardFlow,
+    directAccessGrantsEnabled: c.directAccessGrants,
+    serviceAccountsEnabled: c.serviceAccounts,
+    implicitFlowEnabled: c.implicitFlow,
+    redirectUris: [...c.redirectUris],
+    webOrigins: [...c.webOrigins],
+    attributes: clientAttributes(c),
+  };
+}
+
+/** The realm-level settings a model manages (RealmRepresentation top-level fields). */
+export function realmSettings(model: RealmModel): Record<string, unknown> {
+  const out: Record<string, unknown> = { realm: model.realm, enabled: model.enabled };
+  for (const [k, v] of Object.entries(model.settings)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+class SecretResolver {
+  readonly placeholders: RenderedRealm['placeholders'] = {};
+  private readonly byRef = new Map<string, string>();
+  constructor(private readonly mode: RenderMode) {}
+
+  /** The string to put where the secret goes: `${NAME}` or the value. @throws if a value is missing. */
+  resolve(ref: SecretRef, hint: string): string {
+    const key = secretRefKey(ref);
+    if (this.mode.kind === 'values') {
+      const value = this.mode.secrets.get(key);
+      if (value === undefined) throw new Error(`no value for Secret ${ref.name} key ${ref.key} (${hint})`);
+      return value;
+    }
+    let name = this.byRef.get(key);
+    if (!name) {
+      const base = hint.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+      name = base;
+      for (let i = 2; name in this.placeholders; i++) name = `${base}_${i}`;
+      this.byRef.set(key, name);
+      this.placeholders[name] = { secret: { name: ref.name, key: ref.key } };
+    }
+    return '${' + name + '}';
+  }
+}
+
+function clientRepresentation(c: Client, secrets: SecretResolver): Record<string, unknown> {
+  return {
+    ...clientSettings(c),
+    ...(c.secret && !c.publicClient ? { secret: secrets.resolve(c.secret, `client secret ${c.clientId}`) } : {}),
+    ...(c.defaultClientScopes ? { defaultClientScopes: [...c.defaultClientScopes] } : {}),
+    ...(c.optionalClientScopes ? { optionalClientScopes: [...c.optionalClientScopes] } : {}),
+    protocolMappers: c.protocolMappers.map(mapperRepresentation),
+  };
+}
+
+function userRepresentation(u: User, secrets: SecretResolver): Record<string, unknown> {
+  return {
+    username: u.username,
+    enabled: u.enabled,
+    emailVerified: u.emailVerified,
+    ...(u.email !== undefined ? { email: u.email } : {}),
+    ...(u.firstName !== undefined ? { firstName: u.firstName } : {}),
+    ...(u.lastName !== undefined ? { lastName: u.lastName } : {}),
+    groups: u.groups.map((g) => `/${g}`),
+    ...(u.password
+      ? { credentials: [{ type: 'password', value: secrets.resolve(u.password, `user password ${u.username}`), temporary: false }] }
+      : {}),
+  };
+}
+
+/**
+ * Renders the whole realm. In `placeholders` mode no secret value is read; each distinct
+ * Secret reference gets one placeholder named after its first use (e.g.
+ * `CLIENT_SECRET_MCP_SERVER`). Realm default/optional client scopes are Keycloak's
+ * built-in lists plus the model's `realmDefault` scopes.
+ * @throws Error in `values` mode when a referenced secret value is missing.
+ */
+export function renderRealmRepresentation(model: RealmModel, mode: RenderMode): RenderedRealm {
+  const secrets = new SecretResolver(mode);
+  const scopesBy = (kind: 'default' | 'optional') => model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name);
+  const realm: Record<string, unknown> = {
+    ...realmSettings(model),
+    defaultDefaultClientScopes: [...new Set([...BUILTIN_REALM_DEFAULT_SCOPES, ...scopesBy('default')])],
+    defaultOptionalClientScopes: [...new Set([...BUILTIN_REALM_OPTIONAL_SCOPES, ...scopesBy('optional')])],
+    clientScopes: model.clientScopes.map(clientScopeRepresentation),
+    clients: model.clients.map((c) => clientRepresentation(c, secrets)),
+    groups: model.groups.map((g) => ({ name: g.name, path: `/${g.name}` })),
+    ...(model.users.length ? { users: model.users.map((u) => userRepresentation(u, secrets)) } : {}),
+  };
+  return { realm, placeholders: secrets.placeholders };
+}
