@@ -1,0 +1,247 @@
+/**
+ * The bundled MCP server (issue 3) as a workload: ServiceAccount (no RBAC bindings), ConfigMap
+ * with the generated `config.toml`, Deployment, PodDisruptionBudget, Service and an optional
+ * edge Route.
+ *
+ * Security model: the server acts with each user's exchanged token; its ServiceAccount is
+ * deliberately bound to nothing, so a fallback to pod credentials can do nothing useful. The STS
+ * client secret is mounted from a Secret as a file; the ConfigMap only names the file.
+ */
+import { Duration } from 'cdk8s';
+import { IConfigMap, ISecret, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  Route,
+  RouteSpecTlsInsecureEdgeTerminationPolicy,
+  RouteSpecTlsTermination,
+  RouteSpecToKind,
+} from '../imports/route.openshift.io.js';
+import {
+  checkPort,
+  checkReplicas,
+  checkUrl,
+  ContainerImage,
+  ContainerResources,
+  imageString,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from './container-defaults.js';
+import { McpServerSettings, mcpServerConfigToml } from './mcp-server-config.js';
+
+/** Mount points inside the MCP server container. */
+export const MCP_SERVER_PATHS = {
+  configDir: '/etc/mcp-server',
+  issuerCaDir: '/etc/pki/keycloak-ca',
+  stsSecretDir: '/var/run/secrets/mcp-server-sts',
+  stsSecretFile: 'client-secret',
+} as const;
+
+/** A key inside a Secret. */
+export interface SecretKeyReference {
+  readonly secret: ISecret;
+  readonly key: string;
+}
+
+/** OAuth and token-exchange settings of the MCP server, all values derived once by the model. */
+export interface McpServerAuthProps {
+  /** Realm issuer URL, exactly as Keycloak puts it in `iss` (`authorization_url`). */
+  readonly issuerUrl: string;
+  /** Audience the user's token must carry (`oauth_audience`), e.g. `mcp-server`. */
+  readonly audience: string;
+  /** Scopes advertised to clients (`oauth_scopes`). @default ["openid", "mcp-server"] */
+  readonly scopes?: readonly string[];
+  /** Token exchange client (`sts_client_id`), e.g. `mcp-server`. */
+  readonly stsClientId: string;
+  /** Audience of the exchanged token (`sts_audience`), e.g. `openshift`. */
+  readonly stsAudience: string;
+  /** Scopes of the exchanged token (`sts_scopes`). @default ["mcp:openshift"] */
+  readonly stsScopes?: readonly string[];
+  /** The STS client secret: mounted as a file, never copied into the ConfigMap. */
+  readonly stsClientSecret: SecretKeyReference;
+  /** ConfigMap (in this namespace) holding the issuer's CA bundle, mounted for `certificate_authority`. */
+  readonly issuerCa: IConfigMap;
+  /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
+  readonly issuerCaKey?: string;
+}
+
+/** Props of {@link McpServer}. */
+export interface McpServerProps {
+  /** Namespace of every object (must exist; the Llama Stack construct creates it). */
+  readonly namespace: string;
+  /** Name of the Deployment, Service, Route and PDB; the ConfigMap is `<name>-config`. @default "ocp-mcp-server" */
+  readonly name?: string;
+  /** ServiceAccount name. @default "ocp-mcp" */
+  readonly serviceAccountName?: string;
+  /** Server image (issue 3's Containerfile), pinned. */
+  readonly image: ContainerImage;
+  /** Pod replicas; the server is stateless across replicas. @default 2 */
+  readonly replicas?: number;
+  /** Container and Service port. @default 8000 */
+  readonly port?: number;
+  /** Container resources. @default requests 100m/128Mi, limits 500m/512Mi */
+  readonly resources?: ContainerResources;
+  /**
+   * Public https base URL of the server (`server_url`). When set, an edge-terminated Route for its
+   * host is created (plain HTTP redirected to HTTPS). @default no Route, no `server_url`
+   */
+  readonly publicUrl?: string;
+  /** OAuth resource-server and token-exchange settings. */
+  readonly auth: McpServerAuthProps;
+  /** Tool behaviour (`toolsets`, `read_only`, `disable_destructive`, `denied_resources`, `list_output`, `log_level`). @default the McpServerSettings defaults */
+  readonly tools?: Pick<McpServerSettings, 'toolsets' | 'readOnly' | 'disableDestructive' | 'deniedResources' | 'listOutput' | 'logLevel'>;
+}
+
+const DEFAULT_RESOURCES: ContainerResources = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '500m', memory: '512Mi' },
+};
+
+/** Builds the in-cluster settings the Deployment's `config.toml` carries. */
+export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSettings {
+  const a = props.auth;
+  return {
+    ...props.tools,
+    port: props.port ?? 8000,
+    clusterProviderStrategy: 'in-cluster',
+    requireOauth: true,
+    authorizationUrl: checkUrl(a.issuerUrl, 'auth.issuerUrl', ['https:']),
+    serverUrl: props.publicUrl === undefined ? undefined : checkUrl(props.publicUrl, 'publicUrl', ['https:']),
+    oauthAudience: a.audience,
+    oauthScopes: a.scopes ?? ['openid', 'mcp-server'],
+    validateToken: true,
+    tokenExchange: {
+      clientId: a.stsClientId,
+      audience: a.stsAudience,
+      scopes: a.stsScopes ?? ['mcp:openshift'],
+      clientSecretFile: `${MCP_SERVER_PATHS.stsSecretDir}/${MCP_SERVER_PATHS.stsSecretFile}`,
+    },
+    certificateAuthority: `${MCP_SERVER_PATHS.issuerCaDir}/${a.issuerCaKey ?? 'ca.crt'}`,
+  };
+}
+
+/** The MCP server workload. */
+export class McpServer extends Construct {
+  /** Name of the Service (and Deployment). */
+  public readonly serviceName: string;
+  /** Service port. */
+  public readonly port: number;
+  /** The generated `config.toml` text. */
+  public readonly configToml: string;
+  /** The ServiceAccount the pods run as (bound to nothing). */
+  public readonly serviceAccountName: string;
+
+  constructor(scope: Construct, id: string, props: McpServerProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    const name = props.name ?? 'ocp-mcp-server';
+    const port = checkPort(props.port ?? 8000, 'mcpServer.port');
+    const replicas = checkReplicas(props.replicas ?? 2, 'mcpServer.replicas');
+    const image = imageString(props.image, 'mcpServer.image');
+    const sa = props.serviceAccountName ?? 'ocp-mcp';
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'mcp-server', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
+    const selector = { 'app.kubernetes.io/name': name };
+    this.serviceName = name;
+    this.port = port;
+    this.serviceAccountName = sa;
+    this.configToml = mcpServerConfigToml(mcpServerSettingsFromProps({ ...props, port }));
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: sa, namespace: ns, labels },
+      // The in-cluster strategy reads the API server CA from the projected volume; the account
+      // itself has no RoleBinding/ClusterRoleBinding, so its token grants nothing.
+      automountServiceAccountToken: true,
+    });
+
+    const configMapName = `${name}-config`;
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: configMapName, namespace: ns, labels },
+      data: { 'config.toml': this.configToml },
+    });
+
+    const caKey = props.auth.issuerCaKey ?? 'ca.crt';
+    const probe = (path: string, initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString('http') },
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa,
+            securityContext: restrictedPodSecurityContext(),
+            containers: [
+              {
+                name: 'mcp-server',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                args: ['--config', `${MCP_SERVER_PATHS.configDir}/config.toml`],
+                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+                livenessProbe: probe('/healthz', 5),
+                readinessProbe: probe('/readyz', 5),
+                resources: resourceRequirements(props.resources ?? DEFAULT_RESOURCES),
+                securityContext: restrictedContainerSecurityContext(true),
+                volumeMounts: [
+                  { name: 'config', mountPath: MCP_SERVER_PATHS.configDir, readOnly: true },
+                  { name: 'issuer-ca', mountPath: MCP_SERVER_PATHS.issuerCaDir, readOnly: true },
+                  { name: 'sts-client-secret', mountPath: MCP_SERVER_PATHS.stsSecretDir, readOnly: true },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMapName } },
+              { name: 'issuer-ca', configMap: { name: props.auth.issuerCa.name, items: [{ key: caKey, path: caKey }] } },
+              {
+                name: 'sts-client-secret',
+                secret: {
+                  secretName: props.auth.stsClientSecret.secret.name,
+                  items: [{ key: props.auth.stsClientSecret.key, path: MCP_SERVER_PATHS.stsSecretFile }],
+                  defaultMode: 0o440,
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name, namespace: ns, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        selector,
+        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    if (props.publicUrl !== undefined) {
+      new Route(this, 'Route', {
+        metadata: {
+          name,
+          namespace: ns,
+          labels,
+          // SSE streams stay open; the router's default 30s timeout would cut them.
+          annotations: { 'haproxy.router.openshift.io/timeout': `${Duration.hours(1).toSeconds()}s` },
+        },
+        spec: {
+          host: new URL(props.publicUrl).host,
+          to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
+          port: { targetPort: 'http' },
+          tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },
+        },
+      });
+    }
+  }
+}
