@@ -1,0 +1,126 @@
+/**
+ * One HTTP request to the Kubernetes API server with a KubeConfig's cluster, CA and credentials
+ * (applied by `KubeConfig.applyToHTTPSOptions`). Used for everything the typed clients do not
+ * expose well: `as=Table` rendering, server-side apply, discovery, metrics, logs.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** A non-2xx answer from the API server, with the `Status` object's reason and message when present. */
+export class KubeApiError extends Error {
+  constructor(
+    /** HTTP status code (403, 404, 409, …). */
+    readonly code: number,
+    /** `Status.reason` (e.g. `Forbidden`, `NotFound`, `AlreadyExists`), or the HTTP status text. */
+    readonly reason: string,
+    /** `Status.message`, e.g. `pods is forbidden: User "alice" cannot list resource "pods" …`. */
+    readonly apiMessage: string,
+  ) {
+    super(`${reason}: ${apiMessage}`);
+    this.name = 'KubeApiError';
+  }
+}
+
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the server URL, starting with `/`, e.g. `/api/v1/namespaces`. */
+  path: string;
+  /** Query parameters; undefined values are dropped. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Request body; objects are sent as JSON. */
+  body?: unknown;
+  /** Content-Type of the body; default `application/json`. */
+  contentType?: string;
+  /** Accept header; default `application/json`. */
+  accept?: string;
+  /** Socket timeout in ms; default 30 000. */
+  timeoutMs?: number;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Gone',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+/** Build the full URL for a request (keeps a path prefix in the server URL, e.g. a proxy's). */
+export function requestUrl(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'query'>): URL {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('KubeConfig has no current cluster');
+  const base = new URL(cluster.server);
+  const url = new URL(base.pathname.replace(/\/+$/, '') + req.path, base);
+  for (const [k, v] of Object.entries(req.query ?? {})) {
+    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  }
+  return url;
+}
+
+/**
+ * Send a request and return the raw body text.
+ * @throws KubeApiError for a non-2xx status; Error for network/TLS failures.
+ */
+export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise<string> {
+  const url = requestUrl(kc, req);
+  const opts: https.RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  headers.Accept = req.accept ?? 'application/json';
+  let payload: string | undefined;
+  if (req.body !== undefined) {
+    payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    headers['Content-Type'] = req.contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const mod = url.protocol === 'http:' ? http : https;
+  return new Promise<string>((resolve, reject) => {
+    const r = mod.request(
+      url,
+      { ...opts, method: req.method ?? 'GET', headers, timeout: req.timeoutMs ?? 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(text);
+          else reject(statusError(status, text));
+        });
+      },
+    );
+    r.on('timeout', () => r.destroy(new Error(`request to ${url.origin}${url.pathname} timed out`)));
+    r.on('error', reject);
+    if (payload !== undefined) r.write(payload);
+    r.end();
+  });
+}
+
+/** Send a request and parse the JSON answer. @throws as {@link kubeRequestText}. */
+export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
+  const text = await kubeRequestText(kc, req);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** Turn an error body (ideally a `metav1.Status`) into a KubeApiError. */
+export function statusError(code: number, body: string): KubeApiError {
+  try {
+    const s = JSON.parse(body) as { kind?: string; reason?: string; message?: string };
+    if (s && (s.kind === 'Status' || s.message)) {
+      return new KubeApiError(code, s.reason || REASONS[code] || `HTTP${code}`, s.message ?? body);
+    }
+  } catch {
+    /* not JSON: fall through */
+  }
+  return new KubeApiError(code, REASONS[code] ?? `HTTP${code}`, body.trim().slice(0, 500) || http.STATUS_CODES[code] || 'error');
+}

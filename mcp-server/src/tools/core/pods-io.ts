@@ -1,0 +1,100 @@
+/** Toolset core: Pod logs and exec (both need a kubelet behind the API server). */
+import { Writable } from 'node:stream';
+import { Exec } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { defineTool, namespaceOr } from '../define.js';
+import { BUILTIN, gvkOf } from '../output.js';
+import { assertAllowed } from '../policy.js';
+import { textResult, ToolError } from '../result.js';
+import { getResource, resourcePath } from '../../k8s/resources.js';
+import { kubeRequestText } from '../../k8s/request.js';
+
+export const podsLog = defineTool({
+  name: 'pods_log',
+  toolset: 'core',
+  description: 'Get the logs of a Kubernetes Pod in the current or provided namespace with the provided name',
+  inputSchema: {
+    namespace: z.string().optional().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
+    name: z.string().min(1).describe('Name of the Pod to get the logs from'),
+    container: z.string().optional().describe('Name of the Pod container to get the logs from (Optional)'),
+    previous: z.boolean().optional().describe('Return previous terminated container logs (Optional)'),
+    tail: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe('Number of lines to retrieve from the end of the logs (Optional, default: 100, 0 means all)'),
+  },
+  annotations: { title: 'Pods: Log', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  handler: async (a, ctx, target) => {
+    const ns = namespaceOr(ctx, a.namespace);
+    Object.assign(target, { kind: 'Pod', namespace: ns, name: a.name });
+    assertAllowed(ctx, gvkOf(BUILTIN.pod));
+    const text = await kubeRequestText(ctx.kubeConfig, {
+      path: resourcePath(BUILTIN.pod, ns, a.name, 'log'),
+      query: { container: a.container, previous: a.previous || undefined, tailLines: a.tail > 0 ? a.tail : undefined },
+      accept: '*/*',
+    });
+    return textResult(text === '' ? `The pod ${ns}/${a.name} has not logged any message yet` : text);
+  },
+});
+
+/** Collects a stream into a string (bounded to `max` bytes; the rest is dropped with a marker). */
+class Collector extends Writable {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+  constructor(private readonly max = 1_000_000) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    if (this.size < this.max) this.chunks.push(chunk.subarray(0, this.max - this.size));
+    else this.truncated = true;
+    this.size += chunk.length;
+    cb();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8') + (this.truncated ? '\n[output truncated]' : '');
+  }
+}
+
+export const podsExec = defineTool({
+  name: 'pods_exec',
+  toolset: 'core',
+  description:
+    'Execute a command in a Kubernetes Pod container in the current or provided namespace with the provided name and command',
+  inputSchema: {
+    namespace: z.string().optional().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
+    name: z.string().min(1).describe('Name of the Pod where the command will be executed'),
+    command: z
+      .array(z.string())
+      .min(1)
+      .describe('Command to execute: the first item is the program, the rest its arguments. Example: ["ls", "-l", "/tmp"]'),
+    container: z.string().optional().describe('Name of the Pod container where the command will be executed (Optional, first container if not provided)'),
+  },
+  annotations: { title: 'Pods: Exec', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  handler: async (a, ctx, target) => {
+    const ns = namespaceOr(ctx, a.namespace);
+    Object.assign(target, { kind: 'Pod', namespace: ns, name: a.name });
+    assertAllowed(ctx, gvkOf(BUILTIN.pod));
+    let container = a.container;
+    if (!container) {
+      const pod = (await getResource(ctx.kubeConfig, BUILTIN.pod, ns, a.name)) as { spec?: { containers?: { name: string }[] } };
+      container = pod.spec?.containers?.[0]?.name;
+      if (!container) throw new ToolError(`pod ${ns}/${a.name} has no containers`);
+    }
+    const stdout = new Collector();
+    const stderr = new Collector();
+    const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
+      new Exec(ctx.kubeConfig)
+        .exec(ns, a.name, container!, a.command, stdout, stderr, null, false, (s) => resolve(s))
+        .then((ws) => ws.on('close', () => resolve({ status: 'Unknown' })))
+        .catch(reject);
+    });
+    const out = stdout.text() + stderr.text();
+    if (status.status === 'Failure') {
+      return { content: [{ type: 'text', text: `${status.message ?? 'command failed'}\n${out}`.trimEnd() }], isError: true };
+    }
+    return textResult(out === '' ? 'The command completed successfully with no output' : out);
+  },
+});
