@@ -1,0 +1,125 @@
+/**
+ * Model-level checks of the stack configuration: the rules that relate fields of
+ * different sections and that zod's per-field schemas cannot express. Each problem is
+ * reported on the field to change, with the fix in the reason.
+ *
+ * Limits of the OpenShift `Authentication` API come from its CRD
+ * (config.openshift.io/v1, ../shared/crds/openshift-config): one oidcProvider,
+ * `issuer.audiences` 1..10 non-empty items, `issuerURL` https, at most 512 characters, no
+ * query/fragment/user info, `oidcClients` at most 20, claim names at most 256 characters.
+ */
+import type { z } from 'zod';
+import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/model.js';
+import type { BaseStackConfig } from './config.js';
+import { keycloakCrApiVersion } from './keycloak-api-version.js';
+
+type Path = (string | number)[];
+
+/** `clients[1].secret` -> ['clients', 1, 'secret'] */
+export function parsePath(path: string): Path {
+  const out: Path = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[]*)((\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1]) out.push(m[1]);
+    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+/** Default `issuer.audiences`: console, CLI and the STS audience, each once. */
+export function defaultAudiences(cfg: BaseStackConfig): string[] {
+  return [...new Set([cfg.clusterAuth.consoleClientId, cfg.clusterAuth.cliClientId, cfg.mcpServer.stsAudience])];
+}
+
+/** Host names each enabled component needs when no apps domain is set. */
+function requiredHosts(cfg: BaseStackConfig): (keyof BaseStackConfig['hosts'])[] {
+  const hosts: (keyof BaseStackConfig['hosts'])[] = ['keycloak'];
+  if (cfg.clusterAuth.externalOidc) hosts.push('console');
+  if (cfg.mcpServer.route) hosts.push('mcpServer');
+  if (cfg.playground.enabled) hosts.push('playground');
+  if (cfg.mcpInspector.enabled) hosts.push('mcpInspector');
+  return hosts;
+}
+
+/** zod `superRefine` of the stack configuration. */
+export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): void {
+  const problem = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const realm = cfg.realm;
+  const clients = new Map(realm.clients.map((c, i) => [c.clientId, { client: c, index: i }]));
+  const scopes = new Set([...BUILTIN_CLIENT_SCOPES, 'openid', ...realm.clientScopes.map((s) => s.name)]);
+  const groups = new Set(realm.groups.map((g) => g.name));
+
+  for (const issue of validateRealmModel(realm)) problem(['realm', ...parsePath(issue.path)], issue.message);
+
+  // Hosts: derived from the apps domain or given one by one.
+  if (!cfg.openshift.appsDomain) {
+    for (const h of requiredHosts(cfg)) {
+      if (!cfg.hosts[h]) problem(['hosts', h], 'required when openshift.appsDomain is not set (set openshift.appsDomain or this host)');
+    }
+  }
+
+  // Keycloak CR API version.
+  if (!keycloakCrApiVersion(cfg.keycloakOperator.channel, cfg.keycloak.apiVersion)) {
+    problem(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${cfg.keycloakOperator.channel}"; set "v2alpha1" or "v2beta1"`);
+  }
+
+  // External OIDC: version gate and Authentication API limits.
+  const minor = Number(cfg.openshift.version.split('.')[1]);
+  const ca = cfg.clusterAuth;
+  if (ca.externalOidc) {
+    if (minor < 19) problem(['openshift', 'version'], `external OIDC needs OpenShift 4.19 or later, got ${cfg.openshift.version}; set clusterAuth.externalOidc: false`);
+    if (minor === 19 && !ca.acknowledgeTechPreviewNoUpgrade) {
+      problem(
+        ['clusterAuth', 'acknowledgeTechPreviewNoUpgrade'],
+        'OpenShift 4.19 needs FeatureGate TechPreviewNoUpgrade for external OIDC, which is irreversible and blocks cluster upgrades; set true to accept, or clusterAuth.externalOidc: false',
+      );
+    }
+    const audiences = ca.audiences ?? defaultAudiences(cfg);
+    if (audiences.length < 1 || audiences.length > 10) problem(['clusterAuth', 'audiences'], `the Authentication API accepts 1 to 10 audiences, got ${audiences.length}`);
+    if (new Set(audiences).size !== audiences.length) problem(['clusterAuth', 'audiences'], 'audiences must be unique');
+    if (!audiences.includes(cfg.mcpServer.stsAudience)) {
+      problem(['mcpServer', 'stsAudience'], `"${cfg.mcpServer.stsAudience}" is not in clusterAuth.audiences, so the API server would reject exchanged tokens; add it there`);
+    }
+    const console = clients.get(ca.consoleClientId);
+    if (!console) problem(['clusterAuth', 'consoleClientId'], `no realm client "${ca.consoleClientId}"; declare it in realm.clients`);
+    else if (console.client.publicClient) problem(['realm', 'clients', console.index, 'publicClient'], `the console client "${ca.consoleClientId}" must be confidential (the Authentication oidcClient takes its secret)`);
+    const cli = clients.get(ca.cliClientId);
+    if (!cli) problem(['clusterAuth', 'cliClientId'], `no realm client "${ca.cliClientId}"; declare it in realm.clients`);
+    else if (!cli.client.publicClient) problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
+  }
+  for (const [field, group] of [['adminGroup', ca.adminGroup], ['developerGroup', ca.developerGroup]] as const) {
+    if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
+  }
+
+  // MCP server: token exchange client and scopes.
+  const ms = cfg.mcpServer;
+  const sts = clients.get(ms.stsClientId);
+  if (!sts) problem(['mcpServer', 'stsClientId'], `no realm client "${ms.stsClientId}"; declare it in realm.clients`);
+  else {
+    if (!sts.client.tokenExchange) problem(['realm', 'clients', sts.index, 'tokenExchange'], `the MCP server's STS client "${ms.stsClientId}" must enable token exchange`);
+    if (sts.client.publicClient) problem(['realm', 'clients', sts.index, 'publicClient'], `the MCP server's STS client "${ms.stsClientId}" must be confidential (token exchange needs client authentication)`);
+  }
+  ms.oauthScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'oauthScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+  ms.stsScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'stsScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+
+  // Llama Stack and Playground depend on what runs below them.
+  if (cfg.llamaStack.enabled && (!cfg.openshiftAi.enabled || cfg.openshiftAi.components['llamastackoperator'] !== 'Managed')) {
+    problem(['llamaStack', 'enabled'], 'Llama Stack needs OpenShift AI with components.llamastackoperator: "Managed"; enable it or set llamaStack.enabled: false');
+  }
+  if (cfg.llamaStack.enabled) {
+    const ids = cfg.llamaStack.inference.map((p) => p.providerId);
+    ids.forEach((id, i) => ids.indexOf(id) !== i && problem(['llamaStack', 'inference', i, 'providerId'], `provider id "${id}" is used more than once`));
+  }
+  const pg = cfg.playground;
+  if (pg.enabled) {
+    if (!cfg.llamaStack.enabled) problem(['playground', 'enabled'], 'the Playground needs Llama Stack; enable llamaStack or set playground.enabled: false');
+    const c = clients.get(pg.clientId);
+    if (!c) problem(['playground', 'clientId'], `no realm client "${pg.clientId}"; declare it in realm.clients`);
+    else if (c.client.publicClient) problem(['realm', 'clients', c.index, 'publicClient'], `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`);
+    pg.scopes.forEach((s, i) => scopes.has(s) || problem(['playground', 'scopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The derived stack model: every host, URL, issuer, redirect URI, Service name/port and
+ * Secret reference of the stack, computed ONCE from a validated {@link ValidStackConfig}.
+ * Constructs receive these values; nothing else builds a host name or URL.
+ *
+ * Derivation rules (documented in docs/config.md):
+ * - public hosts: `hosts.<x>` if set, else from `openshift.appsDomain`
+ *   (Keycloak `keycloak-admin.<domain>`, console `console-openshift-console.<domain>`,
+ *   Routes `<name>-<namespace>.<domain>`, OpenShift's default Route host form);
+ * - Keycloak base URL `https://<keycloak host>`; issuer `<base>/realms/<realm>` (Keycloak's
+ *   issuer form); JWKS `<issuer>/protocol/openid-connect/certs`;
+ * - in-cluster Service URL `http://<service>.<namespace>.svc:<port>`.
+ */
+import type { RealmModel } from '../keycloak-realm/model.js';
+import { parseStackConfig, StackConfigBaseSchema, type StackConfig, type ValidStackConfig } from './config.js';
+import { defaultAudiences } from './config-checks.js';
+import { keycloakCrApiVersion, type KeycloakCrApiVersion } from './keycloak-api-version.js';
+
+/** The namespace OpenShift reads cluster configuration references from. */
+export const OPENSHIFT_CONFIG_NAMESPACE = 'openshift-config';
+/** Key of the CA bundle in the issuer-CA ConfigMap (fixed by the Authentication API). */
+export const ISSUER_CA_KEY = 'ca-bundle.crt';
+/** Key of the console client secret in its Secret (fixed by the Authentication API). */
+export const OIDC_CLIENT_SECRET_KEY = 'clientSecret';
+
+/** A key of a Secret in a given namespace. */
+export interface SecretKeyRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** A Service of the stack and how to reach it in-cluster. */
+export interface ServiceRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: number;
+  /** `<name>.<namespace>.svc` */
+  readonly host: string;
+  /** `http://<name>.<namespace>.svc:<port>` */
+  readonly url: string;
+}
+
+/** The realm's OIDC endpoints (Keycloak's URL layout under the issuer). */
+export interface OidcEndpoints {
+  /** `https://<keycloak host>/realms/<realm>`: the one issuer string of the stack. */
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly jwksUri: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+}
+
+/** Public hosts of the stack (no scheme). */
+export interface StackHosts {
+  readonly keycloak: string;
+  readonly console?: string;
+  readonly mcpServer?: string;
+  readonly playground?: string;
+  readonly mcpInspector?: string;
+}
+
+/** Everything the charts need, derived once. */
+export interface StackModel {
+  readonly config: ValidStackConfig;
+  readonly openshift: { readonly version: string; readonly minor: number };
+  readonly namespaces: {
+    readonly keycloak: string;
+    readonly llamaStack: string;
+    readonly mcpServer: string;
+    readonly openshiftAiOperator: string;
+    readonly openshiftAiApplications: string;
+    readonly openshiftAiMonitoring: string;
+    readonly openshiftConfig: string;
+  };
+  readonly hosts: StackHosts;
+  readonly oidc: OidcEndpoints;
+  /** Realm model with the derived redirect URIs added to the console and Playground clients. */
+  readonly realm: RealmModel;
+  readonly keycloak: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly apiVersion: KeycloakCrApiVersion;
+    /** `https://<keycloak host>` (Keycloak `hostname` option). */
+    readonly baseUrl: string;
+    /** The operator-created Service `<name>-service`. */
+    readonly service: ServiceRef;
+    readonly database: {
+      readonly host: string;
+      readonly port: number;
+      readonly database: string;
+      readonly username: SecretKeyRef;
+      readonly password: SecretKeyRef;
+      /** Set when the stack runs PostgreSQL itself. */
+      readonly inCluster?: { readonly service: ServiceRef; readonly username: string };
+    };
+  };
+  readonly issuerCa: {
+    readonly configMapName: string;
+    readonly key: string;
+    /** Namespaces that get the ConfigMap: `openshift-config` and the MCP server's. */
+    readonly namespaces: readonly string[];
+    /** PEM bundle; when absent the ConfigMaps ask OpenShift to inject its trusted CA bundle. */
+    readonly pem?: string;
+  };
+  readonly clusterAuth: {
+    readonly externalOidc: boolean;
+    /** Emit FeatureGate TechPreviewNoUpgrade (4.19 with acknowledgement only). */
+    readonly featureGate: boolean;
+    readonly audiences: readonly string[];
+    readonly consoleClientSecret: SecretKeyRef;
+    readonly consoleRedirectUri?: string;
+  };
+  readonly mcpServer: {
+    readonly namespace: string;
+    readonly service: ServiceRef;
+    /** `https://<host>` of its Route, when it has one. */
+    readonly publicUrl?: string;
+    /** In-cluster streamable HTTP endpoint `<service url>/mcp`. */
+    readonly mcpUrl: string;
+    /** In-cluster legacy SSE endpoint `<service url>/sse` (Llama Stack's MCP tool group). */
+    readonly sseUrl: string;
+    /** STS client secret in the MCP server namespace (same value as the realm client's). */
+    readonly stsClientSecret: SecretKeyRef;
+  };
+  readonly llamaStack: {
+    readonly namespace: string;
+    /** The operator-created Service `<name>-service`. */
+    readonly service: ServiceRef;
+  };
+  readonly playground: {
+    readonly namespace: string;
+    readonly publicUrl?: string;
+    /** oauth2-proxy callback `https://<host>/oauth2/callback`. */
+    readonly redirectUri?: string;
+    readonly clientSecret: SecretKeyRef;
+    readonly cookieSecret: SecretKeyRef;
+    readonly defaultModel?: string;
+  };
+  readonly mcpInspector: { readonly namespace: string; readonly publicUrl?: string };
+}
+
+/** Builds a {@link ServiceRef}. */
+export function serviceRef(namespace: string, name: string, port: number): ServiceRef {
+  const host = `${name}.${namespace}.svc`;
+  return { namespace, name, port, host, url: `http://${host}:${port}` };
+}
+
+type HostInputs = Pick<ValidStackConfig, 'openshift' | 'hosts' | 'namespaces' | 'clusterAuth' | 'mcpServer' | 'playground' | 'mcpInspector'>;
+
+/** Derives the public hosts (see module doc). Missing hosts are undefined. */
+export function deriveHosts(cfg: HostInputs): StackHosts {
+  const domain = cfg.openshift.appsDomain;
+  const mcpNs = cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack;
+  const route = (name: string, ns: string) => (domain ? `${name}-${ns}.${domain}` : undefined);
+  const keycloak = cfg.hosts.keycloak ?? (domain ? `keycloak-admin.${domain}` : undefined);
+  if (!keycloak) throw new Error('hosts.keycloak: required when openshift.appsDomain is not set');
+  return {
+    keycloak,
+    console: cfg.clusterAuth.externalOidc ? (cfg.hosts.console ?? (domain ? `console-openshift-console.${domain}` : undefined)) : cfg.hosts.console,
+    mcpServer: cfg.mcpServer.route ? (cfg.hosts.mcpServer ?? route(cfg.mcpServer.name, mcpNs)) : undefined,
+    playground: cfg.playground.enabled ? (cfg.hosts.playground ?? route(cfg.playground.name, cfg.namespaces.llamaStack)) : undefined,
+    mcpInspector: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspector ?? route(cfg.mcpInspector.name, mcpNs)) : undefined,
+  };
+}
+
+/** The public URLs a realm needs before the config is complete (for building a realm in a config module). */
+export interface PublicUrls {
+  readonly keycloakBaseUrl: string;
+  /** The console's OAuth callback `https://<console host>/auth/callback`. */
+  readonly consoleRedirectUri?: string;
+  /** oauth2-proxy callback of the Playground `https://<host>/oauth2/callback`. */
+  readonly playgroundRedirectUri?: string;
+  readonly playgroundOrigin?: string;
+}
+
+function urlsOf(hosts: StackHosts): PublicUrls {
+  return {
+    keycloakBaseUrl: `https://${hosts.keycloak}`,
+    consoleRedirectUri: hosts.console ? `https://${hosts.console}/auth/callback` : undefined,
+    playgroundRedirectUri: hosts.playground ? `https://${hosts.playground}/oauth2/callback` : undefined,
+    playgroundOrigin: hosts.playground ? `https://${hosts.playground}` : undefined,
+  };
+}
+
+/**
+ * The public URLs of a configuration without its realm, derived by the same rules as
+ * {@link deriveModel}; lets a config module pass redirect URIs to `referenceRealm()`.
+ * @throws StackConfigError-like Error naming the field when the sections are invalid
+ */
+export function publicUrls(input: Omit<StackConfig, 'realm'>): PublicUrls {
+  const parsed = StackConfigBaseSchema.omit({ realm: true }).parse(input);
+  return urlsOf(deriveHosts(parsed));
+}
+
+function addRedirects(realm: RealmModel, clientId: string, redirects: (string | undefined)[], origins: (string | undefined)[]): RealmModel {
+  const add = (list: string[], extra: (string | undefined)[]) => [...list, ...extra.filter((u): u is string => !!u && !list.includes(u))];
+  return {
+    ...realm,
+    clients: realm.clients.map((c) =>
+      c.clientId === clientId ? { ...c, redirectUris: add(c.redirectUris, redirects), webOrigins: add(c.webOrigins, origins) } : c,
+    ),
+  };
+}
+
+/**
+ * Derives the whole {@link StackModel}.
+ * @param config a validated configuration ({@link parseStackConfig}), or raw input, which is validated first
+ * @throws StackConfigError when raw input is invalid
+ */
+export function deriveModel(config: ValidStackConfig | StackConfig): StackModel {
+  const cfg = parseStackConfig(config);
+  const hosts = deriveHosts(cfg);
+  const urls = urlsOf(hosts);
+  const ns = {
+    ...cfg.namespaces,
+    mcpServer: cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack,
+    openshiftConfig: OPENSHIFT_CONFIG_NAMESPACE,
+  };
+  const issuer = `${urls.keycloakBaseUrl}/realms/${cfg.realm.realm}`;
+  const oidc: OidcEndpoints = {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    jwksUri: `${issuer}/protocol/openid-connect/certs`,
+    authorizationEndpoint: `${issuer}/protocol/openid-connect/auth`,
+    tokenEndpoint: `${issuer}/protocol/openid-connect/token`,
+  };
+
+  let realm = cfg.realm;
+  if (cfg.clusterAuth.externalOidc) realm = addRedirects(realm, cfg.clusterAuth.consoleClientId, [urls.consoleRedirectUri], []);
+  if (cfg.playground.enabled) realm = addRedirects(realm, cfg.playground.clientId, [urls.playgroundRedirectUri], [urls.playgroundOrigin]);
+
+  const kc = cfg.keycloak;
+  const db = kc.database;
+  const database =
+    db.type === 'in-cluster'
+      ? (() => {
+          const service = serviceRef(ns.keycloak, db.name, 5432);
+          const secret = (key: string): SecretKeyRef => ({ namespace: ns.keycloak, name: db.credentialsSecret, key });
+          return {
+            host: service.host,
+            port: service.port,
+            database: db.database,
+            username: secret('username'),
+            password: secret('password'),
+            inCluster: { service, username: db.username },
+          };
+        })()
+      : {
+          host: db.host,
+          port: db.port,
+          database: db.database,
+          username: { namespace: ns.keycloak, ...db.usernameSecret },
+          password: { namespace: ns.keycloak, ...db.passwordSecret },
+        };
+
+  const apiVersion = keycloakCrApiVersion(cfg.keycloakOperator.channel, kc.apiVersion);
+  if (!apiVersion) throw new Error(`keycloak.apiVersion: cannot tell the CR version served by channel "${cfg.keycloakOperator.channel}"`);
+  const mcpService = serviceRef(ns.mcpServer, cfg.mcpServer.name, cfg.mcpServer.port);
+  const pg = cfg.playground;
+
+  return {
+    config: cfg,
+    openshift: { version: cfg.openshift.version, minor: Number(cfg.openshift.version.split('.')[1]) },
+    namespaces: ns,
+    hosts,
+    oidc,
+    realm,
+    keycloak: {
+      name: kc.name,
+      namespace: ns.keycloak,
+      apiVersion,
+      baseUrl: urls.keycloakBaseUrl,
+      service: serviceRef(ns.keycloak, `${kc.name}-service`, kc.tlsSecret ? 8443 : 8080),
+      database,
+    },
+    issuerCa: {
+      configMapName: cfg.clusterAuth.issuerCaConfigMap,
+      key: ISSUER_CA_KEY,
+      namespaces: [...new Set([OPENSHIFT_CONFIG_NAMESPACE, ns.mcpServer])],
+      pem: cfg.clusterAuth.issuerCaPem,
+    },
+    clusterAuth: {
+      externalOidc: cfg.clusterAuth.externalOidc,
+      featureGate: cfg.clusterAuth.externalOidc && cfg.openshift.version === '4.19' && cfg.clusterAuth.acknowledgeTechPreviewNoUpgrade,
+      audiences: cfg.clusterAuth.audiences ?? defaultAudiences(cfg),
+      consoleClientSecret: { namespace: OPENSHIFT_CONFIG_NAMESPACE, name: cfg.clusterAuth.consoleClientSecretName, key: OIDC_CLIENT_SECRET_KEY },
+      consoleRedirectUri: urls.consoleRedirectUri,
+    },
+    mcpServer: {
+      namespace: ns.mcpServer,
+      service: mcpService,
+      publicUrl: hosts.mcpServer ? `https://${hosts.mcpServer}` : undefined,
+      mcpUrl: `${mcpService.url}/mcp`,
+      sseUrl: `${mcpService.url}/sse`,
+      stsClientSecret: { namespace: ns.mcpServer, ...cfg.mcpServer.stsClientSecret },
+    },
+    llamaStack: {
+      namespace: ns.llamaStack,
+      service: serviceRef(ns.llamaStack, `${cfg.llamaStack.name}-service`, cfg.llamaStack.port),
+    },
+    playground: {
+      namespace: ns.llamaStack,
+      publicUrl: urls.playgroundOrigin,
+      redirectUri: urls.playgroundRedirectUri,
+      clientSecret: { namespace: ns.llamaStack, name: pg.oauthSecretName, key: 'client-secret' },
+      cookieSecret: { namespace: ns.llamaStack, name: pg.oauthSecretName, key: 'cookie-secret' },
+      defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,
+    },
+    mcpInspector: { namespace: ns.mcpServer, publicUrl: hosts.mcpInspector ? `https://${hosts.mcpInspector}` : undefined },
+  };
+}
