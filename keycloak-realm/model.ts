@@ -8,6 +8,7 @@
  * to keys of Kubernetes Secrets in the Keycloak namespace.
  */
 import { z } from 'zod';
+import { BUILTIN_SCOPE_DEFINITIONS } from './builtin-scopes.js';
 
 /** A key of a Kubernetes Secret in the Keycloak namespace (`data[key]` of Secret `name`). */
 export const SecretRefSchema = z
@@ -164,26 +165,12 @@ export type RealmModel = z.infer<typeof RealmModelSchema>;
 export type RealmModelInput = z.input<typeof RealmModelSchema>;
 
 /**
- * Client scopes that Keycloak 26 creates in every new realm (OIDC ones). A client may
- * name them without the model declaring them. Source: Keycloak `DefaultClientScopes`
- * and the realm created by `POST /admin/realms` in Keycloak 26.2.
+ * Client scopes that Keycloak 26.2 creates in every realm made through the admin API
+ * (see ./builtin-scopes.ts). A client may name them without the model declaring them.
  */
-export const BUILTIN_CLIENT_SCOPES: readonly string[] = [
-  'acr',
-  'address',
-  'basic',
-  'email',
-  'microprofile-jwt',
-  'offline_access',
-  'organization',
-  'phone',
-  'profile',
-  'roles',
-  'service_account',
-  'web-origins',
-];
+export const BUILTIN_CLIENT_SCOPES: readonly string[] = BUILTIN_SCOPE_DEFINITIONS.map((s) => s.name);
 
 export type { RealmIssue } from './validate.js';
 export { validateRealmModel } from './validate.js';
 export { referenceRealm, type ReferenceRealmOptions } from './reference.js';
-export { renderRealmRepresentation, type RenderMode, type RenderedRealm } from './render.js';
+export { renderRealmRepresentation, secretRefKey, type RenderMode, type RenderedRealm } from './render.js';

@@ -2,6 +2,7 @@
  * Renders a realm model into a Keycloak `RealmRepresentation` (the JSON of
  * `POST /admin/realms`, of a realm export, and of `KeycloakRealmImport.spec.realm`).
  */
+import { BUILTIN_REALM_DEFAULT_SCOPES, BUILTIN_REALM_OPTIONAL_SCOPES, BUILTIN_SCOPE_DEFINITIONS } from './builtin-scopes.js';
 import type { Client, ClientScope, ProtocolMapper, RealmModel, SecretRef, User } from './model.js';
 
 /**
@@ -24,10 +25,7 @@ export function secretRefKey(ref: SecretRef): string {
   return `${ref.name}/${ref.key}`;
 }
 
-/** The realm's default client scopes in a new Keycloak 26.2 realm (`POST /admin/realms`). */
-export const BUILTIN_REALM_DEFAULT_SCOPES: readonly string[] = ['acr', 'basic', 'email', 'profile', 'roles', 'web-origins'];
-/** The realm's optional client scopes in a new Keycloak 26.2 realm. */
-export const BUILTIN_REALM_OPTIONAL_SCOPES: readonly string[] = ['address', 'microprofile-jwt', 'offline_access', 'organization', 'phone'];
+export { BUILTIN_REALM_DEFAULT_SCOPES, BUILTIN_REALM_OPTIONAL_SCOPES };
 
 export function mapperRepresentation(m: ProtocolMapper): Record<string, unknown> {
   return { name: m.name, protocol: m.protocol, protocolMapper: m.protocolMapper, config: { ...m.config } };
@@ -103,12 +101,12 @@ class SecretResolver {
   }
 }
 
-function clientRepresentation(c: Client, secrets: SecretResolver): Record<string, unknown> {
+function clientRepresentation(c: Client, secrets: SecretResolver, realmScopes: RealmScopeLists): Record<string, unknown> {
   return {
     ...clientSettings(c),
     ...(c.secret && !c.publicClient ? { secret: secrets.resolve(c.secret, `client secret ${c.clientId}`) } : {}),
-    ...(c.defaultClientScopes ? { defaultClientScopes: [...c.defaultClientScopes] } : {}),
-    ...(c.optionalClientScopes ? { optionalClientScopes: [...c.optionalClientScopes] } : {}),
+    defaultClientScopes: [...(c.defaultClientScopes ?? realmScopes.defaults)],
+    optionalClientScopes: [...(c.optionalClientScopes ?? realmScopes.optional)],
     protocolMappers: c.protocolMappers.map(mapperRepresentation),
   };
 }
@@ -128,22 +126,44 @@ function userRepresentation(u: User, secrets: SecretResolver): Record<string, un
   };
 }
 
+/** The realm's default and optional client scopes: Keycloak's built-in lists plus the model's `realmDefault` scopes. */
+export interface RealmScopeLists {
+  defaults: string[];
+  optional: string[];
+}
+
+export function realmScopeLists(model: RealmModel): RealmScopeLists {
+  const by = (kind: 'default' | 'optional') => model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name);
+  return {
+    defaults: [...new Set([...BUILTIN_REALM_DEFAULT_SCOPES, ...by('default')])],
+    optional: [...new Set([...BUILTIN_REALM_OPTIONAL_SCOPES, ...by('optional')])],
+  };
+}
+
 /**
  * Renders the whole realm. In `placeholders` mode no secret value is read; each distinct
  * Secret reference gets one placeholder named after its first use (e.g.
- * `CLIENT_SECRET_MCP_SERVER`). Realm default/optional client scopes are Keycloak's
- * built-in lists plus the model's `realmDefault` scopes.
+ * `CLIENT_SECRET_MCP_SERVER`). The representation also defines Keycloak's built-in
+ * client scopes (a realm imported with `clientScopes` gets none otherwise) unless the
+ * model declares one of the same name; realm default/optional client scopes are
+ * Keycloak's built-in lists plus the model's `realmDefault` scopes. A client without
+ * explicit scope lists gets the realm's lists written out, because an import (unlike
+ * the admin API's client create) gives such a client no client scopes at all.
  * @throws Error in `values` mode when a referenced secret value is missing.
  */
 export function renderRealmRepresentation(model: RealmModel, mode: RenderMode): RenderedRealm {
   const secrets = new SecretResolver(mode);
-  const scopesBy = (kind: 'default' | 'optional') => model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name);
+  const declared = new Set(model.clientScopes.map((s) => s.name));
+  const realmScopes = realmScopeLists(model);
   const realm: Record<string, unknown> = {
     ...realmSettings(model),
-    defaultDefaultClientScopes: [...new Set([...BUILTIN_REALM_DEFAULT_SCOPES, ...scopesBy('default')])],
-    defaultOptionalClientScopes: [...new Set([...BUILTIN_REALM_OPTIONAL_SCOPES, ...scopesBy('optional')])],
-    clientScopes: model.clientScopes.map(clientScopeRepresentation),
-    clients: model.clients.map((c) => clientRepresentation(c, secrets)),
+    defaultDefaultClientScopes: realmScopes.defaults,
+    defaultOptionalClientScopes: realmScopes.optional,
+    clientScopes: [
+      ...BUILTIN_SCOPE_DEFINITIONS.filter((b) => !declared.has(b.name)).map((b) => structuredClone(b) as unknown as Record<string, unknown>),
+      ...model.clientScopes.map(clientScopeRepresentation),
+    ],
+    clients: model.clients.map((c) => clientRepresentation(c, secrets, realmScopes)),
     groups: model.groups.map((g) => ({ name: g.name, path: `/${g.name}` })),
     ...(model.users.length ? { users: model.users.map((u) => userRepresentation(u, secrets)) } : {}),
   };
