@@ -1,0 +1,254 @@
+/**
+ * The Llama Stack run configuration (`run.yaml` / `config.yaml`), built from typed providers,
+ * models and tool groups and serialized with the `yaml` library.
+ *
+ * Layouts (facts from llamastack/llama-stack distribution configs and llama-stack-k8s-operator):
+ * - `v0.2` (Llama Stack 0.2.x, shipped with OpenShift AI 2.25): top-level `image_name`,
+ *   `metadata_store`, `models`, `tool_groups`; per-provider `kvstore: {type: sqlite, db_path}`;
+ *   remote vLLM `url`.
+ * - `v0.3` (0.3.x): `storage.backends` + `storage.stores`, providers reference a backend,
+ *   resources under `registered_resources`; remote vLLM `base_url`.
+ * - `v0.4` (0.4.0 and later): as `v0.3` with `image_name` renamed `distro_name`.
+ * All layouts use `version: 2` and `server.auth.provider_config` of `type: oauth2_token` with
+ * `issuer`, `audience` and `jwks.uri` (llama_stack core datatypes `OAuth2TokenAuthConfig`).
+ *
+ * Secrets never appear here: an API token is written as `${env.NAME}`, and the
+ * LlamaStackDistribution sets `NAME` from a Secret key reference.
+ */
+import { stringify } from 'yaml';
+
+/** Run-config layout generations. */
+export type RunConfigLayout = 'v0.2' | 'v0.3' | 'v0.4';
+
+/** A remote vLLM (OpenAI-compatible) inference provider serving one model. */
+export interface RemoteVllmProvider {
+  /** `provider_id`, e.g. `llama-3b`. */
+  readonly providerId: string;
+  /** Endpoint URL ending in `/v1`. */
+  readonly url: string;
+  /** Model id registered for this provider. */
+  readonly modelId: string;
+  /** Name of the environment variable that carries the API token (set from a Secret). @default none: api_token "fake" */
+  readonly apiTokenEnv?: string;
+  /** `max_tokens`. @default 128000 */
+  readonly maxTokens?: number;
+  /** `tls_verify`. @default true */
+  readonly tlsVerify?: boolean;
+}
+
+/** An MCP tool group (`provider_id: model-context-protocol`). */
+export interface McpToolGroup {
+  /** `toolgroup_id`, e.g. `mcp::openshift`. */
+  readonly toolgroupId: string;
+  /** `mcp_endpoint.uri`: the in-cluster URL of the MCP endpoint (`…/sse` or `…/mcp`). */
+  readonly endpoint: string;
+}
+
+/** `server.auth` as an OAuth2 resource server. */
+export interface RunConfigAuth {
+  /** Realm issuer URL, exactly as in `iss`. */
+  readonly issuer: string;
+  /** Realm JWKS URL. */
+  readonly jwksUri: string;
+  /** Audience a token must carry. */
+  readonly audience: string;
+  /** Token claim → access attribute (`claims_mapping`). @default sub/preferred_username → roles, groups → teams, email → email */
+  readonly claimsMapping?: Readonly<Record<string, string>>;
+  /** CA file trusted for the issuer (`tls_cafile`). @default system trust */
+  readonly tlsCaFile?: string;
+  /** JWKS refresh period in seconds. @default 3600 */
+  readonly keyRecheckPeriodSeconds?: number;
+}
+
+/** Input of {@link buildRunConfig}. */
+export interface RunConfigInput {
+  readonly layout: RunConfigLayout;
+  /** `image_name` / `distro_name`. */
+  readonly distroName: string;
+  /** `server.port`. */
+  readonly port: number;
+  readonly auth: RunConfigAuth;
+  readonly inference: readonly RemoteVllmProvider[];
+  readonly mcpToolGroups: readonly McpToolGroup[];
+  /** Directory of the SQLite stores inside the pod. @default "/opt/app-root/src/.llama/distributions/rh" */
+  readonly storageDir?: string;
+  /** Inline sentence-transformers embedding model. @default all-MiniLM-L6-v2, dimension 384 */
+  readonly embeddingModel?: { readonly modelId: string; readonly dimension: number };
+}
+
+const DEFAULT_CLAIMS = { sub: 'roles', preferred_username: 'roles', groups: 'teams', email: 'email' };
+const APIS = ['agents', 'datasetio', 'eval', 'inference', 'scoring', 'tool_runtime', 'vector_io'];
+
+type Json = Record<string, unknown>;
+
+function auth(a: RunConfigAuth): Json {
+  return {
+    provider_config: {
+      type: 'oauth2_token',
+      issuer: a.issuer,
+      audience: a.audience,
+      verify_tls: true,
+      ...(a.tlsCaFile ? { tls_cafile: a.tlsCaFile } : {}),
+      claims_mapping: { ...(a.claimsMapping ?? DEFAULT_CLAIMS) },
+      jwks: { uri: a.jwksUri, key_recheck_period: a.keyRecheckPeriodSeconds ?? 3600 },
+    },
+  };
+}
+
+function vllm(p: RemoteVllmProvider, layout: RunConfigLayout): Json {
+  return {
+    provider_id: p.providerId,
+    provider_type: 'remote::vllm',
+    config: {
+      [layout === 'v0.2' ? 'url' : 'base_url']: p.url,
+      max_tokens: p.maxTokens ?? 128000,
+      api_token: p.apiTokenEnv ? `\${env.${p.apiTokenEnv}}` : 'fake',
+      tls_verify: p.tlsVerify ?? true,
+    },
+  };
+}
+
+/**
+ * Checks the input: unique provider ids, env var names, tool group ids and endpoint URLs.
+ * @throws Error naming the offending field
+ */
+function check(input: RunConfigInput): void {
+  const ids = new Set<string>();
+  const envs = new Set<string>();
+  input.inference.forEach((p, i) => {
+    if (ids.has(p.providerId)) throw new Error(`llamaStack.inference[${i}].providerId: "${p.providerId}" is used twice`);
+    ids.add(p.providerId);
+    if (p.apiTokenEnv !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(p.apiTokenEnv)) {
+      throw new Error(`llamaStack.inference[${i}].apiTokenEnv: "${p.apiTokenEnv}" is not an environment variable name`);
+    }
+    if (p.apiTokenEnv !== undefined && envs.has(p.apiTokenEnv)) {
+      throw new Error(`llamaStack.inference[${i}].providerId: "${p.providerId}" maps to token variable ${p.apiTokenEnv} already used by another provider; rename it`);
+    }
+    if (p.apiTokenEnv !== undefined) envs.add(p.apiTokenEnv);
+  });
+  const groups = new Set<string>();
+  input.mcpToolGroups.forEach((g, i) => {
+    if (groups.has(g.toolgroupId)) throw new Error(`llamaStack.mcpToolGroups[${i}].toolgroupId: "${g.toolgroupId}" is used twice`);
+    groups.add(g.toolgroupId);
+    const path = new URL(g.endpoint).pathname;
+    if (!path.endsWith('/sse') && !path.endsWith('/mcp')) {
+      throw new Error(`llamaStack.mcpToolGroups[${i}].endpoint: "${g.endpoint}" must end in /sse (legacy SSE) or /mcp (Streamable HTTP)`);
+    }
+  });
+}
+
+/**
+ * Builds the run configuration object for a layout.
+ * @throws Error naming the field when provider ids or tool group ids repeat, or an MCP endpoint is not /sse or /mcp
+ */
+export function buildRunConfig(input: RunConfigInput): Json {
+  check(input);
+  const dir = input.storageDir ?? '/opt/app-root/src/.llama/distributions/rh';
+  const emb = input.embeddingModel ?? { modelId: 'all-MiniLM-L6-v2', dimension: 384 };
+  const legacy = input.layout === 'v0.2';
+  const sqlite = (file: string): Json => ({ type: 'sqlite', db_path: `${dir}/${file}` });
+  const kv = (ns: string, file: string): Json => (legacy ? sqlite(file) : { namespace: ns, backend: 'kv_default' });
+
+  const providers: Json = {
+    inference: [
+      ...input.inference.map((p) => vllm(p, input.layout)),
+      { provider_id: 'sentence-transformers', provider_type: 'inline::sentence-transformers', config: {} },
+    ],
+    vector_io: [
+      {
+        provider_id: 'milvus',
+        provider_type: 'inline::milvus',
+        config: legacy
+          ? { db_path: `${dir}/milvus.db`, kvstore: sqlite('milvus_registry.db') }
+          : { db_path: `${dir}/milvus.db`, persistence: { namespace: 'vector_io::milvus', backend: 'kv_default' } },
+      },
+    ],
+    agents: [
+      {
+        provider_id: 'meta-reference',
+        provider_type: 'inline::meta-reference',
+        config: legacy
+          ? { persistence_store: sqlite('agents_store.db'), responses_store: sqlite('responses_store.db') }
+          : {
+              persistence: {
+                agent_state: { namespace: 'agents', backend: 'kv_default' },
+                responses: { table_name: 'responses', backend: 'sql_default' },
+              },
+            },
+      },
+    ],
+    eval: [{ provider_id: 'meta-reference', provider_type: 'inline::meta-reference', config: { kvstore: kv('eval', 'meta_reference_eval.db') } }],
+    datasetio: [
+      { provider_id: 'huggingface', provider_type: 'remote::huggingface', config: { kvstore: kv('datasetio::huggingface', 'huggingface_datasetio.db') } },
+      { provider_id: 'localfs', provider_type: 'inline::localfs', config: { kvstore: kv('datasetio::localfs', 'localfs_datasetio.db') } },
+    ],
+    scoring: [
+      { provider_id: 'basic', provider_type: 'inline::basic', config: {} },
+      { provider_id: 'llm-as-judge', provider_type: 'inline::llm-as-judge', config: {} },
+    ],
+    tool_runtime: [
+      { provider_id: 'rag-runtime', provider_type: 'inline::rag-runtime', config: {} },
+      { provider_id: 'model-context-protocol', provider_type: 'remote::model-context-protocol', config: {} },
+    ],
+  };
+
+  const models = [
+    ...input.inference.map((p) => ({ metadata: {}, model_id: p.modelId, provider_id: p.providerId, model_type: 'llm' })),
+    { metadata: { embedding_dimension: emb.dimension }, model_id: emb.modelId, provider_id: 'sentence-transformers', model_type: 'embedding' },
+  ];
+  const toolGroups = [
+    { toolgroup_id: 'builtin::rag', provider_id: 'rag-runtime' },
+    ...input.mcpToolGroups.map((g) => ({ toolgroup_id: g.toolgroupId, provider_id: 'model-context-protocol', mcp_endpoint: { uri: g.endpoint } })),
+  ];
+  const server = { port: input.port, auth: auth(input.auth) };
+
+  if (legacy) {
+    return {
+      version: 2,
+      image_name: input.distroName,
+      apis: APIS,
+      providers,
+      metadata_store: sqlite('registry.db'),
+      models,
+      shields: [],
+      vector_dbs: [],
+      datasets: [],
+      scoring_fns: [],
+      benchmarks: [],
+      tool_groups: toolGroups,
+      server,
+    };
+  }
+  return {
+    version: 2,
+    [input.layout === 'v0.3' ? 'image_name' : 'distro_name']: input.distroName,
+    apis: APIS,
+    providers,
+    storage: {
+      backends: {
+        kv_default: { type: 'kv_sqlite', db_path: `${dir}/kvstore.db` },
+        sql_default: { type: 'sql_sqlite', db_path: `${dir}/sql_store.db` },
+      },
+      stores: {
+        metadata: { namespace: 'registry', backend: 'kv_default' },
+        inference: { table_name: 'inference_store', backend: 'sql_default' },
+        conversations: { table_name: 'openai_conversations', backend: 'sql_default' },
+      },
+    },
+    registered_resources: {
+      models,
+      shields: [],
+      vector_dbs: [],
+      datasets: [],
+      scoring_fns: [],
+      benchmarks: [],
+      tool_groups: toolGroups,
+    },
+    server,
+  };
+}
+
+/** Serializes {@link buildRunConfig} as YAML text (no anchors/aliases, stable key order). */
+export function runConfigYaml(input: RunConfigInput): string {
+  return stringify(buildRunConfig(input), { aliasDuplicateObjects: false, lineWidth: 0 });
+}

@@ -1,0 +1,197 @@
+/**
+ * Llama Stack: its Namespace, the run-config ConfigMap generated from typed providers, and the
+ * LlamaStackDistribution (llamastack.io/v1alpha1) that points the operator at that ConfigMap.
+ *
+ * Versions decide two things ({@link resolveLlamaStackRelease}):
+ * - the run-config layout (see charts/llama-stack-run-config.ts), from the Llama Stack version;
+ * - the ConfigMap key: the operator mounts the whole ConfigMap at `/etc/llama-stack/` and starts
+ *   the server with `/etc/llama-stack/run.yaml`; later operators set
+ *   `LLAMA_STACK_CONFIG=/etc/llama-stack/config.yaml` instead (operator constant
+ *   `LlamaStackConfigYAMLKey = "config.yaml"`, "llama-stack v0.4.0+").
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IConfigMap } from 'cdk8s-plus-28';
+import {
+  LlamaStackDistribution,
+  LlamaStackDistributionSpecServerContainerSpecResourcesLimits as Limits,
+  LlamaStackDistributionSpecServerContainerSpecResourcesRequests as Requests,
+} from '../imports/llamastack.io.js';
+import { checkPort, checkUrl, ContainerResources } from './container-defaults.js';
+import { RunConfigLayout, runConfigYaml } from './llama-stack-run-config.js';
+import { SecretKeyReference } from './mcp-server.js';
+
+/**
+ * First llama-stack-k8s-operator release assumed to start the server from
+ * `/etc/llama-stack/config.yaml`. Releases before it read `run.yaml`.
+ */
+export const OPERATOR_CONFIG_YAML_SINCE = '0.5.0';
+
+/** What a Llama Stack / operator version pairing decides. */
+export interface LlamaStackRelease {
+  readonly layout: RunConfigLayout;
+  /** ConfigMap key the operator's server start reads. */
+  readonly configKey: 'run.yaml' | 'config.yaml';
+}
+
+function semver(v: string, field: string): [number, number, number] {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(v);
+  if (!m) throw new Error(`${field}: "${v}" is not a version such as "0.2.22"`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+function atLeast(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return true;
+}
+
+/**
+ * Resolves the run-config layout and ConfigMap key of a Llama Stack / operator pairing.
+ * Supported: Llama Stack 0.2.x and 0.3.x with an operator before {@link OPERATOR_CONFIG_YAML_SINCE}
+ * (the OpenShift AI 2.25 pairing is 0.2.22), and Llama Stack 0.4.0+ with a later operator.
+ * @throws Error naming `llamaStack.version`/`llamaStack.operatorVersion` for an unsupported pairing
+ */
+export function resolveLlamaStackRelease(version: string, operatorVersion: string): LlamaStackRelease {
+  const v = semver(version, 'llamaStack.version');
+  const op = semver(operatorVersion, 'llamaStack.operatorVersion');
+  if (v[0] !== 0 || v[1] < 2) {
+    throw new Error(`llamaStack.version: "${version}" is not supported; use 0.2.x (OpenShift AI 2.25), 0.3.x or 0.4.0 and later 0.x releases`);
+  }
+  const layout: RunConfigLayout = v[1] === 2 ? 'v0.2' : v[1] === 3 ? 'v0.3' : 'v0.4';
+  const readsConfigYaml = atLeast(op, semver(OPERATOR_CONFIG_YAML_SINCE, 'OPERATOR_CONFIG_YAML_SINCE'));
+  if (layout === 'v0.4' && !readsConfigYaml) {
+    throw new Error(
+      `llamaStack.operatorVersion: operator ${operatorVersion} starts the server from run.yaml, but Llama Stack ${version} ` +
+        `expects config.yaml; use operator ${OPERATOR_CONFIG_YAML_SINCE} or later, or Llama Stack 0.3.x`,
+    );
+  }
+  if (layout !== 'v0.4' && readsConfigYaml) {
+    throw new Error(
+      `llamaStack.operatorVersion: operator ${operatorVersion} starts the server from config.yaml (Llama Stack 0.4.0+), ` +
+        `but llamaStack.version is ${version}; pair Llama Stack ${version} with an operator before ${OPERATOR_CONFIG_YAML_SINCE}`,
+    );
+  }
+  return { layout, configKey: readsConfigYaml ? 'config.yaml' : 'run.yaml' };
+}
+
+/** A remote vLLM model endpoint. */
+export interface LlamaStackInferenceProps {
+  /** `provider_id`, e.g. `llama-3b`. */
+  readonly providerId: string;
+  /** OpenAI-compatible endpoint ending in `/v1`. */
+  readonly url: string;
+  /** Model id served there. */
+  readonly modelId: string;
+  /** API token, from a Secret key in the Llama Stack namespace. @default none (token "fake") */
+  readonly apiToken?: SecretKeyReference;
+  /** @default 128000 */
+  readonly maxTokens?: number;
+  /** Verify the endpoint's certificate. @default true */
+  readonly tlsVerify?: boolean;
+}
+
+/** Props of {@link LlamaStack}. */
+export interface LlamaStackProps {
+  /** Namespace (created here). */
+  readonly namespace: string;
+  /** LlamaStackDistribution name; the operator's Service is `<name>-service`. @default "llamastack-with-config" */
+  readonly name?: string;
+  /** Distribution name known to the operator. @default "rh-dev" */
+  readonly distribution?: string;
+  /** Llama Stack release the run config is written for. @default "0.2.22" (OpenShift AI 2.25) */
+  readonly version?: string;
+  /** llama-stack-k8s-operator release. @default "0.3.0" (paired with Llama Stack 0.2.x) */
+  readonly operatorVersion?: string;
+  /** @default 8321 */
+  readonly port?: number;
+  /** Run-config ConfigMap name. @default "llama-stack-config" */
+  readonly configMapName?: string;
+  /** Realm issuer URL (`server.auth.provider_config.issuer`), exactly as in `iss`. */
+  readonly issuerUrl: string;
+  /** Realm JWKS URL. */
+  readonly jwksUri: string;
+  /** Audience tokens must carry. */
+  readonly authAudience: string;
+  /** ConfigMap with the issuer's CA, given to the operator as `tlsConfig.caBundle`. @default none: system trust */
+  readonly issuerCa?: IConfigMap;
+  /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
+  readonly issuerCaKey?: string;
+  /** Remote vLLM models. @default [] */
+  readonly inference?: readonly LlamaStackInferenceProps[];
+  /** MCP tool group id of the bundled server. @default "mcp::openshift" */
+  readonly mcpToolGroupId?: string;
+  /** In-cluster URL of the bundled MCP server's endpoint (`…/sse` or `…/mcp`). */
+  readonly mcpEndpoint: string;
+  /** Server container resources. @default requests 250m/1Gi, limits 2/4Gi */
+  readonly resources?: ContainerResources;
+}
+
+/** Llama Stack namespace, run config and distribution. */
+export class LlamaStack extends Construct {
+  /** The generated run-config YAML. */
+  public readonly runConfig: string;
+  /** The resolved layout and ConfigMap key. */
+  public readonly release: LlamaStackRelease;
+
+  constructor(scope: Construct, id: string, props: LlamaStackProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    const name = props.name ?? 'llamastack-with-config';
+    const port = checkPort(props.port ?? 8321, 'llamaStack.port');
+    const cmName = props.configMapName ?? 'llama-stack-config';
+    this.release = resolveLlamaStackRelease(props.version ?? '0.2.22', props.operatorVersion ?? '0.3.0');
+    const inference = props.inference ?? [];
+    const tokenEnv = (p: LlamaStackInferenceProps) => `${p.providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_TOKEN`;
+    const caKey = props.issuerCaKey ?? 'ca.crt';
+
+    this.runConfig = runConfigYaml({
+      layout: this.release.layout,
+      distroName: props.distribution ?? 'rh-dev',
+      port,
+      auth: {
+        issuer: checkUrl(props.issuerUrl, 'llamaStack.issuerUrl', ['https:']),
+        jwksUri: checkUrl(props.jwksUri, 'llamaStack.jwksUri', ['https:']),
+        audience: props.authAudience,
+      },
+      inference: inference.map((p, i) => ({
+        providerId: p.providerId,
+        url: checkUrl(p.url, `llamaStack.inference[${i}].url`),
+        modelId: p.modelId,
+        apiTokenEnv: p.apiToken ? tokenEnv(p) : undefined,
+        maxTokens: p.maxTokens,
+        tlsVerify: p.tlsVerify,
+      })),
+      mcpToolGroups: [{ toolgroupId: props.mcpToolGroupId ?? 'mcp::openshift', endpoint: checkUrl(props.mcpEndpoint, 'llamaStack.mcpEndpoint') }],
+    });
+
+    const labels = { 'app.kubernetes.io/part-of': 'kube-mcp-stack', 'app.kubernetes.io/component': 'llama-stack' };
+    new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: ns, labels: { 'openshift.io/cluster-monitoring': 'true' } } });
+    new k8s.KubeConfigMap(this, 'RunConfig', {
+      metadata: { name: cmName, namespace: ns, labels },
+      data: { [this.release.configKey]: this.runConfig },
+    });
+
+    const r = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
+    new LlamaStackDistribution(this, 'Distribution', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        replicas: 1,
+        server: {
+          distribution: { name: props.distribution ?? 'rh-dev' },
+          containerSpec: {
+            name: 'llama-stack',
+            port,
+            resources: {
+              requests: { cpu: Requests.fromString(r.requests.cpu), memory: Requests.fromString(r.requests.memory) },
+              limits: { cpu: Limits.fromString(r.limits.cpu), memory: Limits.fromString(r.limits.memory) },
+            },
+            env: inference
+              .filter((p) => p.apiToken)
+              .map((p) => ({ name: tokenEnv(p), valueFrom: { secretKeyRef: { name: p.apiToken!.secret.name, key: p.apiToken!.key } } })),
+          },
+          userConfig: { configMapName: cmName },
+          ...(props.issuerCa ? { tlsConfig: { caBundle: { configMapName: props.issuerCa.name, configMapKeys: [caKey] } } } : {}),
+        },
+      },
+    });
+  }
+}
