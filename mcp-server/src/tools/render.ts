@@ -77,10 +77,11 @@ export function renderTable(table: Table, opts: TableRenderOptions = {}): string
   return alignColumns([header, ...body]);
 }
 
-/** Remove `metadata.managedFields` (in place) from an object or each item of a list; returns it. */
+/** Remove `metadata.managedFields` (in place) from an object, an array of objects or each item of a list; returns it. */
 export function stripManagedFields<T>(obj: T): T {
   const o = obj as { metadata?: { managedFields?: unknown }; items?: unknown[] };
-  if (o && typeof o === 'object') {
+  if (Array.isArray(o)) o.forEach(stripManagedFields);
+  else if (o && typeof o === 'object') {
     if (o.metadata) delete o.metadata.managedFields;
     if (Array.isArray(o.items)) o.items.forEach(stripManagedFields);
   }
