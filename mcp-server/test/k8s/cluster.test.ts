@@ -10,7 +10,7 @@ import {
   loadClusterTarget,
 } from '../../src/k8s/cluster.js';
 import { kubeRequest } from '../../src/k8s/request.js';
-import { startFakeApiServer } from '../support/fake-apiserver.js';
+import { startFakeApiServer } from './fake-apiserver.js';
 
 const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 

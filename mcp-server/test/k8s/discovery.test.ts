@@ -1,5 +1,5 @@
 import { createDiscoveryCache, parseApiVersion, UnknownKindError } from '../../src/k8s/discovery.js';
-import { serveDiscovery, startFakeApiServer, type FakeApiServer } from '../support/fake-apiserver.js';
+import { serveDiscovery, startFakeApiServer, type FakeApiServer } from './fake-apiserver.js';
 
 let fake: FakeApiServer;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { KubeApiError, kubeRequest, kubeRequestText, requestUrl, statusError } from '../../src/k8s/request.js';
 import { kubeConfigForToken } from '../../src/k8s/cluster.js';
-import { startFakeApiServer, status } from '../support/fake-apiserver.js';
+import { startFakeApiServer, status } from './fake-apiserver.js';
 
 describe('statusError', () => {
   it('takes reason and message from a metav1.Status body', () => {

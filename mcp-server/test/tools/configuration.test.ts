@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { call, testContext, text } from '../support/context.js';
-import { startFakeApiServer, type FakeApiServer } from '../support/fake-apiserver.js';
+import { call, testContext, text } from './context.js';
+import { startFakeApiServer, type FakeApiServer } from '../k8s/fake-apiserver.js';
 
 const SECRETS = ['sa-token-value', 'S0VZREFUQQ==', 'Q0VSVERBVEE=', 'hunter2', 'oidc-refresh', 'aws-iam-authenticator', 'exchanged-token-xyz'];
 

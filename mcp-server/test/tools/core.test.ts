@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { FIELD_MANAGER } from '../../src/k8s/resources.js';
-import { call, testContext, text } from '../support/context.js';
-import { serveDiscovery, startFakeApiServer, status, type FakeApiServer } from '../support/fake-apiserver.js';
+import { call, testContext, text } from './context.js';
+import { serveDiscovery, startFakeApiServer, status, type FakeApiServer } from '../k8s/fake-apiserver.js';
 
 let fake: FakeApiServer;
 beforeEach(async () => {

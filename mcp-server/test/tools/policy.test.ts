@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { isDenied, REDACTED, redactSecret } from '../../src/tools/policy.js';
-import { call, testContext, text } from '../support/context.js';
-import { serveDiscovery, startFakeApiServer, type FakeApiServer } from '../support/fake-apiserver.js';
+import { call, testContext, text } from './context.js';
+import { serveDiscovery, startFakeApiServer, type FakeApiServer } from '../k8s/fake-apiserver.js';
 
 let fake: FakeApiServer;
 beforeEach(async () => {

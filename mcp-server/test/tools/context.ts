@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createDiscoveryCache } from '../../src/k8s/discovery.js';
 import type { AuditTarget, ToolContext, ToolDef } from '../../src/tools/types.js';
 import { allTools } from '../../src/tools/index.js';
-import type { FakeApiServer } from './fake-apiserver.js';
+import type { FakeApiServer } from '../k8s/fake-apiserver.js';
 
 export function testContext(fake: FakeApiServer, over: Partial<ToolContext> = {}): ToolContext {
   return {
