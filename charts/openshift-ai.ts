@@ -14,8 +14,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { OperatorGroup } from '../imports/operatorgroup-operators.coreos.com.js';
-import { Subscription } from '../imports/subscription-operators.coreos.com.js';
+import { OperatorSubscription } from './olm.js';
 
 /** `managementState` of an OpenShift AI component. */
 export type ManagementState = 'Managed' | 'Removed' | 'Unmanaged';
@@ -115,31 +114,23 @@ export class OpenShiftAi extends Construct {
       );
     }
 
-    new k8s.KubeNamespace(this, 'OperatorNamespace', {
-      metadata: {
-        name: opNs,
-        annotations: { 'openshift.io/display-name': 'Red Hat OpenShift AI' },
-        labels: { 'openshift.io/cluster-monitoring': 'true' },
-      },
-    });
-    new k8s.KubeNamespace(this, 'ApplicationsNamespace', { metadata: { name: appsNs } });
-
-    // AllNamespaces install mode: the OperatorGroup has no targetNamespaces.
-    new OperatorGroup(this, 'OperatorGroup', {
-      metadata: { name: sub.operatorGroupName ?? 'rhods-operator-group', namespace: opNs },
-      spec: {},
-    });
-    new Subscription(this, 'Subscription', {
-      metadata: { name: sub.name ?? 'rhods-operator', namespace: opNs },
-      spec: {
+    // AllNamespaces install mode, as the rhods-operator requires: no targetNamespaces.
+    new OperatorSubscription(this, 'Operator', {
+      namespace: opNs,
+      namespaceLabels: { 'openshift.io/cluster-monitoring': 'true' },
+      namespaceAnnotations: { 'openshift.io/display-name': 'Red Hat OpenShift AI' },
+      operatorGroupName: sub.operatorGroupName ?? 'rhods-operator-group',
+      targetNamespaces: 'AllNamespaces',
+      subscription: {
         name: sub.name ?? 'rhods-operator',
         channel,
-        source: sub.source ?? 'redhat-operators',
-        sourceNamespace: sub.sourceNamespace ?? 'openshift-marketplace',
-        installPlanApproval: sub.installPlanApproval ?? 'Automatic',
-        startingCsv: sub.startingCSV,
+        source: sub.source,
+        sourceNamespace: sub.sourceNamespace,
+        installPlanApproval: sub.installPlanApproval,
+        startingCSV: sub.startingCSV,
       },
     });
+    new k8s.KubeNamespace(this, 'ApplicationsNamespace', { metadata: { name: appsNs, labels: { 'app.kubernetes.io/part-of': 'kube-mcp-stack' } } });
 
     const dsciSpec: Record<string, unknown> = {
       applicationsNamespace: appsNs,

@@ -1,0 +1,232 @@
+/**
+ * The Llama Stack Playground behind an oauth2-proxy sidecar: ServiceAccount, Deployment (UI +
+ * proxy), Service (8080 → proxy 4180), edge Route with HTTP→HTTPS redirect, and a NetworkPolicy
+ * that admits only the OpenShift router, and only on the proxy port, so the UI port cannot be
+ * reached around the login.
+ *
+ * oauth2-proxy settings (oauth2-proxy docs, `keycloak-oidc` provider): OIDC issuer = the realm
+ * issuer, PKCE `S256`, the access token passed upstream (`X-Forwarded-Access-Token`) so the UI
+ * calls Llama Stack as the user. The client secret and the cookie secret are two keys of ONE
+ * Secret, read as environment variables `OAUTH2_PROXY_CLIENT_SECRET` / `OAUTH2_PROXY_COOKIE_SECRET`.
+ */
+import { IConfigMap, ISecret, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  Route,
+  RouteSpecTlsInsecureEdgeTerminationPolicy,
+  RouteSpecTlsTermination,
+  RouteSpecToKind,
+} from '../imports/route.openshift.io.js';
+import {
+  checkReplicas,
+  checkUrl,
+  ContainerImage,
+  ContainerResources,
+  imageString,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from './container-defaults.js';
+
+/** Ports of the Playground pod. */
+export const PLAYGROUND_PORTS = { ui: 8501, proxy: 4180, service: 8080 } as const;
+
+/** Props of {@link Playground}. */
+export interface PlaygroundProps {
+  /** Namespace (must exist; the Llama Stack construct creates it). */
+  readonly namespace: string;
+  /** Name of the ServiceAccount, Deployment, Service, Route and NetworkPolicy. @default "llama-stack-playground" */
+  readonly name?: string;
+  /** UI image (Streamlit), pinned. */
+  readonly image: ContainerImage;
+  /** oauth2-proxy image, pinned. */
+  readonly oauth2ProxyImage: ContainerImage;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Public https URL of the Playground; the Route is created for its host. */
+  readonly publicUrl: string;
+  /** oauth2-proxy callback, `<publicUrl>/oauth2/callback` as registered on the realm client. */
+  readonly redirectUri: string;
+  /** Realm issuer URL, exactly as in `iss`. */
+  readonly issuerUrl: string;
+  /** In-cluster URL of the Llama Stack Service. */
+  readonly llamaStackUrl: string;
+  /** Model preselected in the UI. @default none (the UI's own choice) */
+  readonly defaultModel?: string;
+  /** Realm client oauth2-proxy logs in with (confidential). @default "mcp-client" */
+  readonly clientId?: string;
+  /** Scopes requested at login. @default ["openid", "profile", "email", "mcp-server"] */
+  readonly scopes?: readonly string[];
+  /** The ONE Secret holding both the client secret and the cookie secret. */
+  readonly oauthSecret: ISecret;
+  /** Key of the client secret in {@link oauthSecret}. @default "client-secret" */
+  readonly clientSecretKey?: string;
+  /** Key of the cookie secret (16, 24 or 32 bytes) in {@link oauthSecret}. @default "cookie-secret" */
+  readonly cookieSecretKey?: string;
+  /** Session cookie lifetime (Go duration). @default "15m" */
+  readonly cookieExpire?: string;
+  /** Cookie refresh interval (Go duration). @default "14m" */
+  readonly cookieRefresh?: string;
+  /** ConfigMap with the issuer's CA, trusted by oauth2-proxy for the issuer. @default none: system trust */
+  readonly issuerCa?: IConfigMap;
+  /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
+  readonly issuerCaKey?: string;
+  /** UI resources. @default requests 250m/512Mi, limits 1/1Gi */
+  readonly resources?: ContainerResources;
+  /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */
+  readonly proxyResources?: ContainerResources;
+}
+
+/** The Playground workload. */
+export class Playground extends Construct {
+  /** Name of the Service. */
+  public readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: PlaygroundProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    const name = props.name ?? 'llama-stack-playground';
+    this.serviceName = name;
+    const replicas = checkReplicas(props.replicas ?? 1, 'playground.replicas');
+    const publicUrl = checkUrl(props.publicUrl, 'playground.publicUrl', ['https:']);
+    const issuer = checkUrl(props.issuerUrl, 'playground.issuerUrl', ['https:']);
+    const redirect = checkUrl(props.redirectUri, 'playground.redirectUri', ['https:']);
+    const llamaStackUrl = checkUrl(props.llamaStackUrl, 'playground.llamaStackUrl');
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'playground', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
+    const selector = { 'app.kubernetes.io/name': name };
+    const caDir = '/etc/pki/issuer-ca';
+    const caKey = props.issuerCaKey ?? 'ca.crt';
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, namespace: ns, labels },
+      automountServiceAccountToken: false,
+    });
+
+    const secretEnv = (envName: string, key: string): k8s.EnvVar => ({
+      name: envName,
+      valueFrom: { secretKeyRef: { name: props.oauthSecret.name, key } },
+    });
+    const proxyArgs = [
+      '--provider=keycloak-oidc',
+      `--oidc-issuer-url=${issuer}`,
+      `--client-id=${props.clientId ?? 'mcp-client'}`,
+      `--scope=${(props.scopes ?? ['openid', 'profile', 'email', 'mcp-server']).join(' ')}`,
+      '--code-challenge-method=S256',
+      `--redirect-url=${redirect}`,
+      `--http-address=0.0.0.0:${PLAYGROUND_PORTS.proxy}`,
+      `--upstream=http://localhost:${PLAYGROUND_PORTS.ui}`,
+      '--pass-access-token=true',
+      '--email-domain=*',
+      '--reverse-proxy=true',
+      '--cookie-secure=true',
+      `--cookie-expire=${props.cookieExpire ?? '15m'}`,
+      `--cookie-refresh=${props.cookieRefresh ?? '14m'}`,
+      '--skip-provider-button=true',
+      '--skip-auth-route=^/(static|health|_stcore)(/|$)',
+      ...(props.issuerCa ? [`--provider-ca-file=${caDir}/${caKey}`] : []),
+    ];
+    const httpProbe = (path: string, port: string, delay: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString(port) },
+      initialDelaySeconds: delay,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(),
+            containers: [
+              {
+                name: 'oauth2-proxy',
+                image: imageString(props.oauth2ProxyImage, 'playground.oauth2ProxyImage'),
+                imagePullPolicy: 'IfNotPresent',
+                args: proxyArgs,
+                env: [
+                  secretEnv('OAUTH2_PROXY_CLIENT_SECRET', props.clientSecretKey ?? 'client-secret'),
+                  secretEnv('OAUTH2_PROXY_COOKIE_SECRET', props.cookieSecretKey ?? 'cookie-secret'),
+                ],
+                ports: [{ name: 'proxy', containerPort: PLAYGROUND_PORTS.proxy, protocol: 'TCP' }],
+                livenessProbe: httpProbe('/ping', 'proxy', 5),
+                readinessProbe: httpProbe('/ping', 'proxy', 5),
+                resources: resourceRequirements(props.proxyResources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
+                securityContext: restrictedContainerSecurityContext(true),
+                volumeMounts: props.issuerCa ? [{ name: 'issuer-ca', mountPath: caDir, readOnly: true }] : [],
+              },
+              {
+                name: 'playground',
+                image: imageString(props.image, 'playground.image'),
+                imagePullPolicy: 'IfNotPresent',
+                env: [
+                  { name: 'LLAMA_STACK_ENDPOINT', value: llamaStackUrl },
+                  ...(props.defaultModel ? [{ name: 'DEFAULT_MODEL', value: props.defaultModel }] : []),
+                  { name: 'PYTHONUNBUFFERED', value: '1' },
+                  { name: 'FLASK_ENV', value: 'production' },
+                  { name: 'PUBLIC_URL', value: publicUrl },
+                ],
+                ports: [{ name: 'ui', containerPort: PLAYGROUND_PORTS.ui, protocol: 'TCP' }],
+                livenessProbe: httpProbe('/health', 'ui', 30),
+                readinessProbe: httpProbe('/health', 'ui', 10),
+                resources: resourceRequirements(props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
+                // Streamlit writes its session files next to the app: keep the root writable, like the upstream chart.
+                securityContext: restrictedContainerSecurityContext(false),
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'sessions', mountPath: '/opt/app-root/src/sessions' },
+                  { name: 'logs', mountPath: '/opt/app-root/src/logs' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'tmp', emptyDir: {} },
+              { name: 'sessions', emptyDir: {} },
+              { name: 'logs', emptyDir: {} },
+              ...(props.issuerCa ? [{ name: 'issuer-ca', configMap: { name: props.issuerCa.name, items: [{ key: caKey, path: caKey }] } }] : []),
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        selector,
+        ports: [{ name: 'http', port: PLAYGROUND_PORTS.service, targetPort: k8s.IntOrString.fromString('proxy'), protocol: 'TCP' }],
+      },
+    });
+
+    new Route(this, 'Route', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        host: new URL(publicUrl).host,
+        to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
+        port: { targetPort: 'http' },
+        tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            // OpenShift labels the router's namespaces with this policy group.
+            from: [{ namespaceSelector: { matchLabels: { 'network.openshift.io/policy-group': 'ingress' } } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(PLAYGROUND_PORTS.proxy) }],
+          },
+        ],
+      },
+    });
+  }
+}
