@@ -1,0 +1,45 @@
+/**
+ * How a tool call reaches the cluster, per configuration generation. With `require_oauth` the
+ * client carries the caller's exchanged token only (helper module `k8s/cluster.ts`); without
+ * it, the kubeconfig's own user or the pod's service account acts.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  kubeConfigForServiceAccount,
+  kubeConfigForToken,
+  kubeConfigFromFile,
+  loadClusterTarget,
+  type ClusterTarget,
+} from './k8s/cluster.js';
+import type { ServerConfig } from './config/load.js';
+
+export interface ClusterAccess {
+  /** A client acting as the caller: cluster address + CA + `token`, nothing else. */
+  forCaller(token: string): KubeConfig;
+  /**
+   * A client with the server's own credentials, for `require_oauth = false` only.
+   * @throws when `require_oauth` is on (never falls back to the pod's identity).
+   */
+  forServer(): KubeConfig;
+}
+
+/** `cluster_provider_strategy`, or in-cluster when `KUBERNETES_SERVICE_HOST` is set, else kubeconfig. */
+export function effectiveStrategy(cfg: Pick<ServerConfig, 'cluster_provider_strategy'>, env: NodeJS.ProcessEnv = process.env): 'in-cluster' | 'kubeconfig' {
+  return cfg.cluster_provider_strategy ?? (env.KUBERNETES_SERVICE_HOST ? 'in-cluster' : 'kubeconfig');
+}
+
+/**
+ * @throws Error (from `loadClusterTarget`) naming the missing file/variable/context, at start-up
+ *   or reload, so a broken cluster setting never reaches a request.
+ */
+export function clusterAccessFor(cfg: ServerConfig): ClusterAccess {
+  const strategy = effectiveStrategy(cfg);
+  const target: ClusterTarget = loadClusterTarget({ strategy, kubeconfig: cfg.kubeconfig });
+  return {
+    forCaller: (token) => kubeConfigForToken(target, token),
+    forServer: () => {
+      if (cfg.require_oauth) throw new Error('require_oauth is on: tool calls use the caller\'s exchanged token only');
+      return strategy === 'in-cluster' ? kubeConfigForServiceAccount(target) : kubeConfigFromFile(cfg.kubeconfig);
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * RFC 8693 token exchange at Keycloak with openid-client: the STS client authenticates with
+ * its secret (HTTP Basic, RFC 6749 §2.3.1) and trades the user's access token for one meant
+ * for the Kubernetes API. Results are cached per (subject token hash, audience, scope) until
+ * shortly before expiry, with one in-flight exchange per key.
+ */
+import { createHash } from 'node:crypto';
+import * as oidc from 'openid-client';
+import type { FetchLike } from '../net/ca-fetch.js';
+import type { IssuerMetadata } from '../auth/verifier.js';
+import type { Metrics } from '../obs/metrics.js';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * Keycloak `error` codes that mean the subject token itself was refused (expired, revoked,
+ * session ended, signature): the client must re-authenticate, so the caller answers HTTP 401
+ * `invalid_token`. Every other code (`invalid_client`, `unauthorized_client`, `access_denied`,
+ * `invalid_request`, `invalid_scope`, `invalid_target`, `server_error`, …) points at the
+ * server's or the realm's configuration and becomes an `isError` tool result instead.
+ */
+export const SUBJECT_TOKEN_ERRORS: ReadonlySet<string> = new Set(['invalid_token', 'invalid_grant']);
+
+export type ExchangeResult =
+  | { readonly ok: true; readonly token: string; readonly cached: boolean }
+  | { readonly ok: false; readonly refusedSubjectToken: boolean; readonly error: string };
+
+export interface ExchangeSettings {
+  readonly metadata: IssuerMetadata;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly audience: string;
+  readonly scopes: readonly string[];
+  readonly fetch: FetchLike;
+  /** Refresh this many seconds before the exchanged token expires. @default 30 */
+  readonly expirySkewSec?: number;
+}
+
+interface CacheEntry {
+  readonly token: string;
+  readonly freshUntilMs: number;
+}
+
+const MAX_ENTRIES = 10_000;
+
+/** One exchanger per configuration generation; a reload builds a new one (fresh client and secret). */
+export class TokenExchanger {
+  private readonly client: oidc.Configuration;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<ExchangeResult>>();
+  private readonly scope: string;
+
+  constructor(private readonly s: ExchangeSettings, private readonly metrics: Metrics, private readonly now: () => number = Date.now) {
+    this.client = new oidc.Configuration(s.metadata as oidc.ServerMetadata, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret));
+    this.client[oidc.customFetch] = s.fetch as never;
+    if (new URL(s.metadata.token_endpoint).protocol === 'http:') oidc.allowInsecureRequests(this.client);
+    this.scope = s.scopes.join(' ');
+  }
+
+  /** Exchange (or reuse) a token for `subjectToken`. Never throws. */
+  async exchange(subjectToken: string): Promise<ExchangeResult> {
+    const key = `${createHash('sha256').update(subjectToken).digest('base64url')}\0${this.s.audience}\0${this.scope}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.freshUntilMs > this.now()) {
+      this.metrics.exchangeCacheHits.inc();
+      return { ok: true, token: hit.token, cached: true };
+    }
+    const running = this.inflight.get(key);
+    if (running) {
+      this.metrics.exchangeCacheHits.inc();
+      return running.then((r) => (r.ok ? { ...r, cached: true } : r));
+    }
+    const p = this.run(key, subjectToken).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private async run(key: string, subjectToken: string): Promise<ExchangeResult> {
+    const stop = this.metrics.exchangeDuration.startTimer();
+    try {
+      const params: Record<string, string> = {
+        subject_token: subjectToken,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        requested_token_type: ACCESS_TOKEN_TYPE,
+        audience: this.s.audience,
+      };
+      if (this.scope) params.scope = this.scope;
+      const res = await oidc.genericGrantRequest(this.client, TOKEN_EXCHANGE_GRANT, params);
+      const lifetime = res.expiresIn() ?? expFromJwt(res.access_token, this.now());
+      if (lifetime !== undefined) {
+        const freshUntilMs = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;
+        if (freshUntilMs > this.now()) this.store(key, { token: res.access_token, freshUntilMs });
+      }
+      this.metrics.exchanges.inc({ outcome: 'success' });
+      return { ok: true, token: res.access_token, cached: false };
+    } catch (e) {
+      const error = e instanceof oidc.ResponseBodyError ? e.error : e instanceof oidc.WWWAuthenticateChallengeError ? 'invalid_client' : 'exchange_unavailable';
+      const refusedSubjectToken = e instanceof oidc.ResponseBodyError && SUBJECT_TOKEN_ERRORS.has(e.error);
+      this.metrics.exchanges.inc({ outcome: refusedSubjectToken ? 'subject_token_refused' : 'error' });
+      return { ok: false, refusedSubjectToken, error };
+    } finally {
+      stop();
+    }
+  }
+
+  private store(key: string, entry: CacheEntry): void {
+    if (this.cache.size >= MAX_ENTRIES) {
+      const t = this.now();
+      for (const [k, v] of this.cache) if (v.freshUntilMs <= t) this.cache.delete(k);
+      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(key, entry);
+  }
+}
+
+/** Seconds until a JWT's `exp`, when the response lacked `expires_in`; undefined if opaque. */
+function expFromJwt(token: string, nowMs: number): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp - Math.floor(nowMs / 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The HTTP surface. Open: `/healthz`, `/readyz`, `/metrics`, `/.well-known/*`. Behind the
+ * bearer gate: `/mcp` (Streamable HTTP, stateless), `/sse` + `/message` (legacy SSE).
+ */
+import express, { type Express, type Request, type Response } from 'express';
+import type { Runtime } from '../runtime.js';
+import type { FactoryDeps } from '../mcp/server-factory.js';
+import { authenticate, exchangeEarly, resourceFor } from './auth-middleware.js';
+import { protectedResourceMetadata } from '../auth/challenge.js';
+import { methodNotAllowed, sseHandlers, streamableHandler } from '../mcp/transports.js';
+
+export interface App {
+  readonly app: Express;
+  /** Open SSE sessions (for tests and shutdown). */
+  readonly sseSessions: Map<string, unknown>;
+}
+
+export function createApp(runtime: Runtime, deps: FactoryDeps): App {
+  const { metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = req.route?.path ?? (req.path.startsWith('/.well-known/') ? '/.well-known' : 'other');
+      metrics.httpRequests.inc({ route: String(route), status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const auth = runtime.current.auth;
+    if (!auth || auth.ready || (await auth.ensureReady())) return void res.json({ status: 'ready' });
+    res.status(503).json({ status: 'not ready', reason: 'issuer metadata or JWKS not loaded' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  const resourceMetadata = (req: Request, res: Response) => {
+    const gen = runtime.current;
+    if (!gen.auth) return void res.status(404).json({ error: 'not_found', error_description: 'require_oauth is off' });
+    res.setHeader('Cache-Control', 'max-age=300');
+    res.json(protectedResourceMetadata(resourceFor(gen, req), gen.auth.issuer, gen.auth.scopes));
+  };
+  app.get('/.well-known/oauth-protected-resource', resourceMetadata);
+  app.get('/.well-known/oauth-protected-resource/{*rest}', resourceMetadata);
+  const realmMetadata = async (_req: Request, res: Response) => {
+    const auth = runtime.current.auth;
+    if (!auth) return void res.status(404).json({ error: 'not_found', error_description: 'require_oauth is off' });
+    if (!(await auth.ensureReady()) || !auth.metadata) return void res.status(503).json({ error: 'temporarily_unavailable' });
+    res.setHeader('Cache-Control', 'max-age=300');
+    res.json(auth.metadata);
+  };
+  app.get('/.well-known/oauth-authorization-server', realmMetadata);
+  app.get('/.well-known/openid-configuration', realmMetadata);
+
+  const gate = authenticate(runtime, metrics);
+  const json = express.json({ limit: '4mb' });
+  const streamable = streamableHandler(deps);
+  app.post('/mcp', gate, json, exchangeEarly(metrics), streamable);
+  app.get('/mcp', gate, methodNotAllowed);
+  app.delete('/mcp', gate, methodNotAllowed);
+
+  const sse = sseHandlers(deps);
+  app.get('/sse', gate, exchangeEarly(metrics, true), sse.open);
+  app.post('/message', gate, json, exchangeEarly(metrics), sse.message);
+
+  return { app, sseSessions: sse.sessions };
+}

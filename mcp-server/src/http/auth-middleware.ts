@@ -1,0 +1,97 @@
+/**
+ * Bearer-token gate in front of `/mcp`, `/sse` and `/message` (never `/healthz`, `/readyz`,
+ * `/metrics` or the metadata documents). With `require_oauth` off it only attaches an empty
+ * identity. Any failure inside verification is a 401; nothing reaches Keycloak's exchange or
+ * Kubernetes before the token is verified.
+ */
+import type { Request, Response, NextFunction, RequestHandler } from 'express';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { Runtime, Generation } from '../runtime.js';
+import type { Metrics } from '../obs/metrics.js';
+import { bearerChallenge, metadataUrlFor } from '../auth/challenge.js';
+import { TokenRejected } from '../auth/verifier.js';
+import type { CallerExtra } from '../mcp/server-factory.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Read by the SDK transports and handed to tool handlers as `extra.authInfo`. */
+    auth?: AuthInfo;
+    /** The generation this request was admitted under. */
+    generation?: Generation;
+  }
+}
+
+/** The resource (RFC 9728 §1.2) this server protects: `server_url + "/mcp"`, or derived from the request. */
+export function resourceFor(gen: Generation, req: Request): string {
+  if (gen.config.server_url) return `${gen.config.server_url}/mcp`;
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() || req.protocol;
+  return `${proto}://${req.headers.host}/mcp`;
+}
+
+function reject(res: Response, gen: Generation, req: Request, metrics: Metrics, status: 401 | 403, reason: string, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
+  metrics.authRejections.inc({ reason });
+  res.setHeader('WWW-Authenticate', bearerChallenge({ resourceMetadata: metadataUrlFor(resourceFor(gen, req)), scopes: gen.auth?.scopes ?? [], error, description }));
+  res.status(status).json({ error: error ?? 'unauthorized', error_description: description ?? 'a bearer access token is required' });
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Step 1: verify the bearer token (before the body is parsed). */
+export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const gen = runtime.current;
+    req.generation = gen;
+    if (!gen.auth) return next();
+    const header = req.headers.authorization;
+    if (!header) return reject(res, gen, req, metrics, 401, 'missing_token');
+    const m = BEARER.exec(header);
+    if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Authorization header is not a Bearer token');
+    if (!(await gen.auth.ensureReady()) || !gen.auth.verifier) {
+      metrics.authRejections.inc({ reason: 'not_ready' });
+      res.setHeader('Retry-After', '5');
+      res.status(503).json({ error: 'temporarily_unavailable', error_description: 'the authorization server metadata or JWKS could not be loaded yet' });
+      return;
+    }
+    try {
+      const v = await gen.auth.verifier.verify(m[1]!);
+      const extra: CallerExtra = { user: { sub: v.claims.sub, preferredUsername: v.claims.preferred_username } };
+      req.auth = {
+        token: m[1]!,
+        clientId: v.claims.azp ?? '',
+        scopes: v.scopes,
+        expiresAt: v.claims.exp,
+        extra: extra as unknown as Record<string, unknown>,
+      };
+      next();
+    } catch (e) {
+      if (e instanceof TokenRejected && e.kind === 'insufficient_scope') return reject(res, gen, req, metrics, 403, 'insufficient_scope', 'insufficient_scope', e.message);
+      reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', e instanceof TokenRejected ? e.message : 'the token could not be verified');
+    }
+  };
+}
+
+/** JSON-RPC methods whose handling needs cluster credentials (exchange before the transport). */
+function needsCredentials(body: unknown): boolean {
+  const msgs = Array.isArray(body) ? body : [body];
+  return msgs.some((m) => m && typeof m === 'object' && ((m as { method?: string }).method === 'tools/call' || (m as { method?: string }).method === 'tools/list'));
+}
+
+/**
+ * Step 2 (after body parsing): for requests that will call or list tools (and for GET /sse),
+ * exchange the token now, so that Keycloak refusing the SUBJECT token becomes HTTP 401
+ * `invalid_token` (the client re-authenticates). Other exchange failures travel on to the tool
+ * call, which answers `isError` naming Keycloak's error code.
+ */
+export function exchangeEarly(metrics: Metrics, always = false): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const gen = req.generation!;
+    if (!gen.auth || !req.auth || !gen.auth.exchanger || !(always || needsCredentials(req.body))) return next();
+    const result = await gen.auth.exchanger.exchange(req.auth.token);
+    if (!result.ok && result.refusedSubjectToken) {
+      return reject(res, gen, req, metrics, 401, 'subject_token_refused', 'invalid_token', `the authorization server refused the token (${result.error}); authenticate again`);
+    }
+    const extra = req.auth.extra as unknown as CallerExtra;
+    req.auth.extra = { ...extra, exchange: result } as unknown as Record<string, unknown>;
+    next();
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * MCP over HTTP. Streamable HTTP at `/mcp` is STATELESS: every POST gets a fresh McpServer and
+ * transport (no session id), so any replica serves any request; GET/DELETE answer 405. The
+ * legacy SSE transport (`GET /sse` + `POST /message?sessionId=…`) is inherently stateful: the
+ * session lives on the replica that holds the event stream.
+ */
+import type { Request, Response } from 'express';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createMcpServer, type CallerExtra, type FactoryDeps } from './server-factory.js';
+
+function wantsToolList(body: unknown): boolean {
+  const msgs = Array.isArray(body) ? body : [body];
+  return msgs.some((m) => m && typeof m === 'object' && (m as { method?: string }).method === 'tools/list');
+}
+
+function jsonRpcError(res: Response, status: number, code: number, message: string): void {
+  if (!res.headersSent) res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** POST /mcp */
+export function streamableHandler(deps: FactoryDeps) {
+  return async (req: Request, res: Response) => {
+    const gen = req.generation!;
+    let server: McpServer | undefined;
+    try {
+      server = await createMcpServer(gen, deps, req.auth, wantsToolList(req.body));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => {
+        void transport.close();
+        void server?.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } catch (e) {
+      deps.log.error({ err: (e as Error).message }, 'streamable HTTP request failed');
+      jsonRpcError(res, 500, -32603, 'internal error');
+    }
+  };
+}
+
+/** GET/DELETE /mcp in stateless mode. */
+export function methodNotAllowed(_req: Request, res: Response): void {
+  res.setHeader('Allow', 'POST');
+  jsonRpcError(res, 405, -32000, 'method not allowed: this server runs Streamable HTTP statelessly (POST only)');
+}
+
+interface SseSession {
+  readonly transport: SSEServerTransport;
+  readonly server: McpServer;
+  /** The caller who opened the stream; messages from anyone else are refused. */
+  readonly sub?: string;
+}
+
+/** GET /sse and POST /message, sharing one session table. */
+export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
+  const sessions = new Map<string, SseSession>();
+  const open = async (req: Request, res: Response) => {
+    const gen = req.generation!;
+    try {
+      const server = await createMcpServer(gen, deps, req.auth, true);
+      const transport = new SSEServerTransport(messagePath, res);
+      const sub = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
+      sessions.set(transport.sessionId, { transport, server, sub });
+      res.on('close', () => {
+        sessions.delete(transport.sessionId);
+        void server.close();
+      });
+      await server.connect(transport);
+    } catch (e) {
+      deps.log.error({ err: (e as Error).message }, 'SSE session failed to start');
+      if (!res.headersSent) res.status(500).end();
+    }
+  };
+  const message = async (req: Request, res: Response) => {
+    const id = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
+    const s = sessions.get(id);
+    if (!s) return jsonRpcError(res, 404, -32001, 'unknown SSE session (it ended, or lives on another replica)');
+    const gen = req.generation!;
+    if (gen.auth && (req.auth?.extra as CallerExtra | undefined)?.user.sub !== s.sub) {
+      return jsonRpcError(res, 403, -32001, 'this SSE session belongs to another user');
+    }
+    await s.transport.handlePostMessage(req, res, req.body);
+  };
+  return { open, message, sessions };
+}

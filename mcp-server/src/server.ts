@@ -1,0 +1,90 @@
+/**
+ * Starts the server from a loaded configuration: HTTP (when `port` is set) or stdio (when it is
+ * not, as in containers/kubernetes-mcp-server), reload on SIGHUP and file change, graceful stop.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { pino, type Logger } from 'pino';
+import type { ServerConfig } from './config/load.js';
+import { Runtime, type RuntimeDeps } from './runtime.js';
+import { createApp } from './http/app.js';
+import { createMetrics, type Metrics } from './obs/metrics.js';
+import { createLogger } from './obs/logger.js';
+import { watchForReload, type ReloadHandle } from './reload.js';
+import { createMcpServer } from './mcp/server-factory.js';
+import type { DiscoveryCache, ToolDef } from './tools/types.js';
+
+export interface StartOptions {
+  readonly config: ServerConfig;
+  /** Re-reads the configuration for a reload (file + the same CLI overrides). */
+  readonly reloadConfig?: () => ServerConfig;
+  readonly allTools: () => readonly ToolDef[];
+  readonly discovery: DiscoveryCache;
+  /** Override the cluster access (tests). */
+  readonly clusterAccess?: RuntimeDeps['clusterAccess'];
+  readonly authOptions?: RuntimeDeps['authOptions'];
+  readonly metrics?: Metrics;
+  readonly log?: Logger;
+  /** Listen address. @default '0.0.0.0' */
+  readonly host?: string;
+  /** Install the SIGHUP handler. @default true */
+  readonly signals?: boolean;
+}
+
+export interface RunningServer {
+  readonly runtime: Runtime;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** The HTTP server (absent for stdio). */
+  readonly http?: Server;
+  /** `http://host:port` of the listener (absent for stdio). */
+  readonly url?: string;
+  readonly reload: ReloadHandle;
+  stop(): Promise<void>;
+}
+
+/** @throws ConfigError / Error from the cluster target, before anything listens. */
+export async function startServer(o: StartOptions): Promise<RunningServer> {
+  const stdio = o.config.port === undefined;
+  const log = o.log ?? createLogger(o.config.log_level, stdio ? pino.destination(2) : undefined);
+  const metrics = o.metrics ?? createMetrics();
+  const runtime = new Runtime(o.config, { metrics, log, discovery: o.discovery, allTools: o.allTools, clusterAccess: o.clusterAccess, authOptions: o.authOptions });
+  const reload = watchForReload(runtime, o.reloadConfig ?? (() => runtime.current.config), { signals: o.signals });
+  const deps = { metrics, log, discovery: o.discovery };
+
+  if (stdio) {
+    if (o.config.require_oauth) throw new Error('require_oauth = true needs the HTTP transport: set port');
+    const server = await createMcpServer(runtime.current, deps, undefined, true);
+    await server.connect(new StdioServerTransport());
+    log.info({ transport: 'stdio', tools: runtime.current.tools.length }, 'MCP server started');
+    return { runtime, metrics, log, reload, stop: async () => { reload.stop(); await server.close(); } };
+  }
+
+  const { app } = createApp(runtime, deps);
+  const http = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.config.port, o.host ?? '0.0.0.0', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info(
+    { transport: 'http', port, require_oauth: o.config.require_oauth, issuer: o.config.authorization_url, tools: runtime.current.tools.length, endpoints: ['/mcp', '/sse', '/message', '/healthz', '/readyz', '/metrics'] },
+    'MCP server listening',
+  );
+  return {
+    runtime,
+    metrics,
+    log,
+    http,
+    url,
+    reload,
+    stop: async () => {
+      reload.stop();
+      runtime.current.auth?.dispose();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
