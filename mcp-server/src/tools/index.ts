@@ -58,3 +58,17 @@ export async function filterByCluster(tools: readonly ToolDef[], discovery: Disc
 }
 
 export type { ToolDef, ToolContext, ToolsetName } from './types.js';
+
+/**
+ * The `McpServer.registerTool` config of a tool (title from its annotations), so the server and the
+ * golden `tools/list` files register tools identically:
+ * `server.registerTool(t.name, registrationOf(t), (args) => t.handler(args, ctx, target))`.
+ */
+export function registrationOf(t: ToolDef): {
+  title?: string;
+  description: string;
+  inputSchema: ToolDef['inputSchema'];
+  annotations: ToolDef['annotations'];
+} {
+  return { title: t.annotations.title, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations };
+}
