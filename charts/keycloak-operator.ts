@@ -1,0 +1,35 @@
+/**
+ * The Red Hat build of Keycloak operator: its Namespace, an OperatorGroup that targets
+ * only that namespace (the operator is namespace-scoped), and the OLM Subscription
+ * (`rhbk-operator` from `redhat-operators` by default).
+ */
+import { Construct } from 'constructs';
+import { OperatorSubscription, type OlmSubscriptionSpec } from './olm.js';
+
+/** Props of {@link KeycloakOperator}. */
+export interface KeycloakOperatorProps {
+  /** Namespace of the operator and of every Keycloak resource, e.g. `redhat-keycloak`. */
+  readonly namespace: string;
+  /** The operator Subscription (package, channel such as `stable-v26.2`, source, approval). */
+  readonly subscription: OlmSubscriptionSpec;
+  /** OperatorGroup name. @default `keycloak-operator-group` */
+  readonly operatorGroupName?: string;
+}
+
+/** Namespace + OperatorGroup (OwnNamespace) + Subscription of the Keycloak operator. */
+export class KeycloakOperator extends Construct {
+  /** The operator's namespace. */
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: KeycloakOperatorProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    new OperatorSubscription(this, 'Olm', {
+      namespace: props.namespace,
+      namespaceLabels: { 'openshift.io/cluster-monitoring': 'true' },
+      operatorGroupName: props.operatorGroupName ?? 'keycloak-operator-group',
+      targetNamespaces: [props.namespace],
+      subscription: props.subscription,
+    });
+  }
+}
