@@ -11,7 +11,8 @@
  * Strictness: a structural CRD schema makes the API server prune unknown fields silently, so an
  * unknown field here is an error: every object schema with `properties` gets
  * `additionalProperties: false` unless it has `x-kubernetes-preserve-unknown-fields` or its own
- * `additionalProperties`.
+ * `additionalProperties`. Keywords with a `null` value (e.g. `anyOf: null` in the Route CRD) are
+ * dropped, and `x-kubernetes-int-or-string` fields without a type accept an integer or a string.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -101,6 +102,8 @@ export function closeSchema(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
+    // Some generated CRDs carry `anyOf: null`; a null keyword means "absent".
+    if (v === null) continue;
     // `properties` maps names to schemas: close each schema, keep the names.
     out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, closeSchema(s)])) : closeSchema(v);
   }
