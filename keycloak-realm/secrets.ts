@@ -1,0 +1,201 @@
+/**
+ * Where secret values come from: Kubernetes Secrets (via @kubernetes/client-node) or, in
+ * tests without a kube-apiserver, memory. Values are only ever passed to Keycloak or
+ * written to Secrets, never printed or logged.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import * as k8s from '@kubernetes/client-node';
+import type { RealmModel, SecretRef } from './model.js';
+
+/** A key of a Kubernetes Secret in a namespace. */
+export interface NamespacedSecretRef extends SecretRef {
+  readonly namespace: string;
+}
+
+/** Reads and writes single keys of Secrets. */
+export interface SecretSource {
+  /** Where values live, for messages (e.g. `Kubernetes`). */
+  readonly description: string;
+  /** The key's value, or `undefined` when the Secret or key does not exist. */
+  read(ref: NamespacedSecretRef): Promise<string | undefined>;
+  /** Sets one key, creating the Secret (type Opaque) when absent; other keys are kept. */
+  write(ref: NamespacedSecretRef, value: string): Promise<void>;
+}
+
+const id = (r: NamespacedSecretRef) => `${r.namespace}/${r.name}/${r.key}`;
+
+/** In-memory SecretSource for tests; `entries` keyed `<namespace>/<name>/<key>`. */
+export class MemorySecretSource implements SecretSource {
+  readonly description = 'memory';
+  readonly values = new Map<string, string>();
+  async read(ref: NamespacedSecretRef): Promise<string | undefined> {
+    return this.values.get(id(ref));
+  }
+  async write(ref: NamespacedSecretRef, value: string): Promise<void> {
+    this.values.set(id(ref), value);
+  }
+}
+
+function httpCode(e: unknown): number | undefined {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Secrets of a Kubernetes cluster, reached with a kubeconfig (default: `KUBECONFIG` / in-cluster). */
+export class KubernetesSecretSource implements SecretSource {
+  readonly description = 'Kubernetes';
+  private readonly api: k8s.CoreV1Api;
+  constructor(kubeConfig?: k8s.KubeConfig) {
+    const kc = kubeConfig ?? new k8s.KubeConfig();
+    if (!kubeConfig) kc.loadFromDefault();
+    this.api = kc.makeApiClient(k8s.CoreV1Api);
+  }
+
+  private async get(ref: NamespacedSecretRef): Promise<k8s.V1Secret | undefined> {
+    try {
+      return await this.api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
+    } catch (e) {
+      if (httpCode(e) === 404) return undefined;
+      throw new Error(`cannot read Secret ${ref.namespace}/${ref.name}: HTTP ${httpCode(e) ?? (e as Error).message}`);
+    }
+  }
+
+  async read(ref: NamespacedSecretRef): Promise<string | undefined> {
+    const data = (await this.get(ref))?.data?.[ref.key];
+    return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+  }
+
+  async write(ref: NamespacedSecretRef, value: string): Promise<void> {
+    const existing = await this.get(ref);
+    const encoded = Buffer.from(value, 'utf8').toString('base64');
+    try {
+      if (!existing) {
+        await this.api.createNamespacedSecret({
+          namespace: ref.namespace,
+          body: {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            type: 'Opaque',
+            metadata: { name: ref.name, namespace: ref.namespace, labels: { 'app.kubernetes.io/managed-by': 'kube-mcp-stack' } },
+            data: { [ref.key]: encoded },
+          },
+        });
+      } else {
+        existing.data = { ...(existing.data ?? {}), [ref.key]: encoded };
+        await this.api.replaceNamespacedSecret({ name: ref.name, namespace: ref.namespace, body: existing });
+      }
+    } catch (e) {
+      throw new Error(`cannot write Secret ${ref.namespace}/${ref.name}: HTTP ${httpCode(e) ?? (e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * A Secret value the stack needs: `format` says what the consumer accepts, `valueId`
+ * groups keys that must hold the same value (e.g. a client secret in the Keycloak
+ * namespace and its copy for the MCP server). Same shape as `requiredSecrets()` of
+ * charts/secrets.ts.
+ */
+export interface RequiredSecret extends NamespacedSecretRef {
+  /** A {@link generateSecretValue} format, or `username` (write `value` as is) or `external-token` (never generated). */
+  readonly format: string;
+  readonly valueId: string;
+  /** Fixed value for `format: 'username'`. */
+  readonly value?: string;
+  readonly purpose: string;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+function alnum(length: number): string {
+  return Array.from({ length }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+}
+
+/**
+ * A fresh random value in `format`:
+ * - `client-secret`, `password`, `alphanumeric`: 32 characters [A-Za-z0-9] (~190 bits);
+ * - `cookie-secret` (oauth2-proxy `cookie_secret`, must be 16, 24 or 32 bytes): 32 random
+ *   bytes, base64url without padding, as oauth2-proxy's docs generate it;
+ * - `hex`: 64 hex digits (32 bytes); `base64`: 32 random bytes, standard base64.
+ * @throws Error for an unknown format.
+ */
+export function generateSecretValue(format: string): string {
+  switch (format) {
+    case 'client-secret':
+    case 'password':
+    case 'alphanumeric':
+      return alnum(32);
+    case 'cookie-secret':
+      return randomBytes(32).toString('base64url');
+    case 'hex':
+      return randomBytes(32).toString('hex');
+    case 'base64':
+      return randomBytes(32).toString('base64');
+    default:
+      throw new Error(`unknown secret format "${format}"`);
+  }
+}
+
+/** The Secrets the realm itself reads: client secrets and user passwords, in the Keycloak namespace. */
+export function realmRequiredSecrets(model: RealmModel, keycloakNamespace: string): RequiredSecret[] {
+  const out: RequiredSecret[] = [];
+  for (const c of model.clients) {
+    if (c.secret && !c.publicClient) {
+      out.push({ ...c.secret, namespace: keycloakNamespace, format: 'client-secret', valueId: `client-secret:${c.clientId}`, purpose: `client secret of ${c.clientId}` });
+    }
+  }
+  for (const u of model.users) {
+    if (u.password) out.push({ ...u.password, namespace: keycloakNamespace, format: 'password', valueId: `user-password:${u.username}`, purpose: `password of user ${u.username}` });
+  }
+  return out;
+}
+
+/** Outcome per Secret key; never contains a value. */
+export interface SecretOutcome {
+  ref: NamespacedSecretRef;
+  purpose: string;
+  status: 'present' | 'created' | 'missing';
+}
+
+/**
+ * Makes sure every required key exists. Keys sharing a `valueId` get the same value: an
+ * existing one is copied to the missing keys, else (with `generate`) a new value is made.
+ * Without `generate` nothing is written and absent keys are reported `missing`; keys of
+ * format `external-token` (issued elsewhere, e.g. a model API token) are never generated.
+ * @throws Error when keys of one `valueId` already hold different values.
+ */
+export async function ensureSecrets(source: SecretSource, required: readonly RequiredSecret[], opts: { generate: boolean }): Promise<SecretOutcome[]> {
+  const groups = new Map<string, RequiredSecret[]>();
+  for (const r of required) groups.set(r.valueId, [...(groups.get(r.valueId) ?? []), r]);
+  const out: SecretOutcome[] = [];
+  for (const [valueId, refs] of groups) {
+    const values = await Promise.all(refs.map((r) => source.read(r)));
+    const distinct = [...new Set(values.filter((v): v is string => v !== undefined))];
+    if (distinct.length > 1) {
+      throw new Error(`Secrets ${refs.map(id).join(', ')} must hold the same value (${valueId}) but differ; make them equal`);
+    }
+    let value: string | undefined = distinct[0];
+    for (const [i, ref] of refs.entries()) {
+      if (values[i] !== undefined) {
+        out.push({ ref, purpose: ref.purpose, status: 'present' });
+      } else if (opts.generate && ref.format !== 'external-token') {
+        value ??= ref.format === 'username' ? ref.value : generateSecretValue(ref.format);
+        if (value === undefined) throw new Error(`Secret ${id(ref)} has format username but no value`);
+        await source.write(ref, value as string);
+        out.push({ ref, purpose: ref.purpose, status: 'created' });
+      } else {
+        out.push({ ref, purpose: ref.purpose, status: 'missing' });
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads the values of the realm's Secret references into a map keyed by `secretRefKey` (`<name>/<key>`). */
+export async function readRealmSecrets(source: SecretSource, model: RealmModel, keycloakNamespace: string): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  for (const r of realmRequiredSecrets(model, keycloakNamespace)) {
+    const v = await source.read(r);
+    if (v !== undefined) values.set(`${r.name}/${r.key}`, v);
+  }
+  return values;
+}
