@@ -1,0 +1,143 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { startIssuerStub, newSigningKey, type IssuerStub } from './support/issuer-stub.js';
+import { startHarness, oauthToml, type Harness } from './support/harness.js';
+
+let stub: IssuerStub;
+let h: Harness;
+
+beforeAll(async () => {
+  stub = await startIssuerStub();
+  h = await startHarness((secretFile) => oauthToml(stub, secretFile));
+});
+afterAll(async () => {
+  await h.server.stop();
+  await stub.close();
+});
+
+const CHALLENGE_BASE = 'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server"';
+const listTools = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+
+async function postMcp(token?: string, body: unknown = listTools): Promise<Response> {
+  return fetch(`${h.server.url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('open endpoints', () => {
+  it('serves /healthz, /readyz and /metrics without a token while /mcp is protected', async () => {
+    expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.server.url}/readyz`)).status).toBe(200);
+    const metrics = await fetch(`${h.server.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('mcp_token_exchanges_total');
+    expect((await postMcp()).status).toBe(401);
+  });
+
+  it('serves RFC 9728 metadata at the root and path-suffixed locations, resource = server_url + "/mcp"', async () => {
+    for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+      const res = await fetch(`${h.server.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        resource: 'https://mcp.example.test/mcp',
+        authorization_servers: [stub.issuer],
+        scopes_supported: ['openid', 'mcp-server'],
+        bearer_methods_supported: ['header'],
+        resource_name: expect.any(String),
+      });
+    }
+  });
+
+  it("proxies the realm's own metadata for clients that look on the resource's host", async () => {
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+      const doc = (await (await fetch(`${h.server.url}${path}`)).json()) as Record<string, unknown>;
+      expect(doc.issuer).toBe(stub.issuer);
+      expect(doc.token_endpoint).toBe(`${stub.issuer}/protocol/openid-connect/token`);
+    }
+  });
+});
+
+describe('challenges', () => {
+  it('answers a request without a token with 401 and a challenge without an error', async () => {
+    const res = await postMcp();
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe(CHALLENGE_BASE);
+  });
+
+  it('guards the SSE endpoints too', async () => {
+    expect((await fetch(`${h.server.url}/sse`)).status).toBe(401);
+    expect((await fetch(`${h.server.url}/message?sessionId=x`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('accepts a valid token', async () => {
+    const res = await postMcp(await stub.token());
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toContain('whoami');
+  });
+
+  it('answers a token lacking a required scope with 403 insufficient_scope', async () => {
+    const res = await postMcp(await stub.token({ scope: 'openid profile' }));
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toMatch(new RegExp(`^${escape(CHALLENGE_BASE)}, error="insufficient_scope", error_description="[^"]*mcp-server[^"]*"$`));
+  });
+
+  it('answers a non-Bearer Authorization header with 401 invalid_token', async () => {
+    const res = await fetch(`${h.server.url}/mcp`, { method: 'POST', headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('token validation rejects', () => {
+  const cases: [string, () => Promise<string>, RegExp][] = [
+    ['a forged signature', async () => {
+      const other = await newSigningKey('key-1');
+      return stub.token({}, { key: other });
+    }, /signature verification failed/],
+    ['an expired token (beyond the clock skew)', () => stub.token({}, { expiresIn: Math.floor(Date.now() / 1000) - 120 }), /token expired/],
+    ['a token for another audience', () => stub.token({ aud: 'account' }), /claim aud check failed/],
+    ['a token from another issuer', () => stub.token({}, { issuer: 'https://evil.example/realms/test' }), /claim iss check failed/],
+    ['an unsigned token (alg: none)', async () => new UnsecuredJWT({ sub: 'user-alice', scope: 'openid mcp-server', aud: 'mcp-server' }).setIssuer(stub.issuer).setExpirationTime('5m').encode(), /algorithm not allowed|JWS|alg/],
+    ['a token signed with an algorithm outside the JWKS (HS256 with the public key as secret)', async () => {
+      const secret = new TextEncoder().encode(JSON.stringify(stub.keys[0]!.jwk));
+      return new SignJWT({ scope: 'openid mcp-server' }).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).setIssuer(stub.issuer).setAudience('mcp-server').setSubject('x').setExpirationTime('5m').sign(secret);
+    }, /algorithm not allowed/],
+    ['a token whose kid no JWKS key has, even after a refresh', async () => stub.token({}, { key: await newSigningKey('unknown-kid') }), /no JWKS key matches/],
+    ['garbage', async () => 'not.a.jwt', /ERR_JWS_INVALID|JWS|JWT/],
+  ];
+  it.each(cases)('%s with 401 invalid_token', async (_name, make, why) => {
+    const res = await postMcp(await make());
+    expect(res.status).toBe(401);
+    const challenge = res.headers.get('www-authenticate')!;
+    expect(challenge).toMatch(new RegExp(`^${escape(CHALLENGE_BASE)}, error="invalid_token", error_description="[^"]*"$`));
+    expect(challenge).toMatch(why);
+  });
+
+  it('counts the rejections in /metrics', async () => {
+    const text = await (await fetch(`${h.server.url}/metrics`)).text();
+    expect(text).toMatch(/mcp_auth_rejections_total\{reason="invalid_token"\} [1-9]/);
+  });
+});
+
+describe('JWKS', () => {
+  it('re-fetches the JWKS when a token names an unknown kid, accepting a rotated key', async () => {
+    const rotated = await newSigningKey('key-2');
+    stub.keys.push(rotated);
+    const before = stub.jwksFetches;
+    const res = await postMcp(await stub.token({}, { key: rotated }));
+    expect(res.status).toBe(200);
+    expect(stub.jwksFetches).toBe(before + 1);
+  });
+
+  it('keeps using the cached JWKS for known kids', async () => {
+    const before = stub.jwksFetches;
+    await postMcp(await stub.token());
+    await postMcp(await stub.token());
+    expect(stub.jwksFetches).toBe(before);
+  });
+});
