@@ -1,0 +1,178 @@
+import { ConfigMap, Secret } from 'cdk8s-plus-28';
+import { parse } from 'smol-toml';
+import { McpServer, McpServerProps } from '../../charts/mcp-server.js';
+import { mcpServerConfigObject, mcpServerConfigToml } from '../../charts/mcp-server-config.js';
+import { crossKeyProblems, rawConfigSchema } from '../../mcp-server/src/config/schema.js';
+import { KubeObject, synthConstruct } from '../support/synth.js';
+
+const ISSUER = 'https://keycloak-admin.apps.example.com/realms/openshift';
+
+function build(over: Partial<McpServerProps> = {}): KubeObject[] {
+  return synthConstruct((c) => {
+    new McpServer(c, 'mcp', {
+      namespace: 'llama-stack',
+      image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' },
+      publicUrl: 'https://ocp-mcp-server-llama-stack.apps.example.com',
+      auth: {
+        issuerUrl: ISSUER,
+        audience: 'mcp-server',
+        stsClientId: 'mcp-server',
+        stsAudience: 'openshift',
+        stsClientSecret: { secret: Secret.fromSecretName(c, 's', 'mcp-server-sts'), key: 'clientSecret' },
+        issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'keycloak-oidc-ca'),
+        issuerCaKey: 'ca-bundle.crt',
+      },
+      ...over,
+    });
+  });
+}
+const byKind = (objs: KubeObject[], kind: string) => objs.filter((o) => o.kind === kind);
+
+describe('MCP server config.toml', () => {
+  const objs = build();
+  const toml = byKind(objs, 'ConfigMap')[0]!.data['config.toml'] as string;
+  const parsed = parse(toml);
+
+  test('parses back with smol-toml to the OAuth and token-exchange settings', () => {
+    expect(parsed).toEqual({
+      port: '8000',
+      log_level: 2,
+      list_output: 'table',
+      cluster_provider_strategy: 'in-cluster',
+      toolsets: ['core', 'config', 'helm'],
+      read_only: false,
+      disable_destructive: false,
+      require_oauth: true,
+      authorization_url: ISSUER,
+      server_url: 'https://ocp-mcp-server-llama-stack.apps.example.com',
+      oauth_audience: 'mcp-server',
+      oauth_scopes: ['openid', 'mcp-server'],
+      validate_token: true,
+      sts_client_id: 'mcp-server',
+      sts_audience: 'openshift',
+      sts_scopes: ['mcp:openshift'],
+      sts_client_secret_file: '/var/run/secrets/mcp-server-sts/client-secret',
+      certificate_authority: '/etc/pki/keycloak-ca/ca-bundle.crt',
+    });
+  });
+
+  test('is accepted by the bundled server\'s own config schema and cross-key rules', () => {
+    const result = rawConfigSchema.safeParse(parsed);
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+    expect(crossKeyProblems(result.data!)).toEqual([]);
+  });
+
+  test('carries no sts_client_secret value, only the file path', () => {
+    expect(parsed).not.toHaveProperty('sts_client_secret');
+  });
+
+  test('the secret file and the CA file are mounted where config.toml points', () => {
+    const pod = byKind(objs, 'Deployment')[0]!.spec.template.spec;
+    const container = pod.containers[0];
+    const mountOf = (file: string) => container.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+    const sts = mountOf(parsed.sts_client_secret_file as string);
+    const stsVolume = pod.volumes.find((v: any) => v.name === sts.name);
+    expect(stsVolume.secret).toEqual({ secretName: 'mcp-server-sts', items: [{ key: 'clientSecret', path: 'client-secret' }], defaultMode: 0o440 });
+    const ca = mountOf(parsed.certificate_authority as string);
+    expect(pod.volumes.find((v: any) => v.name === ca.name).configMap).toEqual({ name: 'keycloak-oidc-ca', items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }] });
+    expect(container.args).toEqual(['--config', '/etc/mcp-server/config.toml']);
+  });
+
+  test('denied_resources become an array of tables', () => {
+    const t = mcpServerConfigObject({ port: 8080, requireOauth: false, deniedResources: [{ group: '', version: 'v1', kind: 'Secret' }] });
+    expect(parse(mcpServerConfigToml({ port: 8080, requireOauth: false, deniedResources: [{ group: '', version: 'v1', kind: 'Secret' }] }))).toEqual(t);
+    expect(t.denied_resources).toEqual([{ group: '', version: 'v1', kind: 'Secret' }]);
+  });
+
+  test('a local kubeconfig run can be generated for the e2e harness', () => {
+    const text = mcpServerConfigToml({
+      port: 18000,
+      clusterProviderStrategy: 'kubeconfig',
+      kubeconfig: '/tmp/kubeconfig',
+      authorizationUrl: 'https://127.0.0.1:8443/realms/openshift',
+      oauthAudience: 'mcp-server',
+      tokenExchange: { clientId: 'mcp-server', audience: 'openshift', scopes: ['mcp:openshift'], clientSecretFile: '/tmp/sts-secret' },
+      certificateAuthority: '/tmp/ca.pem',
+    });
+    expect(parse(text)).toMatchObject({ port: '18000', cluster_provider_strategy: 'kubeconfig', kubeconfig: '/tmp/kubeconfig', sts_client_secret_file: '/tmp/sts-secret' });
+  });
+
+  test.each([
+    [{ port: 8000 }, /authorizationUrl: required/],
+    [{ port: 8000, authorizationUrl: ISSUER }, /oauthAudience: required/],
+    [{ port: 8000, requireOauth: false, logLevel: 10 }, /logLevel: expected an integer 0..9/],
+    [{ port: 8000, requireOauth: false, kubeconfig: '/k' }, /kubeconfig: only meaningful/],
+    [{ port: 8000, requireOauth: false, tokenExchange: { clientId: 'x', audience: '', scopes: [], clientSecretFile: '/f' } }, /tokenExchange: clientId, audience and clientSecretFile/],
+  ])('refuses a fail-open or inconsistent config %#', (settings, message) => {
+    expect(() => mcpServerConfigToml(settings as any)).toThrow(message);
+  });
+});
+
+describe('MCP server workload', () => {
+  const objs = build();
+
+  test('runs 2 replicas with a PodDisruptionBudget over the same pods', () => {
+    const dep = byKind(objs, 'Deployment')[0]!;
+    const pdb = byKind(objs, 'PodDisruptionBudget')[0]!;
+    expect(dep.spec.replicas).toBe(2);
+    expect(pdb.spec.selector.matchLabels).toEqual(dep.spec.selector.matchLabels);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+
+  test('probes /healthz (liveness) and /readyz (readiness) on the http port', () => {
+    const c = byKind(objs, 'Deployment')[0]!.spec.template.spec.containers[0];
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+  });
+
+  test('creates a ServiceAccount and nothing that binds it', () => {
+    expect(byKind(objs, 'ServiceAccount').map((s) => s.metadata.name)).toEqual(['ocp-mcp']);
+    expect(objs.filter((o) => /RoleBinding$/.test(o.kind))).toEqual([]);
+    expect(byKind(objs, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('ocp-mcp');
+  });
+
+  test('exposes an edge Route that redirects HTTP, with a long timeout for SSE', () => {
+    const route = byKind(objs, 'Route')[0]!;
+    expect(route.spec).toMatchObject({
+      host: 'ocp-mcp-server-llama-stack.apps.example.com',
+      to: { kind: 'Service', name: 'ocp-mcp-server' },
+      port: { targetPort: 'http' },
+      tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
+    });
+    expect(route.metadata.annotations!['haproxy.router.openshift.io/timeout']).toBe('3600s');
+  });
+
+  test('without a public URL there is no Route and no server_url', () => {
+    const objs2 = build({ publicUrl: undefined });
+    expect(byKind(objs2, 'Route')).toEqual([]);
+    expect(parse(byKind(objs2, 'ConfigMap')[0]!.data['config.toml'])).not.toHaveProperty('server_url');
+  });
+
+  test.each([
+    [{ image: { repository: 'quay.io/x/mcp', tag: 'latest' } }, /mcpServer.image.tag: "latest" is not a pinned version/],
+    [{ replicas: 0 }, /mcpServer.replicas: expected a positive integer/],
+    [{ port: 70000 }, /mcpServer.port: expected a TCP port/],
+    [{ publicUrl: 'http://mcp.example.com' }, /publicUrl: "http:\/\/mcp.example.com" must use https/],
+  ])('rejects bad props with the prop named %#', (over, message) => {
+    expect(() => build(over as Partial<McpServerProps>)).toThrow(message);
+  });
+
+  test('rejects an issuer that is not https', () => {
+    expect(() =>
+      synthConstruct((c) => {
+        new McpServer(c, 'mcp', {
+          namespace: 'ns',
+          image: { repository: 'quay.io/x/mcp', tag: '1' },
+          auth: {
+            issuerUrl: 'http://kc/realms/openshift',
+            audience: 'mcp-server',
+            stsClientId: 'mcp-server',
+            stsAudience: 'openshift',
+            stsClientSecret: { secret: Secret.fromSecretName(c, 's', 's'), key: 'k' },
+            issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'ca'),
+          },
+        });
+      }),
+    ).toThrow(/auth.issuerUrl: .* must use https/);
+  });
+});
