@@ -50,6 +50,24 @@ export async function manifestFiles(dir: string): Promise<string[]> {
   return names.map((n) => join(dir, n));
 }
 
+/**
+ * KubernetesObjectApi that sends each object exactly as written. The stock client serializes
+ * built-in kinds through its typed models, which silently drops fields it does not know under
+ * their JSON names (e.g. a CRD schema's `x-kubernetes-int-or-string`) and would hide unknown
+ * fields from the API server's own validation. An unregistered type name makes its serializer
+ * pass the object through unchanged.
+ */
+class RawObjectApi extends KubernetesObjectApi {
+  static make(kc: KubeConfig): RawObjectApi {
+    const api = kc.makeApiClient(RawObjectApi);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
+  protected override async getSerializationType(): Promise<string> {
+    return 'RawKubernetesObject';
+  }
+}
+
 function apiMessage(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
   let body = e.body;
@@ -66,11 +84,11 @@ function apiMessage(err: unknown): string {
 
 /**
  * Server-side applies each object in order with `fieldManager` (no force: a conflict is an error).
- * A fresh KubernetesObjectApi is made per call so API discovery sees newly installed CRDs.
+ * A fresh client is made per call so API discovery sees newly installed CRDs.
  * @returns one result per object; failures carry `error` instead of throwing
  */
 export async function serverSideApply(kc: KubeConfig, objects: readonly KubernetesObject[], fieldManager: string): Promise<ApplyResult[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = RawObjectApi.make(kc);
   const results: ApplyResult[] = [];
   for (const o of objects) {
     try {

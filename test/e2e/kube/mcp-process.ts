@@ -1,0 +1,37 @@
+/**
+ * Runs the bundled MCP server (mcp-server/src/main.ts, via tsx) as a separate process for the
+ * suite: `--config <file>` only, on a port chosen by the caller, log to a file; ready when
+ * `/readyz` answers 200 (the issuer's metadata and JWKS were loaded). Stopped by pid.
+ */
+import { join } from 'node:path';
+import { freePort, StartedProgram, startProgram, stopProgram, waitReady } from './processes.js';
+
+/** A running MCP server. */
+export interface RunningMcpServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly baseUrl: string;
+  /** `<baseUrl>/mcp` (Streamable HTTP). */
+  readonly mcpUrl: string;
+  readonly program: StartedProgram;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port for the next server's `port` key. */
+export const mcpServerPort = freePort;
+
+/**
+ * Starts `node <tsx> mcp-server/src/main.ts --config <configFile>` listening on `port`.
+ * @throws Error with the tail of the server's log when it exits or is not ready in `timeoutMs`
+ */
+export async function startMcpServer(repoRoot: string, configFile: string, port: number, logFile: string, timeoutMs = 60_000): Promise<RunningMcpServer> {
+  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const program = startProgram('mcp-server', process.execPath, [tsx, join(repoRoot, 'mcp-server', 'src', 'main.ts'), '--config', configFile], logFile);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(program, async () => (await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200, timeoutMs);
+  } catch (err) {
+    await stopProgram(program);
+    throw err;
+  }
+  return { baseUrl, mcpUrl: `${baseUrl}/mcp`, program, stop: () => stopProgram(program) };
+}

@@ -1,0 +1,52 @@
+/**
+ * The stack configuration the real-stack suite runs: the shipped example
+ * (examples/reference.config.ts) pointed at the harness Keycloak. Only what a loopback run
+ * must change is changed:
+ * - `hosts.keycloak` = `127.0.0.1:<port>` of the harness Keycloak, so the issuer is
+ *   `https://127.0.0.1:<port>/realms/<realm>`;
+ * - `clusterAuth.issuerCaPem` = the harness CA (the one that signed Keycloak's certificate);
+ * - the realm is named {@link E2E_REALM} (so the realm tests of issue 4, which use the reference
+ *   name, never change it under this suite) and declares the suite's test users.
+ * Everything else (clients, scopes, audiences, groups, RBAC, namespaces) is the example's.
+ */
+import { readFileSync } from 'node:fs';
+import type { StackConfig } from '../../../charts/config.js';
+import { publicUrls } from '../../../charts/model.js';
+import { referenceRealm, type UserSchema } from '../../../keycloak-realm/model.js';
+import reference from '../../../examples/reference.config.js';
+import type { z } from 'zod';
+
+/** Realm name of the suite's stack. */
+export const E2E_REALM = 'kms-e2e-stack';
+
+/** Where the harness Keycloak is (the `keycloak` entry of the e2e state file). */
+export interface HarnessKeycloak {
+  /** `https://127.0.0.1:<port>` */
+  readonly baseUrl: string;
+  /** PEM file of the CA that signed Keycloak's certificate. */
+  readonly caFile: string;
+}
+
+/** A test user; its password is a Secret reference like every password of the model. */
+export type HarnessUser = z.input<typeof UserSchema>;
+
+/** The example config pointed at the harness Keycloak, with `users` declared in the realm. */
+export function harnessStackConfig(keycloak: HarnessKeycloak, users: readonly HarnessUser[] = []): StackConfig {
+  const { realm: _realm, ...example } = reference;
+  const base = {
+    ...example,
+    hosts: { ...example.hosts, keycloak: new URL(keycloak.baseUrl).host },
+    clusterAuth: { ...example.clusterAuth, issuerCaPem: readFileSync(keycloak.caFile, 'utf8') },
+  };
+  const urls = publicUrls(base);
+  return {
+    ...base,
+    realm: referenceRealm({
+      realm: E2E_REALM,
+      consoleRedirectUri: urls.consoleRedirectUri!,
+      mcpClientRedirectUris: urls.playgroundRedirectUri ? [urls.playgroundRedirectUri] : [],
+      mcpClientWebOrigins: urls.playgroundOrigin ? [urls.playgroundOrigin] : [],
+      users,
+    }),
+  };
+}
