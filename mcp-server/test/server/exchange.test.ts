@@ -1,0 +1,176 @@
+import { TokenExchanger, ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../src/exchange/exchanger.js';
+import { caFetch } from '../../src/net/ca-fetch.js';
+import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
+import { startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
+import { startHarness, oauthToml, type Harness } from './support/harness.js';
+
+let stub: IssuerStub;
+beforeAll(async () => {
+  stub = await startIssuerStub();
+});
+afterAll(async () => stub.close());
+beforeEach(() => {
+  stub.exchanges.length = 0;
+  stub.failWith = undefined;
+  stub.clientSecret = 'secret-1';
+  stub.exchangeDelayMs = 0;
+  stub.exchangedLifetime = 300;
+});
+
+function exchanger(metrics: Metrics, now: () => number = Date.now): TokenExchanger {
+  const issuer = stub.issuer;
+  return new TokenExchanger(
+    {
+      metadata: { issuer, jwks_uri: `${issuer}/protocol/openid-connect/certs`, token_endpoint: `${issuer}/protocol/openid-connect/token` },
+      clientId: 'mcp-server',
+      clientSecret: 'secret-1',
+      audience: 'openshift',
+      scopes: ['mcp:openshift'],
+      fetch: caFetch(stub.caPem),
+    },
+    metrics,
+    now,
+  );
+}
+
+async function counter(m: Metrics, name: string): Promise<string> {
+  return (await m.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+}
+
+describe('token exchange request (RFC 8693 §2.1)', () => {
+  it('sends the grant type, both token types, audience and scope, authenticating the client with its secret', async () => {
+    const res = await exchanger(createMetrics(false)).exchange('user-token-A');
+    expect(res).toEqual({ ok: true, token: expect.stringMatching(/^exchanged-/), cached: false });
+    const { params, basic } = stub.exchanges[0]!;
+    expect(Object.fromEntries(params)).toEqual({
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: 'user-token-A',
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      requested_token_type: ACCESS_TOKEN_TYPE,
+      audience: 'openshift',
+      scope: 'mcp:openshift',
+    });
+    expect(basic).toBe('mcp-server:secret-1');
+  });
+});
+
+describe('exchange cache', () => {
+  it('sends one exchange for N concurrent calls of one user', async () => {
+    stub.exchangeDelayMs = 50;
+    const m = createMetrics(false);
+    const x = exchanger(m);
+    const results = await Promise.all(Array.from({ length: 10 }, () => x.exchange('user-token-A')));
+    expect(stub.exchanges).toHaveLength(1);
+    expect(new Set(results.map((r) => (r.ok ? r.token : r.error))).size).toBe(1);
+    expect(await counter(m, 'mcp_token_exchange_cache_hits_total')).toMatch(/ 9$/);
+    expect(await counter(m, 'mcp_token_exchanges_total')).toContain('mcp_token_exchanges_total{outcome="success"} 1');
+  });
+
+  it('never lets two users share an exchanged token', async () => {
+    const x = exchanger(createMetrics(false));
+    const [a, b] = await Promise.all([x.exchange('user-token-A'), x.exchange('user-token-B')]);
+    expect(stub.exchanges.map((e) => e.params.get('subject_token')).sort()).toEqual(['user-token-A', 'user-token-B']);
+    expect(a.ok && b.ok && a.token !== b.token).toBe(true);
+    expect((await x.exchange('user-token-B')).ok && (await x.exchange('user-token-B') as { token: string }).token).toBe((b as { token: string }).token);
+  });
+
+  it('reuses a token until shortly before it expires, then exchanges again', async () => {
+    let now = 1_000_000;
+    const x = exchanger(createMetrics(false), () => now);
+    stub.exchangedLifetime = 120;
+    await x.exchange('user-token-A');
+    now += 80_000; // 40 s left: still fresh (refresh margin 30 s)
+    expect((await x.exchange('user-token-A')).ok && stub.exchanges.length).toBe(1);
+    now += 15_000; // 25 s left: inside the margin
+    await x.exchange('user-token-A');
+    expect(stub.exchanges).toHaveLength(2);
+  });
+});
+
+describe('exchange failures', () => {
+  it.each(['invalid_token', 'invalid_grant'])('marks Keycloak error %s as a refusal of the subject token', async (code) => {
+    stub.failWith = code;
+    const m = createMetrics(false);
+    expect(await exchanger(m).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: true, error: code });
+    expect(await counter(m, 'mcp_token_exchanges_total')).toContain('{outcome="subject_token_refused"} 1');
+  });
+
+  it.each(['access_denied', 'invalid_request', 'invalid_scope', 'server_error'])('reports %s as a non-token failure with only the error code', async (code) => {
+    stub.failWith = code;
+    const res = await exchanger(createMetrics(false)).exchange('user-token-A');
+    expect(res).toEqual({ ok: false, refusedSubjectToken: false, error: code });
+    expect(JSON.stringify(res)).not.toContain('secret details');
+  });
+
+  it('reports a wrong client secret as a server-side failure, not the user\'s', async () => {
+    stub.clientSecret = 'rotated';
+    expect(await exchanger(createMetrics(false)).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: false, error: 'unauthorized_client' });
+  });
+
+  it('does not cache failures', async () => {
+    stub.failWith = 'server_error';
+    const x = exchanger(createMetrics(false));
+    await x.exchange('user-token-A');
+    stub.failWith = undefined;
+    expect((await x.exchange('user-token-A')).ok).toBe(true);
+    expect(stub.exchanges).toHaveLength(2);
+  });
+});
+
+describe('exchange outcomes over MCP', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness((secretFile) => oauthToml(stub, secretFile));
+  });
+  afterAll(async () => h.server.stop());
+
+  const call = (token: string) =>
+    fetch(`${h.server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'whoami', arguments: { namespace: 'team-a' } } }),
+    });
+
+  it('runs the tool with the exchanged token only, and writes an audit line without tokens', async () => {
+    const userToken = await stub.token({ sub: 'user-bob', preferred_username: 'bob' });
+    const res = await call(userToken);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { result: { content: { text: string }[]; isError?: boolean } };
+    const seen = JSON.parse(body.result.content[0]!.text) as { user: unknown; token: string };
+    expect(seen.user).toEqual({ sub: 'user-bob', preferredUsername: 'bob' });
+    expect(seen.token).toMatch(/^exchanged-\d+-for-/);
+    expect(seen.token).not.toBe(userToken);
+    const audit = h.logLines.filter((l) => l.audit === true).at(-1)!;
+    expect(audit).toMatchObject({ sub: 'user-bob', preferred_username: 'bob', tool: 'whoami', namespace: 'team-a', kind: 'Pod', outcome: 'success', duration_ms: expect.any(Number) });
+    const everything = JSON.stringify(h.logLines);
+    expect(everything).not.toContain(userToken);
+    expect(everything).not.toContain(seen.token);
+    expect(everything).not.toContain('secret-1');
+  });
+
+  it('answers HTTP 401 invalid_token when Keycloak refuses the subject token', async () => {
+    stub.failWith = 'invalid_token';
+    const res = await call(await stub.token({ sub: 'user-carol' }));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('answers an isError tool result naming Keycloak\'s error code for other failures, never the body', async () => {
+    stub.failWith = 'access_denied';
+    const res = await call(await stub.token({ sub: 'user-dave' }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { result: { content: { text: string }[]; isError?: boolean } };
+    expect(body.result.isError).toBe(true);
+    expect(body.result.content[0]!.text).toContain('"access_denied"');
+    expect(body.result.content[0]!.text).not.toContain('secret details');
+    expect(h.logLines.filter((l) => l.audit === true).at(-1)).toMatchObject({ sub: 'user-dave', outcome: 'denied', error_code: 'access_denied' });
+  });
+
+  it('exposes exchange counters in /metrics', async () => {
+    const text = await (await fetch(`${h.server.url}/metrics`)).text();
+    expect(text).toMatch(/mcp_token_exchanges_total\{outcome="success"\} [1-9]/);
+    expect(text).toMatch(/mcp_token_exchanges_total\{outcome="subject_token_refused"\} [1-9]/);
+    expect(text).toMatch(/mcp_tool_calls_total\{tool="whoami",outcome="success"\} 1/);
+  });
+});
+
