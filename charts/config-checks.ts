@@ -41,7 +41,7 @@ function requiredHosts(cfg: BaseStackConfig): (keyof BaseStackConfig['hosts'])[]
   if (cfg.clusterAuth.externalOidc) hosts.push('console');
   if (cfg.mcpServer.route) hosts.push('mcpServer');
   if (cfg.playground.enabled) hosts.push('playground');
-  if (cfg.mcpInspector.enabled) hosts.push('mcpInspector');
+  if (cfg.mcpInspector.enabled) hosts.push('mcpInspector', 'mcpInspectorProxy');
   return hosts;
 }
 

@@ -123,6 +123,10 @@ const mcpServerSchema = z
     stsScopes: z.array(z.string().min(1)).default(['mcp:openshift']),
     /** Secret in the MCP server namespace with the STS client secret, mounted as a file. @default `{ name: 'mcp-server-sts', key: 'clientSecret' }` */
     stsClientSecret: secretKeyRef.default({ name: 'mcp-server-sts', key: 'clientSecret' }),
+    /** `denied_resources`: kinds no tool may touch. @default [] */
+    deniedResources: z
+      .array(z.object({ group: z.string(), version: z.string().min(1), kind: z.string().min(1) }).strict())
+      .default([]),
     /** Expose the server through an edge Route. @default true */
     route: z.boolean().default(true),
   })
@@ -136,6 +140,8 @@ const openshiftAiSchema = z
     enabled: z.boolean().default(true),
     /** rhods-operator Subscription. @default channel `stable-2.25` */
     operator: subscriptionSchema({ name: 'rhods-operator', channel: 'stable-2.25', operatorGroupName: 'rhods-operator-group' }).default({}),
+    /** DataScienceCluster/DSCInitialization API version. @default from the channel: 2.x → `v1`, 3.x → `v2` */
+    apiVersion: z.enum(['v1', 'v2']).optional(),
     /** DSCInitialization name. @default `default-dsci` */
     dsciName: dnsLabel.default('default-dsci'),
     /** DataScienceCluster name. @default `default` */
@@ -174,6 +180,8 @@ const llamaStackSchema = z
     distribution: z.string().min(1).default('rh-dev'),
     /** Llama Stack release the run config is written for. @default `0.2.22` (OpenShift AI 2.25) */
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.2.22"').default('0.2.22'),
+    /** llama-stack-k8s-operator release (decides the ConfigMap key the operator reads). @default `0.3.0` (paired with Llama Stack 0.2.x) */
+    operatorVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.3.0"').default('0.3.0'),
     /** Server port. @default 8321 */
     port: port.default(8321),
     /** Run-config ConfigMap name. @default `llama-stack-config` */

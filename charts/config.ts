@@ -50,6 +50,8 @@ const hostsSchema = z
     playground: hostWithPort.optional(),
     /** MCP Inspector Route host. @default `<mcpInspector.name>-<namespace>.<appsDomain>` */
     mcpInspector: hostWithPort.optional(),
+    /** MCP Inspector proxy Route host. @default `<mcpInspector.name>-proxy-<namespace>.<appsDomain>` */
+    mcpInspectorProxy: hostWithPort.optional(),
   })
   .strict();
 

@@ -58,6 +58,7 @@ export interface StackHosts {
   readonly mcpServer?: string;
   readonly playground?: string;
   readonly mcpInspector?: string;
+  readonly mcpInspectorProxy?: string;
 }
 
 /** Everything the charts need, derived once. */
@@ -98,7 +99,7 @@ export interface StackModel {
   readonly issuerCa: {
     readonly configMapName: string;
     readonly key: string;
-    /** Namespaces that get the ConfigMap: `openshift-config` and the MCP server's. */
+    /** Namespaces that get the ConfigMap: `openshift-config`, the MCP server's and (when Llama Stack or the Playground run) the Llama Stack one. */
     readonly namespaces: readonly string[];
     /** PEM bundle; when absent the ConfigMaps ask OpenShift to inject its trusted CA bundle. */
     readonly pem?: string;
@@ -137,7 +138,7 @@ export interface StackModel {
     readonly cookieSecret: SecretKeyRef;
     readonly defaultModel?: string;
   };
-  readonly mcpInspector: { readonly namespace: string; readonly publicUrl?: string };
+  readonly mcpInspector: { readonly namespace: string; readonly publicUrl?: string; readonly proxyPublicUrl?: string };
 }
 
 /** Builds a {@link ServiceRef}. */
@@ -161,6 +162,7 @@ export function deriveHosts(cfg: HostInputs): StackHosts {
     mcpServer: cfg.mcpServer.route ? (cfg.hosts.mcpServer ?? route(cfg.mcpServer.name, mcpNs)) : undefined,
     playground: cfg.playground.enabled ? (cfg.hosts.playground ?? route(cfg.playground.name, cfg.namespaces.llamaStack)) : undefined,
     mcpInspector: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspector ?? route(cfg.mcpInspector.name, mcpNs)) : undefined,
+    mcpInspectorProxy: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspectorProxy ?? route(`${cfg.mcpInspector.name}-proxy`, mcpNs)) : undefined,
   };
 }
 
@@ -277,7 +279,9 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     issuerCa: {
       configMapName: cfg.clusterAuth.issuerCaConfigMap,
       key: ISSUER_CA_KEY,
-      namespaces: [...new Set([OPENSHIFT_CONFIG_NAMESPACE, ns.mcpServer])],
+      namespaces: [
+        ...new Set([OPENSHIFT_CONFIG_NAMESPACE, ns.mcpServer, ...(cfg.llamaStack.enabled || cfg.playground.enabled ? [ns.llamaStack] : [])]),
+      ],
       pem: cfg.clusterAuth.issuerCaPem,
     },
     clusterAuth: {
@@ -307,6 +311,10 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       cookieSecret: { namespace: ns.llamaStack, name: pg.oauthSecretName, key: 'cookie-secret' },
       defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,
     },
-    mcpInspector: { namespace: ns.mcpServer, publicUrl: hosts.mcpInspector ? `https://${hosts.mcpInspector}` : undefined },
+    mcpInspector: {
+      namespace: ns.mcpServer,
+      publicUrl: hosts.mcpInspector ? `https://${hosts.mcpInspector}` : undefined,
+      proxyPublicUrl: hosts.mcpInspectorProxy ? `https://${hosts.mcpInspectorProxy}` : undefined,
+    },
   };
 }

@@ -1,0 +1,281 @@
+/**
+ * The whole stack: one cdk8s Chart per component, added to an App from a
+ * {@link StackModel}, with chart dependencies declared in apply order. With dependencies,
+ * cdk8s names each file `<4-digit topological index>-<chart id>.k8s.yaml`, so `dist/`
+ * sorts into a safe `oc apply -f dist/` order:
+ *
+ *   keycloak-operator, openshift-ai, keycloak-database, keycloak, realm, llama-stack,
+ *   cluster-auth (issuer CA + group RBAC), mcp-server, playground, mcp-inspector,
+ *   feature-gate (4.19 only), cluster-authentication (the external-OIDC switch, LAST).
+ *
+ * Each chart depends on the one before it, so the order is total and explicit. The waits
+ * between steps (operator CSVs, CRDs, Keycloak ready) are in docs/config.md.
+ */
+import { App, Chart } from 'cdk8s';
+import { ConfigMap, Secret, type IConfigMap, type ISecret } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { ClusterAuth, TechPreviewFeatureGate } from './cluster-auth.js';
+import { ExternalAuthentication, externalOidcModel } from './external-auth.js';
+import { KeycloakDatabase } from './keycloak-database.js';
+import { KeycloakOperator } from './keycloak-operator.js';
+import { KeycloakServer } from './keycloak.js';
+import { LlamaStack } from './llama-stack.js';
+import { McpInspector } from './mcp-inspector.js';
+import { McpServer } from './mcp-server.js';
+import type { StackModel } from './model.js';
+import { OpenShiftAi } from './openshift-ai.js';
+import { Playground } from './playground.js';
+import { RealmImport } from './realm.js';
+
+/** Chart ids in apply order (a chart is left out when its component is disabled). */
+export const CHART_IDS = [
+  'keycloak-operator',
+  'openshift-ai',
+  'keycloak-database',
+  'keycloak',
+  'realm',
+  'llama-stack',
+  'cluster-auth',
+  'mcp-server',
+  'playground',
+  'mcp-inspector',
+  'feature-gate',
+  'cluster-authentication',
+] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+/** The charts that were added, by id. */
+export type StackCharts = Partial<Record<ChartId, Chart>>;
+
+const secretRef = (scope: Construct, id: string, name: string): ISecret => Secret.fromSecretName(scope, id, name);
+const configMapRef = (scope: Construct, id: string, name: string): IConfigMap => ConfigMap.fromConfigMapName(scope, id, name);
+
+/**
+ * Adds every chart of the stack to `app`, in apply order, each depending on the previous.
+ * @param app the cdk8s App (its outdir and output type are the caller's)
+ * @param model the derived model ({@link deriveModel})
+ * @returns the added charts by id
+ * @throws Error from a construct whose props are invalid (the message names the prop)
+ */
+export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
+  const cfg = model.config;
+  const ns = model.namespaces;
+  const charts: StackCharts = {};
+  let previous: Chart | undefined;
+  const chart = (id: ChartId, build: (c: Chart) => void): void => {
+    const c = new Chart(app, id, { disableResourceNameHashes: true, labels: { 'app.kubernetes.io/part-of': 'kube-mcp-stack' } });
+    build(c);
+    if (previous) c.addDependency(previous);
+    previous = c;
+    charts[id] = c;
+  };
+  const ca = model.issuerCa;
+
+  chart('keycloak-operator', (c) => {
+    const op = cfg.keycloakOperator;
+    new KeycloakOperator(c, 'KeycloakOperator', {
+      namespace: ns.keycloak,
+      operatorGroupName: op.operatorGroupName,
+      subscription: { name: op.name, channel: op.channel, source: op.source, sourceNamespace: op.sourceNamespace, installPlanApproval: op.installPlanApproval, startingCSV: op.startingCSV },
+    });
+  });
+
+  if (cfg.openshiftAi.enabled) {
+    chart('openshift-ai', (c) => {
+      const ai = cfg.openshiftAi;
+      new OpenShiftAi(c, 'OpenShiftAi', {
+        operatorNamespace: ns.openshiftAiOperator,
+        applicationsNamespace: ns.openshiftAiApplications,
+        monitoringNamespace: ns.openshiftAiMonitoring,
+        subscription: { ...ai.operator },
+        apiVersion: ai.apiVersion,
+        dsciName: ai.dsciName,
+        dscName: ai.dscName,
+        monitoring: ai.monitoring,
+        components: ai.components,
+      });
+    });
+  }
+
+  const db = model.keycloak.database;
+  const kcDb = cfg.keycloak.database;
+  if (db.inCluster && kcDb.type === 'in-cluster') {
+    chart('keycloak-database', (c) => {
+      new KeycloakDatabase(c, 'Database', {
+        namespace: ns.keycloak,
+        name: db.inCluster!.service.name,
+        image: kcDb.image,
+        database: db.database,
+        credentials: secretRef(c, 'DbCredentials', db.password.name),
+        usernameKey: db.username.key,
+        passwordKey: db.password.key,
+        storageSize: kcDb.storageSize,
+        storageClass: kcDb.storageClass,
+        resources: kcDb.resources,
+      });
+    });
+  }
+
+  chart('keycloak', (c) => {
+    const kc = cfg.keycloak;
+    new KeycloakServer(c, 'Keycloak', {
+      namespace: ns.keycloak,
+      name: model.keycloak.name,
+      apiVersion: model.keycloak.apiVersion,
+      baseUrl: model.keycloak.baseUrl,
+      instances: kc.instances,
+      image: kc.image,
+      proxyHeaders: kc.proxyHeaders,
+      tlsSecret: kc.tlsSecret ? secretRef(c, 'Tls', kc.tlsSecret) : undefined,
+      ingress: kc.ingress,
+      resources: kc.resources,
+      database: {
+        host: db.host,
+        port: db.port,
+        database: db.database,
+        username: { secret: secretRef(c, 'DbUser', db.username.name), key: db.username.key },
+        password: { secret: secretRef(c, 'DbPassword', db.password.name), key: db.password.key },
+      },
+    });
+  });
+
+  chart('realm', (c) => {
+    new RealmImport(c, 'Realm', { namespace: ns.keycloak, keycloakCRName: model.keycloak.name, apiVersion: model.keycloak.apiVersion, realm: model.realm });
+  });
+
+  if (cfg.llamaStack.enabled) {
+    chart('llama-stack', (c) => {
+      const ls = cfg.llamaStack;
+      new LlamaStack(c, 'LlamaStack', {
+        namespace: ns.llamaStack,
+        name: ls.name,
+        distribution: ls.distribution,
+        version: ls.version,
+        operatorVersion: ls.operatorVersion,
+        port: model.llamaStack.service.port,
+        configMapName: ls.configMapName,
+        issuerUrl: model.oidc.issuer,
+        jwksUri: model.oidc.jwksUri,
+        authAudience: ls.authAudience,
+        issuerCa: configMapRef(c, 'IssuerCa', ca.configMapName),
+        issuerCaKey: ca.key,
+        inference: ls.inference.map((p) => ({
+          providerId: p.providerId,
+          url: p.url,
+          modelId: p.modelId,
+          maxTokens: p.maxTokens,
+          tlsVerify: p.tlsVerify,
+          apiToken: p.apiToken ? { secret: secretRef(c, `Token-${p.providerId}`, p.apiToken.name), key: p.apiToken.key } : undefined,
+        })),
+        mcpToolGroupId: ls.mcpToolGroupId,
+        mcpEndpoint: model.mcpServer.sseUrl,
+        resources: ls.resources,
+      });
+    });
+  }
+
+  chart('cluster-auth', (c) => {
+    // Namespaces that no component chart creates: the MCP server's own one, and the Llama
+    // Stack one when Llama Stack is off (it still holds the developers' RoleBinding).
+    const created = new Set(cfg.llamaStack.enabled ? [ns.llamaStack] : []);
+    const needed = [...new Set([ns.llamaStack, ns.mcpServer])].filter((n) => !created.has(n));
+    new ClusterAuth(c, 'ClusterAuth', {
+      createNamespaces: needed,
+      issuerCa: { configMapName: ca.configMapName, key: ca.key, namespaces: ca.namespaces, pem: ca.pem },
+      groups: { adminGroup: cfg.clusterAuth.adminGroup, developerGroup: cfg.clusterAuth.developerGroup, developerNamespace: ns.llamaStack },
+    });
+  });
+
+  chart('mcp-server', (c) => {
+    const ms = cfg.mcpServer;
+    new McpServer(c, 'McpServer', {
+      namespace: ns.mcpServer,
+      name: ms.name,
+      serviceAccountName: ms.serviceAccountName,
+      image: ms.image,
+      replicas: ms.replicas,
+      port: model.mcpServer.service.port,
+      resources: ms.resources,
+      publicUrl: model.mcpServer.publicUrl,
+      auth: {
+        issuerUrl: model.oidc.issuer,
+        audience: ms.oauthAudience,
+        scopes: ms.oauthScopes,
+        stsClientId: ms.stsClientId,
+        stsAudience: ms.stsAudience,
+        stsScopes: ms.stsScopes,
+        stsClientSecret: { secret: secretRef(c, 'StsSecret', model.mcpServer.stsClientSecret.name), key: model.mcpServer.stsClientSecret.key },
+        issuerCa: configMapRef(c, 'IssuerCa', ca.configMapName),
+        issuerCaKey: ca.key,
+      },
+      tools: {
+        toolsets: ms.toolsets,
+        readOnly: ms.readOnly,
+        disableDestructive: ms.disableDestructive,
+        deniedResources: ms.deniedResources,
+        listOutput: ms.listOutput,
+        logLevel: ms.logLevel,
+      },
+    });
+  });
+
+  if (cfg.playground.enabled) {
+    chart('playground', (c) => {
+      const pg = cfg.playground;
+      new Playground(c, 'Playground', {
+        namespace: model.playground.namespace,
+        name: pg.name,
+        image: pg.image,
+        oauth2ProxyImage: pg.oauth2ProxyImage,
+        replicas: pg.replicas,
+        publicUrl: model.playground.publicUrl!,
+        redirectUri: model.playground.redirectUri!,
+        issuerUrl: model.oidc.issuer,
+        llamaStackUrl: model.llamaStack.service.url,
+        defaultModel: model.playground.defaultModel,
+        clientId: pg.clientId,
+        scopes: pg.scopes,
+        oauthSecret: secretRef(c, 'OAuth', model.playground.clientSecret.name),
+        clientSecretKey: model.playground.clientSecret.key,
+        cookieSecretKey: model.playground.cookieSecret.key,
+        cookieExpire: pg.cookieExpire,
+        cookieRefresh: pg.cookieRefresh,
+        issuerCa: configMapRef(c, 'IssuerCa', ca.configMapName),
+        issuerCaKey: ca.key,
+        resources: pg.resources,
+        proxyResources: pg.proxyResources,
+      });
+    });
+  }
+
+  if (cfg.mcpInspector.enabled) {
+    chart('mcp-inspector', (c) => {
+      const mi = cfg.mcpInspector;
+      new McpInspector(c, 'McpInspector', {
+        namespace: model.mcpInspector.namespace,
+        name: mi.name,
+        image: mi.image,
+        mcpServerUrl: model.mcpServer.mcpUrl,
+        publicUrl: model.mcpInspector.publicUrl,
+        proxyPublicUrl: model.mcpInspector.proxyPublicUrl,
+        resources: mi.resources,
+      });
+    });
+  }
+
+  if (model.clusterAuth.featureGate) {
+    chart('feature-gate', (c) => {
+      new TechPreviewFeatureGate(c, 'FeatureGate', {
+        openshiftVersion: model.openshift.version,
+        acknowledgeTechPreviewNoUpgrade: cfg.clusterAuth.acknowledgeTechPreviewNoUpgrade,
+      });
+    });
+  }
+
+  if (model.clusterAuth.externalOidc) {
+    chart('cluster-authentication', (c) => {
+      new ExternalAuthentication(c, 'Authentication', { oidc: externalOidcModel(model) });
+    });
+  }
+  return charts;
+}
