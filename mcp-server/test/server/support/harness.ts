@@ -18,6 +18,7 @@ export interface Harness {
   readonly logLines: Record<string, unknown>[];
   /** Rewrite the config file (TOML text) — call `server.reload.trigger()` to apply. */
   writeConfig(toml: string): void;
+  writeSecret(secret: string): void;
 }
 
 /** TOML for an OAuth-protected server against `stub`. */
@@ -36,7 +37,7 @@ certificate_authority = "${stub.caFile}"
 ${extra}`;
 }
 
-export async function startHarness(toml: (secretFile: string) => string, tools: () => ToolDef[] = testTools, secret = 'secret-1'): Promise<Harness> {
+export async function startHarness(toml: (secretFile: string) => string, tools: () => ToolDef[] = testTools, secret = 'secret-1', signals = false): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-server-test-'));
   const configFile = join(dir, 'config.toml');
   const secretFile = join(dir, 'client-secret');
@@ -55,7 +56,7 @@ export async function startHarness(toml: (secretFile: string) => string, tools: 
     metrics: createMetrics(false),
     log,
     host: '127.0.0.1',
-    signals: false,
+    signals,
   });
-  return { server, dir, configFile, secretFile, logLines, writeConfig: (t) => writeFileSync(configFile, t) };
+  return { server, dir, configFile, secretFile, logLines, writeConfig: (t) => writeFileSync(configFile, t), writeSecret: (t) => writeFileSync(secretFile, `${t}\n`) };
 }
