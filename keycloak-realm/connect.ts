@@ -87,6 +87,10 @@ export function describeConnectionError(e: unknown, opts: Pick<ConnectOptions, '
   if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) {
     return new RealmCliError(`Keycloak unreachable at ${opts.baseUrl} (${code})`);
   }
+  const cause = (e as { cause?: { message?: string } }).cause;
+  if (e instanceof TypeError && e.message === 'fetch failed') {
+    return new RealmCliError(`Keycloak unreachable at ${opts.baseUrl} (${cause?.message ?? 'fetch failed'})`);
+  }
   return e instanceof Error ? e : new Error(String(e));
 }
 

@@ -41,13 +41,23 @@ function httpCode(e: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** Secrets of a Kubernetes cluster, reached with a kubeconfig (default: `KUBECONFIG` / in-cluster). */
+/**
+ * Secrets of a Kubernetes cluster, reached with a kubeconfig (default: `KUBECONFIG`,
+ * `~/.kube/config`, or the in-cluster service account).
+ * @throws Error naming the kubeconfig when it cannot be loaded.
+ */
 export class KubernetesSecretSource implements SecretSource {
   readonly description = 'Kubernetes';
   private readonly api: k8s.CoreV1Api;
   constructor(kubeConfig?: k8s.KubeConfig) {
     const kc = kubeConfig ?? new k8s.KubeConfig();
-    if (!kubeConfig) kc.loadFromDefault();
+    if (!kubeConfig) {
+      try {
+        kc.loadFromDefault();
+      } catch (e) {
+        throw new Error(`cannot load kubeconfig${process.env.KUBECONFIG ? ` ${process.env.KUBECONFIG}` : ''} to read Secrets: ${(e as Error).message}`);
+      }
+    }
     this.api = kc.makeApiClient(k8s.CoreV1Api);
   }
 
@@ -56,7 +66,7 @@ export class KubernetesSecretSource implements SecretSource {
       return await this.api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
     } catch (e) {
       if (httpCode(e) === 404) return undefined;
-      throw new Error(`cannot read Secret ${ref.namespace}/${ref.name}: HTTP ${httpCode(e) ?? (e as Error).message}`);
+      throw new Error(`cannot read Secret ${ref.namespace}/${ref.name}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
     }
   }
 
@@ -85,7 +95,7 @@ export class KubernetesSecretSource implements SecretSource {
         await this.api.replaceNamespacedSecret({ name: ref.name, namespace: ref.namespace, body: existing });
       }
     } catch (e) {
-      throw new Error(`cannot write Secret ${ref.namespace}/${ref.name}: HTTP ${httpCode(e) ?? (e as Error).message}`);
+      throw new Error(`cannot write Secret ${ref.namespace}/${ref.name}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
     }
   }
 }
