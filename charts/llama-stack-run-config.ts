@@ -28,7 +28,7 @@ export interface RemoteVllmProvider {
   readonly url: string;
   /** Model id registered for this provider. */
   readonly modelId: string;
-  /** Name of the environment variable that carries the API token (set from a Secret). @default none: api_token "fake" */
+  /** Name of the environment variable that carries the API token (set from a Secret). @default none: no api_token key */
   readonly apiTokenEnv?: string;
   /** `max_tokens`. @default 128000 */
   readonly maxTokens?: number;
@@ -102,7 +102,8 @@ function vllm(p: RemoteVllmProvider, layout: RunConfigLayout): Json {
     config: {
       [layout === 'v0.2' ? 'url' : 'base_url']: p.url,
       max_tokens: p.maxTokens ?? 128000,
-      api_token: p.apiTokenEnv ? `\${env.${p.apiTokenEnv}}` : 'fake',
+      // Without a token the key is left out (the provider's own default applies).
+      ...(p.apiTokenEnv ? { api_token: `\${env.${p.apiTokenEnv}}` } : {}),
       tls_verify: p.tlsVerify ?? true,
     },
   };

@@ -81,7 +81,7 @@ export interface LlamaStackInferenceProps {
   readonly url: string;
   /** Model id served there. */
   readonly modelId: string;
-  /** API token, from a Secret key in the Llama Stack namespace. @default none (token "fake") */
+  /** API token, from a Secret key in the Llama Stack namespace. @default none (no api_token) */
   readonly apiToken?: SecretKeyReference;
   /** @default 128000 */
   readonly maxTokens?: number;

@@ -1,0 +1,152 @@
+/**
+ * Properties of the whole synthesized stack, for the example config and variants of it. Each
+ * property also runs on a deliberately broken copy of the output, which it must reject, so a
+ * property that cannot fail would show up here.
+ */
+import type { StackConfig } from '../../charts/config.js';
+import {
+  bindingsOf,
+  containerViolations,
+  literalSecrets,
+  objectReferences,
+  routesWithoutBackend,
+  servicesWithoutPods,
+  unresolvedReferences,
+} from '../support/properties.js';
+import { exampleConfig, synthStack, type SynthesizedStack } from '../support/stack.js';
+import type { KubeObject } from '../support/synth.js';
+
+const variants: Record<string, StackConfig> = {
+  'the example config': exampleConfig,
+  'a separate MCP server namespace': { ...exampleConfig, namespaces: { ...exampleConfig.namespaces, mcpServer: 'mcp-server' } },
+  'the MCP Inspector enabled': { ...exampleConfig, mcpInspector: { enabled: true } },
+  'OpenShift 4.20 (no FeatureGate)': {
+    ...exampleConfig,
+    openshift: { ...exampleConfig.openshift, version: '4.20' },
+    clusterAuth: { ...exampleConfig.clusterAuth, acknowledgeTechPreviewNoUpgrade: false },
+  },
+  'the current Llama Stack pairing': { ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.4.2', operatorVersion: '0.9.0' } } as StackConfig,
+};
+const stacks: [string, SynthesizedStack][] = Object.entries(variants).map(([name, cfg]) => [name, synthStack(cfg)]);
+const example = stacks[0]![1];
+
+/** A deep copy of the example output with one change applied. */
+function broken(change: (objs: KubeObject[]) => void): KubeObject[] {
+  const copy = structuredClone(example.objects);
+  change(copy);
+  return copy;
+}
+const find = (objs: KubeObject[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name))!;
+const mcpName = example.model.config.mcpServer.name;
+const mcpContainer = (objs: KubeObject[]) => find(objs, 'Deployment', mcpName).spec.template.spec.containers[0];
+
+describe.each(stacks)('whole stack with %s', (_name, stack) => {
+  test('every Secret/ConfigMap a pod or operator reads is created by the stack or declared external', () => {
+    expect(objectReferences(stack.objects).length).toBeGreaterThan(10);
+    expect(unresolvedReferences(stack.objects, stack.external)).toEqual([]);
+  });
+  test('every Service selector matches a pod template', () => {
+    expect(servicesWithoutPods(stack.objects)).toEqual([]);
+  });
+  test('every Route targets an existing Service and port', () => {
+    expect(stack.objects.some((o) => o.kind === 'Route')).toBe(true);
+    expect(routesWithoutBackend(stack.objects)).toEqual([]);
+  });
+  test('every container has requests and limits, the restricted security context and a pinned image', () => {
+    expect(containerViolations(stack.objects)).toEqual([]);
+  });
+  test('no literal secret value appears anywhere', () => {
+    expect(literalSecrets(stack.objects)).toEqual([]);
+  });
+  test("the MCP server's ServiceAccount is bound to nothing", () => {
+    const sa = { namespace: stack.model.mcpServer.namespace, name: stack.model.config.mcpServer.serviceAccountName };
+    expect(stack.objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa.name && o.metadata.namespace === sa.namespace)).toBe(true);
+    expect(bindingsOf(stack.objects, sa)).toEqual([]);
+  });
+  test('the issuer CA ConfigMap exists in openshift-config under the name the Authentication reads', () => {
+    const auth = stack.objects.find((o) => o.kind === 'Authentication');
+    const name = auth?.spec.oidcProviders[0].issuer.issuerCertificateAuthority.name ?? stack.model.issuerCa.configMapName;
+    expect(stack.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.namespace === 'openshift-config' && o.metadata.name === name)).toHaveLength(1);
+  });
+});
+
+describe('each property rejects a broken stack', () => {
+  test('a deleted ConfigMap, a renamed Secret reference or an undeclared external Secret is reported', () => {
+    const cm = `${mcpName}-config`;
+    expect(unresolvedReferences(broken((o) => o.splice(o.indexOf(find(o, 'ConfigMap', cm)), 1)), example.external)).toEqual([
+      expect.stringContaining(`ConfigMap ${example.model.mcpServer.namespace}/${cm} is neither created`),
+    ]);
+    const renamed = broken((o) => {
+      find(o, 'LlamaStackDistribution').spec.server.containerSpec.env[0].valueFrom.secretKeyRef.name = 'typo-secret';
+    });
+    expect(unresolvedReferences(renamed, example.external)).toEqual([expect.stringContaining('Secret llama-stack/typo-secret')]);
+    const sts = example.model.mcpServer.stsClientSecret;
+    const withoutSts = example.external.filter((e) => !(e.name === sts.name && e.namespace === sts.namespace));
+    expect(unresolvedReferences(example.objects, withoutSts)).toEqual([expect.stringContaining(`Secret ${sts.namespace}/${sts.name} key ${sts.key}`)]);
+  });
+
+  test('a ConfigMap reference to a key the ConfigMap lacks is reported', () => {
+    const objs = broken((o) => {
+      const vol = find(o, 'Deployment', mcpName).spec.template.spec.volumes.find((v: any) => v.name === 'config');
+      vol.configMap.items = [{ key: 'missing.toml', path: 'config.toml' }];
+    });
+    expect(unresolvedReferences(objs, example.external)).toEqual([expect.stringContaining('has no key "missing.toml"')]);
+  });
+
+  test('a Service whose selector matches no pod is reported', () => {
+    const objs = broken((o) => {
+      find(o, 'Deployment', mcpName).spec.template.metadata.labels = { app: 'other' };
+    });
+    expect(servicesWithoutPods(objs)).toEqual([expect.stringContaining(`Service ${example.model.mcpServer.namespace}/${mcpName}`)]);
+  });
+
+  test('a Route to a missing port or Service is reported', () => {
+    expect(routesWithoutBackend(broken((o) => (find(o, 'Route', mcpName).spec.port.targetPort = 'metrics')))).toEqual([expect.stringContaining('has no port metrics')]);
+    expect(routesWithoutBackend(broken((o) => (find(o, 'Route', mcpName).spec.to.name = 'gone')))).toEqual([expect.stringContaining('no Service')]);
+  });
+
+  test.each([
+    ['missing limits', (c: any) => delete c.resources.limits, /no limits.cpu/],
+    ['privilege escalation', (c: any) => (c.securityContext.allowPrivilegeEscalation = true), /allowPrivilegeEscalation is not false/],
+    ['capabilities kept', (c: any) => (c.securityContext.capabilities = { drop: ['NET_RAW'] }), /do not drop ALL/],
+    ['root allowed', (c: any) => (c.securityContext.runAsNonRoot = false), /runAsNonRoot is not true/],
+    ['latest image', (c: any) => (c.image = 'quay.io/kube-mcp-stack/mcp-server:latest'), /is not pinned/],
+    ['untagged image', (c: any) => (c.image = 'quay.io/kube-mcp-stack/mcp-server'), /is not pinned/],
+  ])('a container with %s is reported', (_what, change, message) => {
+    expect(containerViolations(broken((o) => change(mcpContainer(o))))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('a container without RuntimeDefault seccomp (container and pod) is reported', () => {
+    const objs = broken((o) => {
+      const spec = find(o, 'Deployment', mcpName).spec.template.spec;
+      delete spec.securityContext.seccompProfile;
+      delete spec.containers[0].securityContext.seccompProfile;
+    });
+    expect(containerViolations(objs)).toEqual([expect.stringMatching(/seccompProfile is not RuntimeDefault/)]);
+  });
+
+  test.each([
+    ['a Secret with data', (o: KubeObject[]) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' }, stringData: { password: 'hunter2' } }), /carries values for password/],
+    ['a literal realm client secret', (o: KubeObject[]) => (find(o, 'KeycloakRealmImport').spec.realm.clients[0].secret = 'hunter2'), /literal value in "secret"/],
+    ['an STS secret inside config.toml', (o: KubeObject[]) => (find(o, 'ConfigMap', `${mcpName}-config`).data['config.toml'] += 'sts_client_secret = "hunter2"\n'), /literal value in "sts_client_secret"/],
+    ['a literal model token in run.yaml', (o: KubeObject[]) => {
+      const cm = find(o, 'ConfigMap', example.model.config.llamaStack.configMapName);
+      cm.data['run.yaml'] = cm.data['run.yaml'].replace(/\$\{env\.[A-Z0-9_]+\}/, 'sk-live-123');
+    }, /literal value in "api_token"/],
+    ['a literal password env var', (o: KubeObject[]) => mcpContainer(o).env = [{ name: 'DB_PASSWORD', value: 'hunter2' }], /env DB_PASSWORD has a literal value/],
+    ['a secret on the command line', (o: KubeObject[]) => mcpContainer(o).args.push('--client-secret=hunter2'), /argument --client-secret carries a value/],
+  ])('%s is reported', (_what, change, message) => {
+    expect(literalSecrets(broken(change))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('a binding of the MCP server ServiceAccount (directly or through its group) is reported', () => {
+    const sa = { namespace: example.model.mcpServer.namespace, name: example.model.config.mcpServer.serviceAccountName };
+    const objs = broken((o) =>
+      o.push(
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'a' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }] },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: sa.namespace }, roleRef: { kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'Group', name: `system:serviceaccounts:${sa.namespace}` }] },
+      ),
+    );
+    expect(bindingsOf(objs, sa)).toHaveLength(2);
+  });
+});
