@@ -6,6 +6,7 @@
  */
 import { startKeycloak } from './keycloak-harness.js';
 import { readState, writeStateEntry } from './e2e-state.js';
+import { setupKube } from './kube/setup.js';
 
 export async function setupKeycloak(): Promise<void> {
   const existing = readState().keycloak;
@@ -17,4 +18,5 @@ export async function setupKeycloak(): Promise<void> {
 
 export default async function globalSetup(): Promise<void> {
   await setupKeycloak();
+  await setupKube(); // etcd + kube-apiserver trusting that Keycloak (test/e2e/kube/setup.ts)
 }

@@ -1,6 +1,7 @@
 /** Jest global teardown of the `e2e` project: stops what global setup started, by pid. */
 import { stopKeycloak } from './keycloak-harness.js';
 import { readState, writeStateEntry } from './e2e-state.js';
+import { teardownKube } from './kube/setup.js';
 
 export async function teardownKeycloak(): Promise<void> {
   if (process.env.KMS_E2E_REUSE_KEYCLOAK === '1') return;
@@ -11,5 +12,6 @@ export async function teardownKeycloak(): Promise<void> {
 }
 
 export default async function globalTeardown(): Promise<void> {
+  await teardownKube();
   await teardownKeycloak();
 }
