@@ -132,7 +132,10 @@ export function validateCustomResource(obj: { apiVersion: string; kind: string }
   if (!found) {
     const schema = choice.version.schema?.openAPIV3Schema;
     if (!schema) throw new Error(`${key}: no openAPIV3Schema`);
-    found = ajv.compile(closeSchema(schema) as object);
+    // Every object has apiVersion, kind and metadata, even where a CRD's root schema omits them.
+    const root = closeSchema(schema) as { properties?: Record<string, unknown> };
+    root.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...root.properties };
+    found = ajv.compile(root);
     compiled.set(key, found);
   }
   const validate = found;
