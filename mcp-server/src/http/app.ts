@@ -2,7 +2,7 @@
  * The HTTP surface. Open: `/healthz`, `/readyz`, `/metrics`, `/.well-known/*`. Behind the
  * bearer gate: `/mcp` (Streamable HTTP, stateless), `/sse` + `/message` (legacy SSE).
  */
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Runtime } from '../runtime.js';
 import type { FactoryDeps } from '../mcp/server-factory.js';
 import { authenticate, exchangeEarly, resourceFor } from './auth-middleware.js';
@@ -66,6 +66,15 @@ export function createApp(runtime: Runtime, deps: FactoryDeps): App {
   const sse = sseHandlers(deps);
   app.get('/sse', gate, exchangeEarly(metrics, true), sse.open);
   app.post('/message', gate, json, exchangeEarly(metrics), sse.message);
+
+  // Body parsing and other request errors: a JSON-RPC error, never an HTML page or a stack.
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) deps.log.error({ err: err.message }, 'request failed');
+    if (res.headersSent) return;
+    const parseError = err.type === 'entity.parse.failed';
+    res.status(status).json({ jsonrpc: '2.0', error: { code: parseError ? -32700 : -32600, message: parseError ? 'parse error' : status === 500 ? 'internal error' : err.message }, id: null });
+  });
 
   return { app, sseSessions: sse.sessions };
 }

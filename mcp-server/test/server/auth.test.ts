@@ -141,3 +141,25 @@ describe('JWKS', () => {
     expect(stub.jwksFetches).toBe(before);
   });
 });
+
+describe('readiness while the issuer is unreachable', () => {
+  let down: Harness;
+  beforeAll(async () => {
+    down = await startHarness((secretFile) => oauthToml(stub, secretFile).replace(stub.issuer, 'https://127.0.0.1:1/realms/test'));
+  });
+  afterAll(async () => down.server.stop());
+
+  it('is live but not ready, and still challenges requests without a token', async () => {
+    expect((await fetch(`${down.server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${down.server.url}/readyz`)).status).toBe(503);
+    const res = await fetch(`${down.server.url}/mcp`, { method: 'POST' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe(CHALLENGE_BASE);
+  });
+
+  it('answers a token it cannot verify yet with 503 and Retry-After, never 500', async () => {
+    const res = await fetch(`${down.server.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${await stub.token()}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+  });
+});

@@ -115,6 +115,12 @@ describe('require_oauth off', () => {
     expect((await fetch(`${h.server.url}/.well-known/oauth-protected-resource`)).status).toBe(404);
   });
 
+  it('answers malformed JSON with a JSON-RPC parse error', async () => {
+    const res = await fetch(`${h.server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'parse error' }, id: null });
+  });
+
   it('answers GET /mcp with 405 (stateless Streamable HTTP)', async () => {
     const res = await fetch(`${h.server.url}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(405);
