@@ -109,7 +109,7 @@ export async function syncRealmDefaultScopes(ctx: RunContext, kind: 'default' | 
   if (!missing.length) return;
   const field = kind === 'default' ? 'defaultDefaultClientScopes' : 'defaultOptionalClientScopes';
   const names = actual.map((s) => s.name!);
-  ctx.changes.push({ action: 'update', object: `realm ${kc.realmName}`, field, from: names, to: [...names, ...missing] });
+  ctx.changes.push({ action: 'update', object: `realm ${kc.realmName}`, field, from: [...names].sort(), to: [...names, ...missing].sort() });
   if (!ctx.apply) return;
   const ids = await scopeIds(ctx);
   for (const name of missing) {
@@ -153,14 +153,16 @@ async function syncClient(ctx: RunContext, c: Client, knownScopes: ReadonlySet<s
     have = (await kc.clients.findOne({ id }))!;
   } else {
     const diff = fieldChanges(object, settings, have as Record<string, unknown>);
+    if (secret !== undefined && (await kc.clients.getClientSecret({ id: have.id! })).value !== secret) {
+      diff.push({ action: 'update', object, field: 'secret', from: '', to: undefined, secret: true });
+    }
     ctx.changes.push(...diff);
-    if (diff.length && ctx.apply) await kc.clients.update({ id: have.id! }, { ...have, ...settings, attributes: { ...have.attributes, ...(settings.attributes as object) } });
-    if (secret !== undefined) {
-      const current = (await kc.clients.getClientSecret({ id: have.id! })).value;
-      if (current !== secret) {
-        ctx.changes.push({ action: 'update', object, field: 'secret', from: current, to: undefined, secret: true });
-        if (ctx.apply) await kc.clients.update({ id: have.id! }, { clientId: c.clientId, secret });
-      }
+    // One full PUT: a partial one lets Keycloak re-derive fields it was not given (e.g. webOrigins).
+    if (diff.length && ctx.apply) {
+      await kc.clients.update(
+        { id: have.id! },
+        { ...have, ...settings, attributes: { ...have.attributes, ...(settings.attributes as object) }, ...(secret !== undefined ? { secret } : {}) },
+      );
     }
   }
   const id = have.id!;
@@ -180,7 +182,7 @@ async function syncClientScopeList(ctx: RunContext, object: string, id: string, 
   const actual = (kind === 'default' ? await kc.clients.listDefaultClientScopes({ id }) : await kc.clients.listOptionalClientScopes({ id })).map((s) => ({ name: s.name!, id: s.id! }));
   const { add, remove } = listDelta(wanted, actual.map((s) => s.name));
   if (!add.length && !remove.length) return;
-  ctx.changes.push({ action: 'update', object, field: `${kind}ClientScopes`, from: actual.map((s) => s.name), to: [...wanted] });
+  ctx.changes.push({ action: 'update', object, field: `${kind}ClientScopes`, from: actual.map((s) => s.name).sort(), to: [...wanted].sort() });
   if (!ctx.apply) return;
   const ids = await scopeIds(ctx);
   for (const name of remove) {

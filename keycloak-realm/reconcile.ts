@@ -117,7 +117,7 @@ async function syncUser(ctx: RunContext, u: User): Promise<void> {
   const member = await kc.users.listGroups({ id });
   const { add, remove } = listDelta(u.groups, member.map((g) => g.name!));
   if (!add.length && !remove.length) return;
-  ctx.changes.push({ action: 'update', object, field: 'groups', from: member.map((g) => g.name), to: [...u.groups] });
+  ctx.changes.push({ action: 'update', object, field: 'groups', from: member.map((g) => g.name).sort(), to: [...u.groups].sort() });
   if (!ctx.apply) return;
   const groups = await kc.groups.find({ briefRepresentation: true });
   for (const name of add) await kc.users.addToGroup({ id, groupId: groups.find((g) => g.name === name)!.id! });
