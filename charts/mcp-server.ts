@@ -35,6 +35,8 @@ export const MCP_SERVER_PATHS = {
   issuerCaDir: '/etc/pki/keycloak-ca',
   stsSecretDir: '/var/run/secrets/mcp-server-sts',
   stsSecretFile: 'client-secret',
+  /** Where the in-cluster strategy looks for `ca.crt` and `namespace` (no token is mounted). */
+  serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount',
 } as const;
 
 /** A key inside a Secret. */
@@ -146,11 +148,12 @@ export class McpServer extends Construct {
     this.serviceAccountName = sa;
     this.configToml = mcpServerConfigToml(mcpServerSettingsFromProps({ ...props, port }));
 
+    // No token in the pod at all: the account has no bindings, and the server's in-cluster
+    // strategy reads only ca.crt and namespace from the service-account directory, which a
+    // projected volume provides (kube-root-ca.crt is published in every namespace by Kubernetes).
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: sa, namespace: ns, labels },
-      // The in-cluster strategy reads the API server CA from the projected volume; the account
-      // itself has no RoleBinding/ClusterRoleBinding, so its token grants nothing.
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: false,
     });
 
     const configMapName = `${name}-config`;
@@ -177,6 +180,7 @@ export class McpServer extends Construct {
           metadata: { labels },
           spec: {
             serviceAccountName: sa,
+            automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(),
             containers: [
               {
@@ -193,6 +197,7 @@ export class McpServer extends Construct {
                   { name: 'config', mountPath: MCP_SERVER_PATHS.configDir, readOnly: true },
                   { name: 'issuer-ca', mountPath: MCP_SERVER_PATHS.issuerCaDir, readOnly: true },
                   { name: 'sts-client-secret', mountPath: MCP_SERVER_PATHS.stsSecretDir, readOnly: true },
+                  { name: 'cluster-ca', mountPath: MCP_SERVER_PATHS.serviceAccountDir, readOnly: true },
                 ],
               },
             ],
@@ -205,6 +210,15 @@ export class McpServer extends Construct {
                   secretName: props.auth.stsClientSecret.secret.name,
                   items: [{ key: props.auth.stsClientSecret.key, path: MCP_SERVER_PATHS.stsSecretFile }],
                   defaultMode: 0o440,
+                },
+              },
+              {
+                name: 'cluster-ca',
+                projected: {
+                  sources: [
+                    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                    { downwardApi: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+                  ],
                 },
               },
             ],

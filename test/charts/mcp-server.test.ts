@@ -131,6 +131,19 @@ describe('MCP server workload', () => {
     expect(byKind(objs, 'Deployment')[0]!.spec.template.spec.serviceAccountName).toBe('ocp-mcp');
   });
 
+  test('mounts no service-account token: only the cluster CA and namespace, which the in-cluster strategy reads', () => {
+    const pod = byKind(objs, 'Deployment')[0]!.spec.template.spec;
+    expect(byKind(objs, 'ServiceAccount')[0]!.automountServiceAccountToken).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const mount = pod.containers[0].volumeMounts.find((m: any) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount');
+    const sources = pod.volumes.find((v: any) => v.name === mount.name).projected.sources;
+    expect(sources).toEqual([
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+    ]);
+    expect(JSON.stringify(sources)).not.toContain('serviceAccountToken');
+  });
+
   test('exposes an edge Route that redirects HTTP, with a long timeout for SSE', () => {
     const route = byKind(objs, 'Route')[0]!;
     expect(route.spec).toMatchObject({

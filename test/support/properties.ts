@@ -63,8 +63,8 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
       if (v.secret && !v.secret.optional) for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: p.namespace, name: v.secret.secretName, key: k, from: `${from} volume ${v.name}` });
       if (v.configMap && !v.configMap.optional) for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: v.configMap.name, key: k, from: `${from} volume ${v.name}` });
       for (const src of v.projected?.sources ?? []) {
-        if (src.secret) refs.push({ kind: 'Secret', namespace: p.namespace, name: src.secret.name, from: `${from} volume ${v.name}` });
-        if (src.configMap) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: src.configMap.name, from: `${from} volume ${v.name}` });
+        if (src.secret) for (const k of src.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: p.namespace, name: src.secret.name, key: k, from: `${from} volume ${v.name}` });
+        if (src.configMap) for (const k of src.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: src.configMap.name, key: k, from: `${from} volume ${v.name}` });
       }
     }
     for (const c of [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]) {
@@ -107,7 +107,19 @@ export interface DeclaredSecret {
   readonly key: string;
 }
 
-/** Property: every referenced Secret/ConfigMap (and key) is created by the stack or declared external. */
+/**
+ * ConfigMaps the cluster itself publishes in every namespace: `kube-root-ca.crt` (Kubernetes
+ * root-CA publisher, GA in 1.21) and `openshift-service-ca.crt` (OpenShift service CA).
+ */
+export const CLUSTER_PROVIDED_CONFIGMAPS: Readonly<Record<string, readonly string[]>> = {
+  'kube-root-ca.crt': ['ca.crt'],
+  'openshift-service-ca.crt': ['service-ca.crt'],
+};
+
+/**
+ * Property: every referenced Secret/ConfigMap (and key) is created by the stack, declared
+ * external, or one of {@link CLUSTER_PROVIDED_CONFIGMAPS}.
+ */
 export function unresolvedReferences(objs: KubeObject[], external: readonly DeclaredSecret[]): string[] {
   const created = new Map(objs.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap').map((o) => [`${o.kind} ${ns(o)}/${o.metadata.name}`, o]));
   const out: string[] = [];
@@ -120,6 +132,8 @@ export function unresolvedReferences(objs: KubeObject[], external: readonly Decl
       if (r.key !== undefined && !keys.has(r.key)) out.push(`${r.from}: ${r.kind} ${r.namespace}/${r.name} has no key "${r.key}"`);
       continue;
     }
+    const published = r.kind === 'ConfigMap' ? CLUSTER_PROVIDED_CONFIGMAPS[r.name] : undefined;
+    if (published && (r.key === undefined || published.includes(r.key))) continue;
     if (r.kind === 'Secret' && external.some((e) => e.namespace === r.namespace && e.name === r.name && (r.key === undefined || e.key === r.key))) continue;
     out.push(`${r.from}: ${r.kind} ${r.namespace}/${r.name}${r.key ? ` key ${r.key}` : ''} is neither created by the stack nor declared external`);
   }
