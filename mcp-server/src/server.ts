@@ -56,9 +56,15 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   if (stdio) {
     if (o.config.require_oauth) throw new Error('require_oauth = true needs the HTTP transport: set port');
     const server = await createMcpServer(runtime.current, deps, undefined, true);
+    const stop = async () => {
+      reload.stop();
+      await server.close();
+    };
+    // The client closing stdin ends the session; nothing then keeps the process alive.
+    process.stdin.once('end', () => void stop());
     await server.connect(new StdioServerTransport());
     log.info({ transport: 'stdio', tools: runtime.current.tools.length }, 'MCP server started');
-    return { runtime, metrics, log, reload, stop: async () => { reload.stop(); await server.close(); } };
+    return { runtime, metrics, log, reload, stop };
   }
 
   const { app } = createApp(runtime, deps);

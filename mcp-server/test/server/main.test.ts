@@ -72,3 +72,26 @@ it('starts from a config file, logs JSON to stdout, reloads on SIGHUP and stops 
   p.child.kill('SIGTERM');
   expect(await p.exited).toBe(0);
 });
+
+it('speaks MCP over stdio when no port is configured, logging to stderr', async () => {
+  const config = join(dir, 'stdio.toml');
+  writeFileSync(config, `cluster_provider_strategy = "kubeconfig"\nkubeconfig = "${kubeconfig}"\ntoolsets = ["config"]\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mcp-server/src/main.ts', '--config', config], { cwd: process.cwd() });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  await until(() => out.includes('"id":1'));
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  await until(() => out.includes('"id":2'));
+  const responses = out.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result: { serverInfo?: { name: string }; tools?: { name: string }[] } });
+  expect(responses[0]!.result.serverInfo?.name).toBe('kube-mcp-server');
+  expect(responses[1]!.result.tools!.map((t) => t.name)).toContain('configuration_view');
+  expect(err).toContain('"transport":"stdio"');
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  child.stdin.end();
+  expect(await exited).toBe(0);
+});
