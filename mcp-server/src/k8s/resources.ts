@@ -47,12 +47,7 @@ export async function listResources<T = KubeList>(kc: KubeConfig, m: ResourceMap
     query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue },
     accept: o.accept,
   });
-  if (Array.isArray(list.items)) {
-    for (const it of list.items) {
-      it.apiVersion ??= apiVersionOf(m);
-      it.kind ??= m.kind;
-    }
-  }
+  if (Array.isArray(list.items)) list.items = list.items.map((it) => withTypeMeta(m, it));
   return list as T;
 }
 
@@ -71,9 +66,15 @@ export interface KubeList {
   items: KubeObject[];
 }
 
-/** GET one object. */
-export function getResource(kc: KubeConfig, m: ResourceMapping, namespace: string | undefined, name: string): Promise<KubeObject> {
-  return kubeRequest<KubeObject>(kc, { path: resourcePath(m, namespace, name) });
+/** The object with `apiVersion` and `kind` first, filled in from the mapping when absent (as kubectl prints). */
+export function withTypeMeta(m: ResourceMapping, obj: KubeObject): KubeObject {
+  const { apiVersion, kind, ...rest } = obj;
+  return { apiVersion: apiVersion ?? apiVersionOf(m), kind: kind ?? m.kind, ...rest };
+}
+
+/** GET one object (with `apiVersion`/`kind` filled in). */
+export async function getResource(kc: KubeConfig, m: ResourceMapping, namespace: string | undefined, name: string): Promise<KubeObject> {
+  return withTypeMeta(m, await kubeRequest<KubeObject>(kc, { path: resourcePath(m, namespace, name) }));
 }
 
 /**

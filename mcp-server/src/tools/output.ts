@@ -72,8 +72,6 @@ function yamlOfList(ctx: ToolContext, list: KubeList): string {
 export async function getAndRender(ctx: ToolContext, m: ResourceMapping, namespace: string | undefined, name: string): Promise<CallToolResult> {
   assertAllowed(ctx, gvkOf(m));
   const obj = await getResource(ctx.kubeConfig, m, namespace, name);
-  obj.apiVersion ??= m.group ? `${m.group}/${m.version}` : m.version;
-  obj.kind ??= m.kind;
   return textResult(renderYaml(maybeRedact(ctx, obj)));
 }
 

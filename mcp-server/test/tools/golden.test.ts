@@ -1,7 +1,7 @@
 /**
  * Golden files pin exactly what an MCP client sees in `tools/list` per toolset (names, titles,
  * descriptions, JSON schemas, annotations), so any change shows up in review.
- * Regenerate after an intended change: `UPDATE_GOLDEN=1 npm test -- --selectProjects unit mcp-server/test/tools/golden`.
+ * Regenerate after an intended change: `UPDATE_GOLDEN=1 npm test -- --selectProjects unit --testPathPattern mcp-server/test/tools/golden`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
