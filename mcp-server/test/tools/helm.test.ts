@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decodeRelease, latestReleases } from '../../src/tools/helm/releases.js';
 import { findHelm } from '../../src/tools/helm/helm-cli.js';
@@ -86,6 +89,76 @@ describe('helm tools', () => {
     } finally {
       process.env.PATH = saved.PATH;
       if (saved.HELM_BIN) process.env.HELM_BIN = saved.HELM_BIN;
+    }
+  });
+});
+
+describe('helm_install with a helm binary', () => {
+  /** A stand-in `helm` that records its argv, environment and values file, then answers like `helm install -o json`. */
+  function fakeHelm(): { bin: string; record: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-helm-'));
+    const record = join(dir, 'record.json');
+    const bin = join(dir, 'helm');
+    writeFileSync(
+      bin,
+      `#!/usr/bin/env node
+const fs = require('fs');
+const args = process.argv.slice(2);
+const vi = args.indexOf('--values');
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, env: process.env, values: vi >= 0 ? fs.readFileSync(args[vi + 1], 'utf8') : null, ca: process.env.HELM_KUBECAFILE ? fs.readFileSync(process.env.HELM_KUBECAFILE, 'utf8') : null, kubeconfig: fs.readFileSync(process.env.KUBECONFIG, 'utf8') }));
+process.stdout.write(JSON.stringify({ name: args[1], namespace: 'shop', version: 1, info: { status: 'deployed' }, chart: { metadata: { name: 'nginx', version: '15.0.0' } } }));
+`,
+    );
+    chmodSync(bin, 0o755);
+    return { bin, record };
+  }
+
+  it("passes the caller's token in HELM_KUBETOKEN only, never on argv nor via the pod's service account", async () => {
+    const { bin, record } = fakeHelm();
+    const saved = { HELM_BIN: process.env.HELM_BIN, KSH: process.env.KUBERNETES_SERVICE_HOST };
+    process.env.HELM_BIN = bin;
+    process.env.KUBERNETES_SERVICE_HOST = '10.0.0.1';
+    const fake = await startFakeApiServer();
+    try {
+      const kc = fake.kubeConfig('caller-exchanged-token', 'shop');
+      const r = await call('helm_install', { chart: 'bitnami/nginx', name: 'web', values: { replicaCount: 2 } }, testContext(fake, { kubeConfig: kc }));
+      expect(text(r)).toBe('Helm release shop/web installed: revision 1, status deployed, chart nginx-15.0.0');
+      const rec = JSON.parse(readFileSync(record, 'utf8'));
+      expect(rec.args.slice(0, 7)).toEqual(['install', 'web', 'bitnami/nginx', '--namespace', 'shop', '--output', 'json']);
+      expect(JSON.stringify(rec.args)).not.toContain('caller-exchanged-token');
+      expect(rec.env.HELM_KUBETOKEN).toBe('caller-exchanged-token');
+      expect(rec.env.HELM_KUBEAPISERVER).toBe(fake.url);
+      expect(rec.env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY).toBe('true');
+      expect(rec.env.KUBERNETES_SERVICE_HOST).toBeUndefined();
+      expect(rec.kubeconfig).toBe('apiVersion: v1\nkind: Config\n'); // no user to fall back to
+      expect(rec.values).toBe('replicaCount: 2\n');
+    } finally {
+      await fake.close();
+      if (saved.HELM_BIN === undefined) delete process.env.HELM_BIN;
+      else process.env.HELM_BIN = saved.HELM_BIN;
+      if (saved.KSH === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.KSH;
+    }
+  });
+
+  it('writes the cluster CA to a file for HELM_KUBECAFILE', async () => {
+    const { bin, record } = fakeHelm();
+    const saved = process.env.HELM_BIN;
+    process.env.HELM_BIN = bin;
+    const fake = await startFakeApiServer();
+    try {
+      const { kubeConfigForToken } = await import('../../src/k8s/cluster.js');
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const kc = kubeConfigForToken({ name: 'c', server: 'https://api.example:6443', caData: Buffer.from(pem).toString('base64'), skipTLSVerify: false, namespace: 'shop' }, 't');
+      await call('helm_uninstall', { name: 'web' }, testContext(fake, { kubeConfig: kc }));
+      const rec = JSON.parse(readFileSync(record, 'utf8'));
+      expect(rec.args).toEqual(['uninstall', 'web', '--namespace', 'shop']);
+      expect(rec.ca).toBe(pem);
+      expect(rec.env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY).toBeUndefined();
+    } finally {
+      await fake.close();
+      if (saved === undefined) delete process.env.HELM_BIN;
+      else process.env.HELM_BIN = saved;
     }
   });
 });
