@@ -6,18 +6,14 @@
  * - Output: `KMS_OUTDIR`, else `dist/`. When the cdk8s CLI passes another `CDK8S_OUTDIR`
  *   (its `output`), the manifests are copied there too so the CLI lists them.
  * - The config is validated before any App exists. On an invalid config every problem is
- *   printed as `path: reason`, the exit code is 1 and nothing is written. The stack is
- *   synthesized into a temporary directory beside the output and swapped in only when
- *   synthesis succeeded, so a previous `dist/` stays untouched on any failure.
+ *   printed as `path: reason`, the exit code is 1 and nothing is written; the stack is
+ *   synthesized beside the output and swapped in only on success (charts/synth.ts).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { App, YamlOutputType } from 'cdk8s';
-import { parseStackConfig, StackConfigError } from './charts/config.js';
-import { deriveModel } from './charts/model.js';
-import { requiredSecrets } from './charts/secrets.js';
-import { addKubeMcpStack } from './charts/stack.js';
+import { StackConfigError } from './charts/config.js';
+import { synthesizeStackTo } from './charts/synth.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,50 +30,22 @@ async function loadConfig(): Promise<unknown> {
   return mod.default;
 }
 
-/** Replaces `target` by `staged` (same parent directory), keeping `target` intact until the rename. */
-function swapInto(staged: string, target: string): void {
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(staged, target);
-  rmSync(old, { recursive: true, force: true });
+const input = await loadConfig();
+let result;
+try {
+  result = synthesizeStackTo(input, process.env.KMS_OUTDIR ?? 'dist');
+} catch (e) {
+  if (e instanceof StackConfigError) fail(`${e.message}\nnothing was written.`);
+  fail(`synthesis failed, nothing was written: ${e instanceof Error ? e.message : String(e)}`);
 }
-
-async function main(): Promise<void> {
-  const input = await loadConfig();
-  let model;
-  try {
-    model = deriveModel(parseStackConfig(input));
-  } catch (e) {
-    if (e instanceof StackConfigError) fail(`${e.message}\nnothing was written.`);
-    throw e;
-  }
-
-  const outdir = resolve(process.env.KMS_OUTDIR ?? 'dist');
-  mkdirSync(dirname(outdir), { recursive: true });
-  const staged = mkdtempSync(join(dirname(outdir), '.synth-'));
-  try {
-    const app = new App({ outdir: staged, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    addKubeMcpStack(app, model);
-    app.synth();
-  } catch (e) {
-    rmSync(staged, { recursive: true, force: true });
-    fail(`synthesis failed, nothing was written: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  swapInto(staged, outdir);
-
-  const cliOut = process.env.CDK8S_OUTDIR ? resolve(process.env.CDK8S_OUTDIR) : undefined;
-  if (cliOut && cliOut !== outdir) {
-    mkdirSync(cliOut, { recursive: true });
-    cpSync(outdir, cliOut, { recursive: true });
-  }
-  const files = readdirSync(outdir).sort();
-  const secrets = requiredSecrets(model);
-  process.stdout.write(
-    `wrote ${files.length} files to ${outdir}\n` +
-      `the stack references ${secrets.length} Secret keys it does not create (kube-mcp-stack realm apply --generate-missing):\n` +
-      secrets.map((s) => `  ${s.namespace}/${s.name} [${s.key}] (${s.format})`).join('\n') +
-      '\n',
-  );
+const cliOut = process.env.CDK8S_OUTDIR ? resolve(process.env.CDK8S_OUTDIR) : undefined;
+if (cliOut && cliOut !== result.outdir) {
+  mkdirSync(cliOut, { recursive: true });
+  cpSync(result.outdir, cliOut, { recursive: true });
 }
-
-await main();
+process.stdout.write(
+  `wrote ${result.files.length} files to ${result.outdir}\n` +
+    `the stack references ${result.requiredSecrets.length} Secret keys it does not create (kube-mcp-stack realm apply --generate-missing):\n` +
+    result.requiredSecrets.map((s) => `  ${s.namespace}/${s.name} [${s.key}] (${s.format})`).join('\n') +
+    '\n',
+);

@@ -12,6 +12,8 @@ import type { z } from 'zod';
 import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/model.js';
 import type { BaseStackConfig } from './config.js';
 import { keycloakCrApiVersion } from './keycloak-api-version.js';
+import { resolveLlamaStackRelease } from './llama-stack.js';
+import { DSC_COMPONENTS, openShiftAiApiVersion } from './openshift-ai.js';
 
 type Path = (string | number)[];
 
@@ -105,6 +107,30 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
   }
   ms.oauthScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'oauthScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
   ms.stsScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'stsScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+
+  // Version pairings the component constructs decide (their errors start with the field path).
+  const fromThrow = <T>(fallback: Path, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      const m = /^([A-Za-z0-9_.[\]]+): ([\s\S]*)$/.exec(msg);
+      problem(m ? parsePath(m[1]) : fallback, m ? m[2] : msg);
+      return undefined;
+    }
+  };
+  const ai = cfg.openshiftAi;
+  if (ai.enabled) {
+    const version = fromThrow(['openshiftAi', 'operator', 'channel'], () => openShiftAiApiVersion(ai.operator.channel, ai.apiVersion));
+    if (version) {
+      for (const name of Object.keys(ai.components)) {
+        if (!DSC_COMPONENTS[version].includes(name)) {
+          problem(['openshiftAi', 'components', name], `not a DataScienceCluster ${version} component; expected one of ${DSC_COMPONENTS[version].join(', ')}`);
+        }
+      }
+    }
+  }
+  if (cfg.llamaStack.enabled) fromThrow(['llamaStack', 'version'], () => resolveLlamaStackRelease(cfg.llamaStack.version, cfg.llamaStack.operatorVersion));
 
   // Llama Stack and Playground depend on what runs below them.
   if (cfg.llamaStack.enabled && (!cfg.openshiftAi.enabled || cfg.openshiftAi.components['llamastackoperator'] !== 'Managed')) {

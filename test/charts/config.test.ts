@@ -63,6 +63,9 @@ describe('parseStackConfig', () => {
     ['an operator channel whose Keycloak CR version is unknown', (c) => (c.keycloakOperator.channel = 'fast'), /^keycloak\.apiVersion: cannot tell the CR version served by channel "fast"/],
     ['an admin group the realm does not declare', (c) => (c.clusterAuth.adminGroup = 'admins'), /^clusterAuth\.adminGroup: no realm group "admins"/],
     ['a confidential CLI client', (c) => Object.assign(c.realm.clients[3], { publicClient: false, secret: { name: 'cli', key: 'clientSecret' } }), /^realm\.clients\[3\]\.publicClient: the CLI client "openshift-cli" must be public/],
+    ['a DataScienceCluster component the API version lacks', (c) => (c.openshiftAi.components = { ...c.openshiftAi.components, notacomponent: 'Managed' }), /^openshiftAi\.components\.notacomponent: not a DataScienceCluster v1 component/],
+    ['an OpenShift AI channel without a version', (c) => (c.openshiftAi.operator.channel = 'fast'), /^openshiftAi\.operator\.channel: cannot tell the DataScienceCluster API version/],
+    ['a Llama Stack release the operator cannot run', (c) => (c.llamaStack.version = '0.4.1'), /^llamaStack\.operatorVersion: operator 0\.3\.0 starts the server from run\.yaml/],
   ];
 
   it.each(cases)('rejects %s, naming the field', (_name, mutate, expected) => {
