@@ -70,8 +70,12 @@ describe('exchange cache', () => {
     const x = exchanger(createMetrics(false));
     const [a, b] = await Promise.all([x.exchange('user-token-A'), x.exchange('user-token-B')]);
     expect(stub.exchanges.map((e) => e.params.get('subject_token')).sort()).toEqual(['user-token-A', 'user-token-B']);
-    expect(a.ok && b.ok && a.token !== b.token).toBe(true);
-    expect((await x.exchange('user-token-B')).ok && (await x.exchange('user-token-B') as { token: string }).token).toBe((b as { token: string }).token);
+    if (!a.ok || !b.ok) throw new Error('both exchanges should succeed');
+    expect(a.token).not.toBe(b.token);
+    // Later calls hit each user's own cache entry.
+    expect(await x.exchange('user-token-A')).toEqual({ ok: true, token: a.token, cached: true });
+    expect(await x.exchange('user-token-B')).toEqual({ ok: true, token: b.token, cached: true });
+    expect(stub.exchanges).toHaveLength(2);
   });
 
   it('reuses a token until shortly before it expires, then exchanges again', async () => {
