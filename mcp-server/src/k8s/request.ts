@@ -95,7 +95,7 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(text);
-          else reject(statusError(status, text));
+          else reject(statusError(status, text, `${req.method ?? 'GET'} ${url.pathname}`));
         });
       },
     );
@@ -112,8 +112,12 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-/** Turn an error body (ideally a `metav1.Status`) into a KubeApiError. */
-export function statusError(code: number, body: string): KubeApiError {
+/**
+ * Turn an error body (ideally a `metav1.Status`) into a KubeApiError. A body that is not a Status
+ * (e.g. `404 page not found` for an API group the cluster does not serve) is summarised and
+ * `request` (`GET /apis/...`) is appended so the caller sees what was not found.
+ */
+export function statusError(code: number, body: string, request?: string): KubeApiError {
   try {
     const s = JSON.parse(body) as { kind?: string; reason?: string; message?: string };
     if (s && (s.kind === 'Status' || s.message)) {
@@ -122,5 +126,6 @@ export function statusError(code: number, body: string): KubeApiError {
   } catch {
     /* not JSON: fall through */
   }
-  return new KubeApiError(code, REASONS[code] ?? `HTTP${code}`, body.trim().slice(0, 500) || http.STATUS_CODES[code] || 'error');
+  const text = code === 404 ? 'the server could not find the requested resource' : body.trim().slice(0, 500) || http.STATUS_CODES[code] || 'error';
+  return new KubeApiError(code, REASONS[code] ?? `HTTP${code}`, request ? `${text} (${request})` : text);
 }

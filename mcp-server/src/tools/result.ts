@@ -47,7 +47,9 @@ export function resultFromError(err: unknown): CallToolResult {
       return errorResult(`${status.reason ?? `HTTP${maybe.code}`}: ${status.message}`);
     }
   }
-  return errorResult(err instanceof Error ? err.message : String(err));
+  if (err instanceof Error) return errorResult(err.message);
+  if (typeof maybe?.message === 'string') return errorResult(maybe.message);
+  return errorResult(String(err));
 }
 
 /** Run a tool body, turning every throw into an `isError` result. */

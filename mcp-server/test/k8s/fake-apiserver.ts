@@ -3,6 +3,7 @@
  * the test declares, recording every request (method, path, query, headers, body). Real-apiserver
  * proof lives in test/e2e.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -29,6 +30,11 @@ export interface FakeApiServer {
   requests: RecordedRequest[];
   /** Add a handler; the first one returning a reply wins. Unmatched requests get a 404 Status. */
   on(method: string, path: string | RegExp, reply: Reply | ((r: RecordedRequest) => Reply)): void;
+  /**
+   * Answer WebSocket upgrades on `path` (exec/attach) with the Kubernetes channel protocol: each
+   * message is `[channel byte, ...payload]`, sent as binary frames, then a close frame.
+   */
+  onUpgrade(path: RegExp, messages: (r: RecordedRequest) => Buffer[]): void;
   /** A ClusterTarget pointing here (http, so skipTLSVerify is set as client-node requires). */
   target(namespace?: string): ClusterTarget;
   /** A KubeConfig for `token` against this server. */
@@ -59,6 +65,29 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       res.end(text);
     });
   });
+  const upgrades: { path: RegExp; messages: (r: RecordedRequest) => Buffer[] }[] = [];
+  server.on('upgrade', (req, socket) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const rec: RecordedRequest = { method: 'UPGRADE', path: u.pathname, query: u.searchParams, headers: req.headers, body: '' };
+    requests.push(rec);
+    const h = upgrades.find((x) => x.path.test(u.pathname));
+    if (!h) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    // RFC 6455 §4.2.2: Sec-WebSocket-Accept = base64(SHA-1(key + GUID)).
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const proto = String(req.headers['sec-websocket-protocol'] ?? '').split(',')[0].trim();
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${proto}\r\n\r\n`);
+    const frame = (opcode: number, payload: Buffer) => {
+      if (payload.length > 125) throw new Error('fake apiserver: frame payload over 125 bytes');
+      return Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]);
+    };
+    for (const m of h.messages(rec)) socket.write(frame(0x2, m));
+    socket.write(frame(0x8, Buffer.from([0x03, 0xe8]))); // close 1000
+    socket.on('data', () => undefined);
+    setTimeout(() => socket.destroy(), 50);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fake: FakeApiServer = {
@@ -70,6 +99,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
         if (typeof path === 'string' ? r.path !== path : !path.test(r.path)) return undefined;
         return typeof reply === 'function' ? reply(r) : reply;
       });
+    },
+    onUpgrade(path, messages) {
+      upgrades.push({ path, messages });
     },
     target(namespace = 'default') {
       return { name: 'fake', server: url, skipTLSVerify: true, namespace };

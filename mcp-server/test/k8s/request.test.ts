@@ -14,6 +14,12 @@ describe('statusError', () => {
     expect(statusError(401, 'Unauthorized\n').message).toBe('Unauthorized: Unauthorized');
     expect(statusError(409, '').reason).toBe('Conflict');
   });
+
+  it('explains a bare 404 (API group not served) and names the request', () => {
+    expect(statusError(404, '404 page not found', 'GET /apis/metrics.k8s.io/v1beta1/pods').message).toBe(
+      'NotFound: the server could not find the requested resource (GET /apis/metrics.k8s.io/v1beta1/pods)',
+    );
+  });
 });
 
 describe('requestUrl', () => {

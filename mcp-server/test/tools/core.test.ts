@@ -190,3 +190,34 @@ describe('get, apply, delete, scale', () => {
     expect(Object.fromEntries(fake.requests.at(-1)!.query)).toEqual({ container: 'app', previous: 'true', tailLines: '10' });
   });
 });
+
+describe('pods_exec', () => {
+  const chan = (n: number, text: string) => Buffer.concat([Buffer.from([n]), Buffer.from(text)]);
+
+  it('runs the command in the first container over the channel protocol and returns stdout and stderr', async () => {
+    fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', { body: { spec: { containers: [{ name: 'app' }, { name: 'sidecar' }] }, status: { phase: 'Running' } } });
+    fake.onUpgrade(/\/pods\/web-1\/exec$/, () => [chan(1, 'total 0\n'), chan(2, 'warning\n'), chan(3, JSON.stringify({ status: 'Success' }))]);
+    const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls', '-l', '/tmp'] }, testContext(fake));
+    expect(r.isError).toBeUndefined();
+    expect(text(r)).toBe('total 0\nwarning\n');
+    const up = fake.requests.find((q) => q.method === 'UPGRADE')!;
+    expect(up.query.get('container')).toBe('app');
+    expect(up.query.getAll('command')).toEqual(['ls', '-l', '/tmp']);
+    expect(up.headers.authorization).toBe('Bearer token-alice');
+  });
+
+  it('reports a non-zero exit as isError with the status message', async () => {
+    fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', { body: { spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running' } } });
+    fake.onUpgrade(/\/exec$/, () => [chan(2, 'ls: /nope: No such file\n'), chan(3, JSON.stringify({ status: 'Failure', message: 'command terminated with non-zero exit code: exit status 1' }))]);
+    const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls', '/nope'], container: 'app' }, testContext(fake));
+    expect(r.isError).toBe(true);
+    expect(text(r)).toBe('command terminated with non-zero exit code: exit status 1\nls: /nope: No such file');
+  });
+
+  it('refuses a Pod that is not Running, naming its phase', async () => {
+    fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', { body: { spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending' } } });
+    const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls'] }, testContext(fake));
+    expect(text(r)).toBe('cannot exec in pod shop/web-1: its phase is Pending; exec needs a running container');
+    expect(fake.requests.some((q) => q.method === 'UPGRADE')).toBe(false);
+  });
+});

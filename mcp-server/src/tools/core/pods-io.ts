@@ -77,19 +77,24 @@ export const podsExec = defineTool({
     const ns = namespaceOr(ctx, a.namespace);
     Object.assign(target, { kind: 'Pod', namespace: ns, name: a.name });
     assertAllowed(ctx, gvkOf(BUILTIN.pod));
-    let container = a.container;
-    if (!container) {
-      const pod = (await getResource(ctx.kubeConfig, BUILTIN.pod, ns, a.name)) as { spec?: { containers?: { name: string }[] } };
-      container = pod.spec?.containers?.[0]?.name;
-      if (!container) throw new ToolError(`pod ${ns}/${a.name} has no containers`);
-    }
+    // Read the Pod first: it names the default container, and a Pod that is not Running gets a
+    // clear answer instead of the bare WebSocket upgrade failure.
+    const pod = (await getResource(ctx.kubeConfig, BUILTIN.pod, ns, a.name)) as {
+      spec?: { containers?: { name: string }[] };
+      status?: { phase?: string };
+    };
+    const container = a.container || pod.spec?.containers?.[0]?.name;
+    if (!container) throw new ToolError(`pod ${ns}/${a.name} has no containers`);
+    const phase = pod.status?.phase ?? 'Unknown';
+    if (phase !== 'Running') throw new ToolError(`cannot exec in pod ${ns}/${a.name}: its phase is ${phase}; exec needs a running container`);
     const stdout = new Collector();
     const stderr = new Collector();
     const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
       new Exec(ctx.kubeConfig)
-        .exec(ns, a.name, container!, a.command, stdout, stderr, null, false, (s) => resolve(s))
+        .exec(ns, a.name, container, a.command, stdout, stderr, null, false, (s) => resolve(s))
         .then((ws) => ws.on('close', () => resolve({ status: 'Unknown' })))
-        .catch(reject);
+        // The WebSocket layer rejects with an ErrorEvent, not an Error.
+        .catch((e: { message?: string }) => reject(new ToolError(`exec in pod ${ns}/${a.name} failed: ${e?.message ?? String(e)}`)));
     });
     const out = stdout.text() + stderr.text();
     if (status.status === 'Failure') {
