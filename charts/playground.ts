@@ -122,7 +122,10 @@ export class Playground extends Construct {
       `--cookie-expire=${props.cookieExpire ?? '15m'}`,
       `--cookie-refresh=${props.cookieRefresh ?? '14m'}`,
       '--skip-provider-button=true',
-      '--skip-auth-route=^/(static|health|_stcore)(/|$)',
+      // Only static assets and the health check skip the login. Streamlit's `/_stcore` websocket
+      // carries the whole app, so unlike the reference it stays behind authentication (the
+      // browser sends the session cookie on the websocket upgrade).
+      '--skip-auth-route=^/(static|health)(/|$)',
       ...(props.issuerCa ? [`--provider-ca-file=${caDir}/${caKey}`] : []),
     ];
     const httpProbe = (path: string, port: string, delay: number): k8s.Probe => ({

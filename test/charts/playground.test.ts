@@ -46,6 +46,14 @@ describe('Playground', () => {
     );
   });
 
+  test('only static assets and the health check skip the login; the Streamlit websocket does not', () => {
+    const skip = proxy.args.filter((a: string) => a.startsWith('--skip-auth-route='));
+    expect(skip).toEqual(['--skip-auth-route=^/(static|health)(/|$)']);
+    const pattern = new RegExp(skip[0].split('=')[1]);
+    expect(['/static/app.js', '/health'].every((p) => pattern.test(p))).toBe(true);
+    expect(['/_stcore/stream', '/', '/healthz-admin'].some((p) => pattern.test(p))).toBe(false);
+  });
+
   test('client secret and cookie secret are two keys of ONE Secret, read from env, never in args', () => {
     const refs = proxy.env.map((e: any) => e.valueFrom.secretKeyRef);
     expect(proxy.env.map((e: any) => e.name)).toEqual(['OAUTH2_PROXY_CLIENT_SECRET', 'OAUTH2_PROXY_COOKIE_SECRET']);
