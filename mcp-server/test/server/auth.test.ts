@@ -163,3 +163,19 @@ describe('readiness while the issuer is unreachable', () => {
     expect(res.headers.get('retry-after')).toBe('5');
   });
 });
+
+describe('without server_url', () => {
+  let derived: Harness;
+  beforeAll(async () => {
+    derived = await startHarness((secretFile) => oauthToml(stub, secretFile).replace('server_url = "https://mcp.example.test"\n', ''));
+  });
+  afterAll(async () => derived.server.stop());
+
+  it('derives the resource from the request (Host, X-Forwarded-Proto)', async () => {
+    const host = new URL(derived.server.url!).host;
+    const doc = (await (await fetch(`${derived.server.url}/.well-known/oauth-protected-resource/mcp`, { headers: { 'x-forwarded-proto': 'https' } })).json()) as { resource: string };
+    expect(doc.resource).toBe(`https://${host}/mcp`);
+    const res = await fetch(`${derived.server.url}/mcp`, { method: 'POST' });
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="http://${host}/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server"`);
+  });
+});
