@@ -85,6 +85,14 @@ describe('each property rejects a broken stack', () => {
     expect(unresolvedReferences(example.objects, withoutSts)).toEqual([expect.stringContaining(`Secret ${sts.namespace}/${sts.name} key ${sts.key}`)]);
   });
 
+  test('a realm placeholder naming an undeclared Secret is reported', () => {
+    const objs = broken((o) => {
+      const placeholders = find(o, 'KeycloakRealmImport').spec.placeholders;
+      Object.values<any>(placeholders)[0].secret.name = 'not-declared';
+    });
+    expect(unresolvedReferences(objs, example.external)).toEqual([expect.stringContaining('Secret redhat-keycloak/not-declared')]);
+  });
+
   test('a ConfigMap reference to a key the ConfigMap lacks is reported', () => {
     const objs = broken((o) => {
       const vol = find(o, 'Deployment', mcpName).spec.template.spec.volumes.find((v: any) => v.name === 'config');

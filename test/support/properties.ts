@@ -44,8 +44,8 @@ export interface ObjectRef {
 /**
  * Secret/ConfigMap references of pods (volumes incl. projected, env valueFrom, envFrom) and of
  * the custom resources whose operators build pods or read them: LlamaStackDistribution (env,
- * userConfig, tlsConfig), Keycloak (db secrets, TLS secret), Authentication (issuer CA, console
- * client secret, both in openshift-config).
+ * userConfig, tlsConfig), Keycloak (db secrets, TLS secret), KeycloakRealmImport (placeholder
+ * Secrets), Authentication (issuer CA, console client secret, both in openshift-config).
  */
 export function objectReferences(objs: KubeObject[]): ObjectRef[] {
   const refs: ObjectRef[] = [];
@@ -88,6 +88,11 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
       const db = o.spec.db ?? {};
       for (const f of ['usernameSecret', 'passwordSecret'] as const) if (db[f]) refs.push({ kind: 'Secret', namespace: ns(o), name: db[f].name, key: db[f].key, from: `${from} db.${f}` });
       if (o.spec.http?.tlsSecret) refs.push({ kind: 'Secret', namespace: ns(o), name: o.spec.http.tlsSecret, from: `${from} http.tlsSecret` });
+    }
+    if (o.kind === 'KeycloakRealmImport') {
+      for (const [name, p] of Object.entries<any>(o.spec.placeholders ?? {})) {
+        if (p.secret) refs.push({ kind: 'Secret', namespace: ns(o), name: p.secret.name, key: p.secret.key, from: `${from} placeholder ${name}` });
+      }
     }
     if (o.kind === 'Authentication' && o.apiVersion.startsWith('config.openshift.io/')) {
       for (const p of o.spec.oidcProviders ?? []) {
