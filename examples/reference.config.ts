@@ -82,6 +82,9 @@ const config: StackConfig = {
     consoleRedirectUri: urls.consoleRedirectUri!,
     mcpClientRedirectUris: [urls.playgroundRedirectUri!],
     mcpClientWebOrigins: [urls.playgroundOrigin!],
+    // Test users are optional and never carry a literal password, e.g.:
+    // users: [{ username: 'testdeveloper', email: 'testdeveloper@example.com', groups: ['openshift_developers'],
+    //           password: { name: 'realm-test-users', key: 'testdeveloper' } }],
   }),
 };
 
