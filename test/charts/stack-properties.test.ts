@@ -3,6 +3,8 @@
  * property also runs on a deliberately broken copy of the output, which it must reject, so a
  * property that cannot fail would show up here.
  */
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import type { StackConfig } from '../../charts/config.js';
 import {
   bindingsOf,
@@ -156,5 +158,43 @@ describe('each property rejects a broken stack', () => {
       ),
     );
     expect(bindingsOf(objs, sa)).toHaveLength(2);
+  });
+});
+
+describe('generated configuration documents of the example stack', () => {
+  const objs = example.objects;
+  const m = example.model;
+  const toml = parseToml(find(objs, 'ConfigMap', `${mcpName}-config`).data['config.toml']);
+  const lsCm = find(objs, 'ConfigMap', m.config.llamaStack.configMapName);
+  const run = parseYaml(lsCm.data['run.yaml']);
+
+  test('config.toml parses back with smol-toml to the model values', () => {
+    expect(toml).toMatchObject({
+      authorization_url: m.oidc.issuer,
+      server_url: m.mcpServer.publicUrl,
+      port: String(m.mcpServer.service.port),
+      oauth_audience: m.config.mcpServer.oauthAudience,
+      sts_client_id: m.config.mcpServer.stsClientId,
+      sts_audience: m.config.mcpServer.stsAudience,
+      require_oauth: true,
+    });
+  });
+
+  test('run.yaml parses back with yaml and points at the realm and the MCP server Service', () => {
+    expect(run.server.auth.provider_config).toMatchObject({ issuer: m.oidc.issuer, jwks: { uri: m.oidc.jwksUri } });
+    expect(run.tool_groups).toContainEqual(expect.objectContaining({ toolgroup_id: 'mcp::openshift', mcp_endpoint: { uri: m.mcpServer.sseUrl } }));
+    expect(run.models.map((x: any) => x.model_id)).toEqual(expect.arrayContaining(m.config.llamaStack.inference.map((p) => p.modelId)));
+  });
+
+  test('one issuer string everywhere: Authentication, MCP server, Llama Stack, oauth2-proxy', () => {
+    const auth = find(objs, 'Authentication');
+    const proxyArgs: string[] = find(objs, 'Deployment', m.config.playground.name).spec.template.spec.containers.find((c: any) => c.name === 'oauth2-proxy').args;
+    const issuers = new Set([
+      auth.spec.oidcProviders[0].issuer.issuerURL,
+      toml.authorization_url,
+      run.server.auth.provider_config.issuer,
+      proxyArgs.find((a) => a.startsWith('--oidc-issuer-url='))!.split('=')[1],
+    ]);
+    expect([...issuers]).toEqual([m.oidc.issuer]);
   });
 });
