@@ -15,6 +15,9 @@ const LABEL_SELECTOR = /^([/_.\-A-Za-z0-9=, ()!])+$/;
 /** Pattern of a field selector. */
 const FIELD_SELECTOR = /^[.\-A-Za-z0-9]+([=!,]{1,2}[./\-A-Za-z0-9]+)+$/;
 
+/** Page size when the caller gives none, so one call never floods the model with a huge namespace. */
+export const DEFAULT_LIST_LIMIT = 500;
+
 /** Argument shape shared by list tools: selectors and paging. */
 export const listArgs = {
   labelSelector: z
@@ -32,8 +35,8 @@ export const listArgs = {
     .int()
     .min(1)
     .max(5000)
-    .optional()
-    .describe('Optional maximum number of items to return; when more exist, the result ends with a continue token'),
+    .default(DEFAULT_LIST_LIMIT)
+    .describe(`Maximum number of items to return (default ${DEFAULT_LIST_LIMIT}); when more exist, the result ends with a continue token for the next page`),
   continue: z.string().optional().describe('Optional continue token from a previous call with limit, to fetch the next page'),
 };
 

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { FIELD_MANAGER } from '../../src/k8s/resources.js';
+import { DEFAULT_LIST_LIMIT } from '../../src/tools/output.js';
 import { call, testContext, text } from './context.js';
 import { serveDiscovery, startFakeApiServer, status, type FakeApiServer } from '../k8s/fake-apiserver.js';
 
@@ -31,6 +32,7 @@ describe('list tools with list_output = table', () => {
     const r = await call('pods_list', {}, testContext(fake));
     expect(r.isError).toBeUndefined();
     expect(text(r)).toBe('NAMESPACE   NAME    READY   STATUS\nshop        web-1   0/1     Pending');
+    expect(fake.requests.at(-1)!.query.get('limit')).toBe(String(DEFAULT_LIST_LIMIT)); // never unbounded
   });
 
   it('pods_list_in_namespace passes selectors and paging, and prints the continue token', async () => {
