@@ -32,7 +32,7 @@ export interface VerifierOptions {
   readonly metadata: IssuerMetadata;
   readonly audience: string;
   readonly fetch: FetchLike;
-  /** Scopes every token must carry (`oauth_scopes` minus `openid`, which Keycloak omits from `scope`... see docs). */
+  /** Scopes every token must carry in its space-separated `scope` claim (`oauth_scopes`); else `insufficient_scope`. */
   readonly requiredScopes: readonly string[];
   /** Seconds of tolerated clock skew for exp/nbf. @default 30 */
   readonly clockToleranceSec?: number;

@@ -51,6 +51,8 @@ interface SseSession {
   readonly server: McpServer;
   /** The caller who opened the stream; messages from anyone else are refused. */
   readonly sub?: string;
+  /** The configuration generation the session's tools were built for. */
+  readonly generation: number;
 }
 
 /** GET /sse and POST /message, sharing one session table. */
@@ -62,7 +64,7 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
       const server = await createMcpServer(gen, deps, req.auth, true);
       const transport = new SSEServerTransport(messagePath, res);
       const sub = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
-      sessions.set(transport.sessionId, { transport, server, sub });
+      sessions.set(transport.sessionId, { transport, server, sub, generation: gen.id });
       res.on('close', () => {
         sessions.delete(transport.sessionId);
         void server.close();
@@ -78,6 +80,12 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
     const s = sessions.get(id);
     if (!s) return jsonRpcError(res, 404, -32001, 'unknown SSE session (it ended, or lives on another replica)');
     const gen = req.generation!;
+    if (s.generation !== gen.id) {
+      // The configuration was reloaded: the session's tools and credentials rules are stale.
+      sessions.delete(id);
+      void s.transport.close();
+      return jsonRpcError(res, 404, -32001, 'SSE session ended by a configuration reload; reconnect');
+    }
     if (gen.auth && (req.auth?.extra as CallerExtra | undefined)?.user.sub !== s.sub) {
       return jsonRpcError(res, 403, -32001, 'this SSE session belongs to another user');
     }

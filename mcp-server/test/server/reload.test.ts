@@ -72,3 +72,28 @@ describe('reload', () => {
     expect(await h.server.metrics.registry.getSingleMetricAsString('mcp_config_reloads_total')).toMatch(/outcome="error"\} [1-9]/);
   });
 });
+
+describe('SSE sessions across a reload', () => {
+  it('ends a session opened under the previous configuration instead of serving it with stale rules', async () => {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
+    const h = await startHarness(() => 'port = 0\n');
+    try {
+      const client = new Client({ name: 't', version: '1' });
+      const transport = new SSEClientTransport(new URL(`${h.server.url}/sse`));
+      await client.connect(transport);
+      const endpoint = (transport as unknown as { _endpoint: URL })._endpoint;
+      h.writeConfig(oauthToml(stub, h.secretFile));
+      h.server.reload.trigger();
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await stub.token()}` },
+        body: JSON.stringify(whoami),
+      });
+      expect(res.status).toBe(404);
+      await client.close();
+    } finally {
+      await h.server.stop();
+    }
+  });
+});
