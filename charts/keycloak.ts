@@ -56,7 +56,7 @@ export interface KeycloakServerProps {
   readonly proxyHeaders?: 'xforwarded' | 'forwarded';
   /** TLS Secret for HTTPS inside the cluster. @default none: HTTP behind the edge-terminating router */
   readonly tlsSecret?: ISecret;
-  /** Let the operator create the Ingress (a Route on OpenShift). @default true */
+  /** Let the operator create the Ingress (a Route on OpenShift, edge-terminated for HTTP, passthrough with a TLS Secret). @default true */
   readonly ingress?: boolean;
   readonly resources: ContainerResources;
   readonly database: KeycloakDatabaseConnection;
@@ -90,7 +90,11 @@ export class KeycloakServer extends Construct {
       hostname: { hostname: props.baseUrl, strict: true },
       proxy: { headers: props.proxyHeaders ?? 'xforwarded' },
       http: props.tlsSecret ? { httpEnabled: false, tlsSecret: props.tlsSecret.name } : { httpEnabled: true },
-      ingress: { enabled: props.ingress ?? true },
+      // On OpenShift the Ingress becomes a Route; the annotation states how it terminates TLS:
+      // at the router (edge) for the HTTP listener, or at Keycloak (passthrough) with a TLS Secret.
+      ingress: (props.ingress ?? true)
+        ? { enabled: true, annotations: { 'route.openshift.io/termination': props.tlsSecret ? 'passthrough' : 'edge' } }
+        : { enabled: false },
       db,
     };
     if (props.apiVersion === 'v2alpha1') {

@@ -72,7 +72,7 @@ describe('keycloak chart', () => {
       hostname: { hostname: 'https://keycloak-admin.apps.cluster.example.com', strict: true },
       proxy: { headers: 'xforwarded' },
       http: { httpEnabled: true },
-      ingress: { enabled: true },
+      ingress: { enabled: true, annotations: { 'route.openshift.io/termination': 'edge' } },
       db: {
         vendor: 'postgres',
         host: 'postgresql.redhat-keycloak.svc',
@@ -91,5 +91,6 @@ describe('keycloak chart', () => {
     const kc = one(chartObjects('keycloak', c), 'Keycloak');
     expect(kc.apiVersion).toBe('k8s.keycloak.org/v2beta1');
     expect(kc.spec.http).toEqual({ httpEnabled: false, tlsSecret: 'keycloak-tls' });
+    expect(kc.spec.ingress.annotations).toEqual({ 'route.openshift.io/termination': 'passthrough' });
   });
 });
