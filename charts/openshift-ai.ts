@@ -76,17 +76,19 @@ export interface OpenShiftAiProps {
 }
 
 /**
- * Picks the DataScienceCluster API version served for an operator channel.
- * @throws if the channel carries no recognisable 2.x/3.x version and no explicit version is given
+ * Picks the DataScienceCluster API version served by an operator: from the explicit version,
+ * else the channel's major version (`stable-2.25` → 2), else the pinned CSV's
+ * (`rhods-operator.2.25.0` → 2). Major 2 serves v1 only; major 3 stores v2.
+ * @throws if neither the channel nor the CSV carries a 2.x/3.x version and no explicit version is given
  */
-export function openShiftAiApiVersion(channel: string, explicit?: OpenShiftAiApiVersion): OpenShiftAiApiVersion {
+export function openShiftAiApiVersion(channel: string, explicit?: OpenShiftAiApiVersion, startingCSV?: string): OpenShiftAiApiVersion {
   if (explicit) return explicit;
-  const m = /(?:^|-)(\d+)(?:\.\d+)?$/.exec(channel);
-  if (m?.[1] === '2') return 'v1';
-  if (m?.[1] === '3') return 'v2';
+  const major = /(?:^|-)(\d+)(?:\.\d+)?$/.exec(channel)?.[1] ?? (startingCSV ? /\.v?(\d+)\.\d+\.\d+/.exec(startingCSV)?.[1] : undefined);
+  if (major === '2') return 'v1';
+  if (major === '3') return 'v2';
   throw new Error(
-    `openshiftAi.operator.channel: cannot tell the DataScienceCluster API version from channel "${channel}"; ` +
-      'use a channel such as "stable-2.25" or "stable-3.0", or set openshiftAi.apiVersion',
+    `openshiftAi.operator.channel: cannot tell the DataScienceCluster API version from channel "${channel}"` +
+      `${startingCSV ? ` or CSV "${startingCSV}"` : ''}; use a channel such as "stable-2.25" or "stable-3.0", or set openshiftAi.apiVersion`,
   );
 }
 
@@ -102,7 +104,7 @@ export class OpenShiftAi extends Construct {
     const monNs = props.monitoringNamespace ?? 'redhat-ods-monitoring';
     const sub = props.subscription ?? {};
     const channel = sub.channel ?? 'stable-2.25';
-    const version = openShiftAiApiVersion(channel, props.apiVersion);
+    const version = openShiftAiApiVersion(channel, props.apiVersion, sub.startingCSV);
     this.apiVersion = version;
 
     const wanted = props.components ?? { dashboard: 'Managed', llamastackoperator: 'Managed' };

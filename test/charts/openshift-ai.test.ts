@@ -64,6 +64,11 @@ describe('OpenShift AI', () => {
     expect(openShiftAiApiVersion(channel, explicit)).toBe(expected);
   });
 
+  test('an unversioned channel falls back to the pinned CSV version', () => {
+    expect(openShiftAiApiVersion('stable', undefined, 'rhods-operator.2.25.0')).toBe('v1');
+    expect(openShiftAiApiVersion('fast', undefined, 'rhods-operator.3.0.1')).toBe('v2');
+  });
+
   test('an unversioned channel without an explicit API version is an error naming the field', () => {
     expect(() => build({ subscription: { channel: 'stable' } })).toThrow(/openshiftAi.operator.channel: cannot tell .* "stable"/);
   });
