@@ -14,13 +14,24 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exch
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /**
- * Keycloak `error` codes that mean the subject token itself was refused (expired, revoked,
- * session ended, signature): the client must re-authenticate, so the caller answers HTTP 401
- * `invalid_token`. Every other code (`invalid_client`, `unauthorized_client`, `access_denied`,
- * `invalid_request`, `invalid_scope`, `invalid_target`, `server_error`, …) points at the
- * server's or the realm's configuration and becomes an `isError` tool result instead.
+ * Error codes that mean the subject token itself was refused (expired, revoked, its session
+ * ended): the client must re-authenticate, so the caller answers HTTP 401 `invalid_token`.
  */
 export const SUBJECT_TOKEN_ERRORS: ReadonlySet<string> = new Set(['invalid_token', 'invalid_grant']);
+
+/**
+ * Whether an exchange error refuses the subject token. Besides {@link SUBJECT_TOKEN_ERRORS},
+ * Keycloak's standard token exchange (26.x) answers a subject token that fails validation with
+ * `invalid_request` and the description `Invalid token` (RFC 8693 §2.2.2 prescribes
+ * `invalid_request` for an invalid subject_token); older Keycloak answered `invalid_token`.
+ * Every other `invalid_request` (missing parameter, audience not available, …) and every other
+ * code (`invalid_client`, `unauthorized_client`, `access_denied`, `invalid_scope`,
+ * `invalid_target`, `server_error`, …) points at the server's or the realm's configuration and
+ * becomes an `isError` tool result. The description is only classified, never passed on.
+ */
+export function refusesSubjectToken(error: string, description: string | undefined): boolean {
+  return SUBJECT_TOKEN_ERRORS.has(error) || (error === 'invalid_request' && /^invalid token$/i.test(description?.trim() ?? ''));
+}
 
 export type ExchangeResult =
   | { readonly ok: true; readonly token: string; readonly cached: boolean }
@@ -96,7 +107,7 @@ export class TokenExchanger {
       return { ok: true, token: res.access_token, cached: false };
     } catch (e) {
       const error = e instanceof oidc.ResponseBodyError ? e.error : e instanceof oidc.WWWAuthenticateChallengeError ? 'invalid_client' : 'exchange_unavailable';
-      const refusedSubjectToken = e instanceof oidc.ResponseBodyError && SUBJECT_TOKEN_ERRORS.has(e.error);
+      const refusedSubjectToken = e instanceof oidc.ResponseBodyError && refusesSubjectToken(e.error, e.error_description);
       this.metrics.exchanges.inc({ outcome: refusedSubjectToken ? 'subject_token_refused' : 'error' });
       return { ok: false, refusedSubjectToken, error };
     } finally {

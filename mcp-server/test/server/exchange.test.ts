@@ -12,6 +12,7 @@ afterAll(async () => stub.close());
 beforeEach(() => {
   stub.exchanges.length = 0;
   stub.failWith = undefined;
+  stub.failDescription = undefined;
   stub.clientSecret = 'secret-1';
   stub.exchangeDelayMs = 0;
   stub.exchangedLifetime = 300;
@@ -97,6 +98,12 @@ describe('exchange failures', () => {
     const m = createMetrics(false);
     expect(await exchanger(m).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: true, error: code });
     expect(await counter(m, 'mcp_token_exchanges_total')).toContain('{outcome="subject_token_refused"} 1');
+  });
+
+  it('marks Keycloak 26\'s invalid_request "Invalid token" (subject_token validation failure) as a refusal', async () => {
+    stub.failWith = 'invalid_request';
+    stub.failDescription = 'Invalid token';
+    expect(await exchanger(createMetrics(false)).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: true, error: 'invalid_request' });
   });
 
   it.each(['access_denied', 'invalid_request', 'invalid_scope', 'server_error'])('reports %s as a non-token failure with only the error code', async (code) => {

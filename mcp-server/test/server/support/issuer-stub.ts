@@ -42,6 +42,8 @@ export interface IssuerStub {
   clientSecret: string;
   /** When set, the token endpoint answers this OAuth error (HTTP 400). */
   failWith?: string;
+  /** error_description sent with `failWith`. @default 'secret details from keycloak' */
+  failDescription?: string;
   /** Lifetime of exchanged tokens, seconds. */
   exchangedLifetime: number;
   /** Milliseconds the token endpoint waits before answering. */
@@ -94,7 +96,7 @@ export async function startIssuerStub(realmPath = '/realms/test'): Promise<Issue
         stub.exchanges.push({ params, basic });
         setTimeout(() => {
           if (basic !== `mcp-server:${stub.clientSecret}`) return send(401, { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' });
-          if (stub.failWith) return send(400, { error: stub.failWith, error_description: 'secret details from keycloak' });
+          if (stub.failWith) return send(400, { error: stub.failWith, error_description: stub.failDescription ?? 'secret details from keycloak' });
           counter++;
           send(200, {
             access_token: `exchanged-${counter}-for-${params.get('subject_token')?.slice(-12)}`,
