@@ -123,6 +123,15 @@ async function scopeIds(ctx: RunContext): Promise<Map<string, string>> {
   return new Map((await ctx.kc.clientScopes.find()).map((s) => [s.name!, s.id!]));
 }
 
+/** The realm's default and optional client scopes of protocol openid-connect. */
+async function realmOidcScopeLists(ctx: RunContext): Promise<{ defaults: string[]; optional: string[] }> {
+  const oidc = (list: { name?: string; protocol?: string }[]) => list.filter((s) => s.protocol === 'openid-connect').map((s) => s.name!);
+  return {
+    defaults: oidc(await ctx.kc.clientScopes.listDefaultClientScopes()),
+    optional: oidc(await ctx.kc.clientScopes.listDefaultOptionalClientScopes()),
+  };
+}
+
 function clientSecretValue(ctx: RunContext, c: Client): string | undefined {
   if (c.publicClient || !c.secret) return undefined;
   const value = ctx.secrets.get(secretRefKey(c.secret));
@@ -144,11 +153,14 @@ async function syncClient(ctx: RunContext, c: Client, knownScopes: ReadonlySet<s
   if (!have) {
     ctx.changes.push({ action: 'create', object });
     if (!ctx.apply) return;
+    // Keycloak attaches the realm's lists only when the request gives neither list, so an
+    // omitted list is spelled out as the realm's (OIDC scopes only), as the renderer does.
+    const realmLists = await realmOidcScopeLists(ctx);
     const { id } = await kc.clients.create({
       ...settings,
       ...(secret !== undefined ? { secret } : {}),
-      ...(c.defaultClientScopes ? { defaultClientScopes: [...c.defaultClientScopes] } : {}),
-      ...(c.optionalClientScopes ? { optionalClientScopes: [...c.optionalClientScopes] } : {}),
+      defaultClientScopes: [...(c.defaultClientScopes ?? realmLists.defaults)],
+      optionalClientScopes: [...(c.optionalClientScopes ?? realmLists.optional)],
     });
     have = (await kc.clients.findOne({ id }))!;
   } else {

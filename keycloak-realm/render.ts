@@ -101,12 +101,15 @@ class SecretResolver {
   }
 }
 
+const SAML_SCOPES = new Set(BUILTIN_SCOPE_DEFINITIONS.filter((s) => s.protocol === 'saml').map((s) => s.name));
+const isOidcScope = (name: string) => !SAML_SCOPES.has(name);
+
 function clientRepresentation(c: Client, secrets: SecretResolver, realmScopes: RealmScopeLists): Record<string, unknown> {
   return {
     ...clientSettings(c),
     ...(c.secret && !c.publicClient ? { secret: secrets.resolve(c.secret, `client secret ${c.clientId}`) } : {}),
-    defaultClientScopes: [...(c.defaultClientScopes ?? realmScopes.defaults)],
-    optionalClientScopes: [...(c.optionalClientScopes ?? realmScopes.optional)],
+    defaultClientScopes: [...(c.defaultClientScopes ?? realmScopes.defaults.filter(isOidcScope))],
+    optionalClientScopes: [...(c.optionalClientScopes ?? realmScopes.optional.filter(isOidcScope))],
     protocolMappers: c.protocolMappers.map(mapperRepresentation),
   };
 }
