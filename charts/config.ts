@@ -253,9 +253,14 @@ function reasonOf(issue: z.ZodIssue): string {
 export function parseStackConfig(input: unknown): ValidStackConfig {
   const result = StackConfigSchema.safeParse(input);
   if (result.success) return result.data;
+  throw new StackConfigError(problemsOf(result.error));
+}
+
+/** The problems of a zod error as `path: reason` pairs, without duplicates. */
+export function problemsOf(error: z.ZodError): ConfigProblem[] {
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
     const p = { path: formatPath(issue.path), reason: reasonOf(issue) };
     const key = `${p.path}\u0000${p.reason}`;
     if (!seen.has(key)) {
@@ -263,5 +268,5 @@ export function parseStackConfig(input: unknown): ValidStackConfig {
       problems.push(p);
     }
   }
-  throw new StackConfigError(problems);
+  return problems;
 }

@@ -7,6 +7,7 @@ export {
   StackConfigBaseSchema,
   StackConfigError,
   parseStackConfig,
+  problemsOf,
   formatPath,
   type StackConfig,
   type ValidStackConfig,

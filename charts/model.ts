@@ -12,7 +12,7 @@
  * - in-cluster Service URL `http://<service>.<namespace>.svc:<port>`.
  */
 import type { RealmModel } from '../keycloak-realm/model.js';
-import { parseStackConfig, StackConfigBaseSchema, type StackConfig, type ValidStackConfig } from './config.js';
+import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
 import { defaultAudiences } from './config-checks.js';
 import { keycloakCrApiVersion, type KeycloakCrApiVersion } from './keycloak-api-version.js';
 
@@ -188,11 +188,15 @@ function urlsOf(hosts: StackHosts): PublicUrls {
 /**
  * The public URLs of a configuration without its realm, derived by the same rules as
  * {@link deriveModel}; lets a config module pass redirect URIs to `referenceRealm()`.
- * @throws StackConfigError-like Error naming the field when the sections are invalid
+ * @throws StackConfigError naming every invalid field
  */
 export function publicUrls(input: Omit<StackConfig, 'realm'>): PublicUrls {
-  const parsed = StackConfigBaseSchema.omit({ realm: true }).parse(input);
-  return urlsOf(deriveHosts(parsed));
+  const parsed = StackConfigBaseSchema.omit({ realm: true }).safeParse(input);
+  if (!parsed.success) throw new StackConfigError(problemsOf(parsed.error));
+  if (!parsed.data.hosts.keycloak && !parsed.data.openshift.appsDomain) {
+    throw new StackConfigError([{ path: 'hosts.keycloak', reason: 'required when openshift.appsDomain is not set (set openshift.appsDomain or this host)' }]);
+  }
+  return urlsOf(deriveHosts(parsed.data));
 }
 
 function addRedirects(realm: RealmModel, clientId: string, redirects: (string | undefined)[], origins: (string | undefined)[]): RealmModel {

@@ -101,3 +101,11 @@ describe('one issuer string everywhere', () => {
     expect(proxyArgs).toContain(`--oidc-issuer-url=${issuer}`);
   });
 });
+
+describe('publicUrls', () => {
+  it('throws a StackConfigError naming the field for invalid sections', () => {
+    const { realm: _realm, ...rest } = referenceInput();
+    rest.openshift.appsDomain = 'Not A Domain';
+    expect(() => publicUrls(rest)).toThrow(/openshift\.appsDomain: expected a DNS domain/);
+  });
+});
