@@ -9,9 +9,8 @@
  *   `LLAMA_STACK_CONFIG=/etc/llama-stack/config.yaml` instead (operator constant
  *   `LlamaStackConfigYAMLKey = "config.yaml"`, "llama-stack v0.4.0+").
  */
-import { k8s } from 'cdk8s-plus-28';
+import { IConfigMap, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IConfigMap } from 'cdk8s-plus-28';
 import {
   LlamaStackDistribution,
   LlamaStackDistributionSpecServerContainerSpecResourcesLimits as Limits,

@@ -41,7 +41,7 @@ export interface McpInspectorProps {
   readonly mcpServerUrl: string;
   /** Public https URL of the UI; with {@link proxyPublicUrl} creates the Routes. @default no Routes (use port-forward) */
   readonly publicUrl?: string;
-  /** Public https URL of the Inspector's proxy. Required together with {@link publicUrl}. */
+  /** Public https URL of the Inspector's proxy; required together with {@link publicUrl}. @default none */
   readonly proxyPublicUrl?: string;
   /** @default requests 100m/128Mi, limits 500m/512Mi */
   readonly resources?: ContainerResources;

@@ -54,11 +54,11 @@ export interface McpServerSettings {
   readonly kubeconfig?: string;
   /** Require an OAuth bearer token on `/mcp` and `/sse` (`require_oauth`). @default true */
   readonly requireOauth?: boolean;
-  /** The realm issuer URL (`authorization_url`), exactly as in the token's `iss`. Required with requireOauth. */
+  /** The realm issuer URL (`authorization_url`), exactly as in the token's `iss`. Required with requireOauth. @default unset */
   readonly authorizationUrl?: string;
   /** The server's public base URL (`server_url`); the RFC 9728 resource is `server_url` + `/mcp`. @default unset */
   readonly serverUrl?: string;
-  /** Audience the user's token must carry (`oauth_audience`). Required with requireOauth. */
+  /** Audience the user's token must carry (`oauth_audience`). Required with requireOauth. @default unset */
   readonly oauthAudience?: string;
   /** Scopes advertised in metadata and challenges (`oauth_scopes`). @default unset */
   readonly oauthScopes?: readonly string[];
