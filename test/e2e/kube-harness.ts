@@ -2,18 +2,21 @@
  * The real etcd + kube-apiserver harness of the end-to-end suite (issue 5).
  *
  * `startKube()` builds the pinned binaries when the cache lacks them (test/e2e/kube/build.sh),
- * then starts etcd and kube-apiserver on 127.0.0.1 with random free ports: RBAC authorization,
+ * then starts etcd, kube-apiserver and a kube-controller-manager limited to three controllers
+ * (ClusterRole aggregation, ServiceAccounts, namespaces) on 127.0.0.1 with random free ports: RBAC authorization,
  * serving and admin (`system:masters`) certificates from a throw-away CA, service-account
  * signing keys and, when given, `--authentication-config` with a structured
  * AuthenticationConfiguration (apiserver.config.k8s.io/v1). It then installs the project's CRDs
- * from `../shared/crds` and waits for them to be Established.
+ * from `../shared/crds`, waits for them to be Established, and creates the namespaces that
+ * OpenShift itself provides and the stack writes into ({@link PLATFORM_NAMESPACES}).
  *
  * Layout under the cache (`KMS_CACHE_DIR`, default `<repo>/.cache`):
- *   kube/bin/            etcd, kube-apiserver, stamp (pinned versions)
+ *   kube/bin/            etcd, kube-apiserver, kube-controller-manager, stamp (pinned versions)
  *   kube/run/state.json  {@link KubeState}: addresses, files, pids
- *   kube/run/logs/       etcd.log, kube-apiserver.log
+ *   kube/run/logs/       etcd.log, kube-apiserver.log, kube-controller-manager.log
  *   kube/run/pki/        CA, serving, admin and service-account keys
  * `stopKube()` stops exactly the pids recorded in state.json.
+ * No kubelet or scheduler runs: pods are stored and listed, never scheduled.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,9 +24,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { installCrds } from './kube/apply.js';
+import { installCrds, serverSideApply } from './kube/apply.js';
 import { makeKubePki } from './kube/pki.js';
 import { freePort, StartedProgram, startProgram, stopProgram, waitReady } from './kube/processes.js';
 
@@ -134,6 +137,15 @@ function kubeconfigYaml(server: string, caPem: string, user: Record<string, stri
   });
 }
 
+/** Namespaces every OpenShift cluster has and the stack writes into without creating them. */
+export const PLATFORM_NAMESPACES = ['openshift-config'] as const;
+
+async function createPlatformNamespaces(kc: KubeConfig): Promise<void> {
+  const failed = (await serverSideApply(kc, PLATFORM_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })), 'kube-mcp-stack-e2e'))
+    .filter((r) => r.error);
+  if (failed.length) throw new Error(`platform namespaces: ${failed.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
+}
+
 /**
  * Starts etcd and kube-apiserver and installs the CRDs; stops whatever ran before from this cache.
  * Prints `[e2e] kube start: …` with the time of each step.
@@ -208,7 +220,26 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
 
     const kc = new KubeConfig();
     kc.loadFromFile(adminKubeconfig);
+    // Only the controllers an apiserver without nodes still needs: the built-in aggregated roles
+    // (`edit`, `view`, `admin` have no rules until aggregated), default ServiceAccounts (pods need
+    // one), and namespace deletion.
+    const kcm = startProgram('kube-controller-manager', join(bin, 'kube-controller-manager'), [
+      `--kubeconfig=${adminKubeconfig}`,
+      '--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller',
+      '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--v=1',
+    ], join(logDir, 'kube-controller-manager.log'));
+    programs.push(kcm);
+    await writeState({ logDir });
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    await waitReady(kcm, async () => {
+      const edit = await rbac.readClusterRole({ name: 'edit' });
+      await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' });
+      return (edit.rules?.length ?? 0) > 0;
+    }, timeoutMs);
+    const tKcm = Date.now();
     const crds = await installCrds(kc, crdFiles(options));
+    await createPlatformNamespaces(kc);
     const state: KubeState = {
       server, caFile: pki.caCert, adminCertFile: pki.adminCert, adminKeyFile: pki.adminKey,
       adminKubeconfig, bareKubeconfig, authenticationConfigFile, etcdUrl, programs, logDir,
@@ -217,7 +248,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
     await writeFile(stateFile(), JSON.stringify(state, null, 2));
     const span = (a: number, b: number) => `${((b - a) / 1000).toFixed(1)}s`;
     console.log(`[e2e] kube start: ${seconds(t0)} (etcd ${span(t0, tEtcd)}, kube-apiserver ${span(tEtcd, tApi)}, ` +
-      `${crds.length} CRDs ${seconds(tApi)}) at ${server}; logs in ${logDir}`);
+      `kube-controller-manager ${span(tApi, tKcm)}, ${crds.length} CRDs ${seconds(tKcm)}) at ${server}; logs in ${logDir}`);
     return state;
   } catch (err) {
     for (const p of programs.reverse()) await stopProgram(p);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the real etcd and kube-apiserver used by the e2e harness from the Go module proxy.
 #
-# Output: $KMS_CACHE_DIR/kube/bin/{etcd,kube-apiserver} (KMS_CACHE_DIR defaults to <repo>/.cache).
+# Output: $KMS_CACHE_DIR/kube/bin/{etcd,kube-apiserver,kube-controller-manager}
+#         (KMS_CACHE_DIR defaults to <repo>/.cache). kube-controller-manager runs only the
+#         controllers the harness needs (ClusterRole aggregation for the built-in `edit`/`view`
+#         roles, default ServiceAccounts, namespace deletion).
 # Pins:   test/e2e/kube/apiserver/go.mod (k8s.io/kubernetes vX.Y.Z, staging modules -> v0.Y.Z)
 #         test/e2e/kube/etcd/go.mod      (go.etcd.io/etcd/server/v3)
 # Overrides (see docs/e2e.md):
@@ -30,8 +33,8 @@ if [[ ! $kube_version =~ ^v1\.([0-9]+)\.([0-9]+)$ ]]; then
 fi
 staging_version="v0.${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
 
-stamp_want="kube-apiserver=$kube_version etcd=$etcd_version $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
-if [[ -x $bin/etcd && -x $bin/kube-apiserver && -f $bin/stamp && "$(cat "$bin/stamp")" == "$stamp_want" ]]; then
+stamp_want="kube-apiserver=$kube_version kube-controller-manager=$kube_version etcd=$etcd_version $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
+if [[ -x $bin/etcd && -x $bin/kube-apiserver && -x $bin/kube-controller-manager && -f $bin/stamp && "$(cat "$bin/stamp")" == "$stamp_want" ]]; then
   echo "[e2e-kube] cached binaries match ($stamp_want): build skipped"
   exit 0
 fi
@@ -62,7 +65,7 @@ fi
 
 t0=$SECONDS
 (cd "$out/src/etcd" && nice -n 10 go list -deps go.etcd.io/etcd/server/v3 >/dev/null)
-(cd "$out/src/apiserver" && nice -n 10 go list -deps k8s.io/kubernetes/cmd/kube-apiserver >/dev/null)
+(cd "$out/src/apiserver" && nice -n 10 go list -deps k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager >/dev/null)
 echo "[e2e-kube] download: $((SECONDS - t0))s (modules for kube-apiserver $kube_version, etcd $etcd_version)"
 
 t0=$SECONDS
@@ -73,5 +76,8 @@ echo "[e2e-kube] build etcd: $((SECONDS - t0))s"
 t1=$SECONDS
 (cd "$out/src/apiserver" && nice -n 10 go build "${build_flags[@]}" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
 echo "[e2e-kube] build kube-apiserver: $((SECONDS - t1))s"
+t1=$SECONDS
+(cd "$out/src/apiserver" && nice -n 10 go build "${build_flags[@]}" -o "$bin/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager)
+echo "[e2e-kube] build kube-controller-manager: $((SECONDS - t1))s"
 echo "$stamp_want" > "$bin/stamp"
 echo "[e2e-kube] build: $((SECONDS - t0))s -> $bin"

@@ -4,6 +4,7 @@
  * `/readyz` answers 200 (the issuer's metadata and JWKS were loaded). Stopped by pid.
  */
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort, StartedProgram, startProgram, stopProgram, waitReady } from './processes.js';
 
 /** A running MCP server. */
@@ -20,12 +21,15 @@ export interface RunningMcpServer {
 export const mcpServerPort = freePort;
 
 /**
- * Starts `node <tsx> mcp-server/src/main.ts --config <configFile>` listening on `port`.
+ * Starts `node --import <tsx loader> mcp-server/src/main.ts --config <configFile>` listening on
+ * `port`. The loader runs in the same process (unlike the `tsx` CLI, which forks a child), so
+ * the recorded pid is the server itself.
  * @throws Error with the tail of the server's log when it exits or is not ready in `timeoutMs`
  */
 export async function startMcpServer(repoRoot: string, configFile: string, port: number, logFile: string, timeoutMs = 60_000): Promise<RunningMcpServer> {
-  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const program = startProgram('mcp-server', process.execPath, [tsx, join(repoRoot, 'mcp-server', 'src', 'main.ts'), '--config', configFile], logFile);
+  const loader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const main = join(repoRoot, 'mcp-server', 'src', 'main.ts');
+  const program = startProgram('mcp-server', process.execPath, ['--import', loader, main, '--config', configFile], logFile);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitReady(program, async () => (await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200, timeoutMs);
