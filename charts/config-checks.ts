@@ -14,6 +14,7 @@ import type { BaseStackConfig } from './config.js';
 import { keycloakCrApiVersion } from './keycloak-api-version.js';
 import { resolveLlamaStackRelease } from './llama-stack.js';
 import { DSC_COMPONENTS, openShiftAiApiVersion } from './openshift-ai.js';
+import { AUTHENTICATION_ISSUER_URL_MAX, keycloakHost, realmIssuer } from './urls.js';
 
 type Path = (string | number)[];
 
@@ -79,6 +80,11 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
         ['clusterAuth', 'acknowledgeTechPreviewNoUpgrade'],
         'OpenShift 4.19 needs FeatureGate TechPreviewNoUpgrade for external OIDC, which is irreversible and blocks cluster upgrades; set true to accept, or clusterAuth.externalOidc: false',
       );
+    }
+    const host = keycloakHost(cfg.hosts.keycloak, cfg.openshift.appsDomain);
+    const issuer = host ? realmIssuer(host, realm.realm) : undefined;
+    if (issuer && issuer.length > AUTHENTICATION_ISSUER_URL_MAX) {
+      problem(['realm', 'realm'], `the issuer ${issuer} is ${issuer.length} characters; the Authentication API accepts at most ${AUTHENTICATION_ISSUER_URL_MAX} (shorten the realm name or hosts.keycloak)`);
     }
     const audiences = ca.audiences ?? defaultAudiences(cfg);
     if (audiences.length < 1 || audiences.length > 10) problem(['clusterAuth', 'audiences'], `the Authentication API accepts 1 to 10 audiences, got ${audiences.length}`);

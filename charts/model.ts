@@ -15,6 +15,7 @@ import type { RealmModel } from '../keycloak-realm/model.js';
 import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
 import { defaultAudiences } from './config-checks.js';
 import { keycloakCrApiVersion, type KeycloakCrApiVersion } from './keycloak-api-version.js';
+import { keycloakBaseUrl, keycloakHost, realmIssuer } from './urls.js';
 
 /** The namespace OpenShift reads cluster configuration references from. */
 export const OPENSHIFT_CONFIG_NAMESPACE = 'openshift-config';
@@ -154,7 +155,7 @@ export function deriveHosts(cfg: HostInputs): StackHosts {
   const domain = cfg.openshift.appsDomain;
   const mcpNs = cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack;
   const route = (name: string, ns: string) => (domain ? `${name}-${ns}.${domain}` : undefined);
-  const keycloak = cfg.hosts.keycloak ?? (domain ? `keycloak-admin.${domain}` : undefined);
+  const keycloak = keycloakHost(cfg.hosts.keycloak, domain);
   if (!keycloak) throw new Error('hosts.keycloak: required when openshift.appsDomain is not set');
   return {
     keycloak,
@@ -178,7 +179,7 @@ export interface PublicUrls {
 
 function urlsOf(hosts: StackHosts): PublicUrls {
   return {
-    keycloakBaseUrl: `https://${hosts.keycloak}`,
+    keycloakBaseUrl: keycloakBaseUrl(hosts.keycloak),
     consoleRedirectUri: hosts.console ? `https://${hosts.console}/auth/callback` : undefined,
     playgroundRedirectUri: hosts.playground ? `https://${hosts.playground}/oauth2/callback` : undefined,
     playgroundOrigin: hosts.playground ? `https://${hosts.playground}` : undefined,
@@ -223,7 +224,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     mcpServer: cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack,
     openshiftConfig: OPENSHIFT_CONFIG_NAMESPACE,
   };
-  const issuer = `${urls.keycloakBaseUrl}/realms/${cfg.realm.realm}`;
+  const issuer = realmIssuer(hosts.keycloak, cfg.realm.realm);
   const oidc: OidcEndpoints = {
     issuer,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,

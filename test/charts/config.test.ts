@@ -66,6 +66,7 @@ describe('parseStackConfig', () => {
     ['a DataScienceCluster component the API version lacks', (c) => (c.openshiftAi.components = { ...c.openshiftAi.components, notacomponent: 'Managed' }), /^openshiftAi\.components\.notacomponent: not a DataScienceCluster v1 component/],
     ['an OpenShift AI channel without a version', (c) => (c.openshiftAi.operator.channel = 'fast'), /^openshiftAi\.operator\.channel: cannot tell the DataScienceCluster API version/],
     ['a Llama Stack release the operator cannot run', (c) => (c.llamaStack.version = '0.4.1'), /^llamaStack\.operatorVersion: operator 0\.3\.0 starts the server from run\.yaml/],
+    ['an issuer longer than the Authentication API accepts', (c) => (c.realm.realm = 'r'.repeat(500)), /^realm\.realm: the issuer https:\/\/keycloak-admin\.apps\.cluster\.example\.com\/realms\/r+ is 5\d\d characters; the Authentication API accepts at most 512/],
   ];
 
   it.each(cases)('rejects %s, naming the field', (_name, mutate, expected) => {
