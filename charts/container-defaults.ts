@@ -108,3 +108,17 @@ export function checkUrl(value: string, propPath: string, schemes: readonly stri
   }
   return value;
 }
+
+/**
+ * Checks the public https base URL of a Route: scheme https, no path, query, fragment or
+ * trailing slash (the Route serves the host's root, and servers append their own paths).
+ * @throws Error naming the prop otherwise
+ */
+export function checkPublicBaseUrl(value: string, propPath: string): string {
+  checkUrl(value, propPath, ['https:']);
+  const u = new URL(value);
+  if (u.pathname !== '/' || u.search !== '' || u.hash !== '' || value.endsWith('/')) {
+    throw new Error(`${propPath}: "${value}" must be a bare https origin such as "https://host.apps.example.com" (no path, query or trailing slash)`);
+  }
+  return value;
+}

@@ -18,6 +18,7 @@ import {
 } from '../imports/route.openshift.io.js';
 import {
   checkPort,
+  checkPublicBaseUrl,
   checkReplicas,
   checkUrl,
   ContainerImage,
@@ -107,8 +108,8 @@ export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSett
     port: props.port ?? 8000,
     clusterProviderStrategy: 'in-cluster',
     requireOauth: true,
-    authorizationUrl: checkUrl(a.issuerUrl, 'auth.issuerUrl', ['https:']),
-    serverUrl: props.publicUrl === undefined ? undefined : checkUrl(props.publicUrl, 'publicUrl', ['https:']),
+    authorizationUrl: checkUrl(a.issuerUrl, 'mcpServer.auth.issuerUrl', ['https:']),
+    serverUrl: props.publicUrl === undefined ? undefined : checkPublicBaseUrl(props.publicUrl, 'mcpServer.publicUrl'),
     oauthAudience: a.audience,
     oauthScopes: a.scopes ?? ['openid', 'mcp-server'],
     validateToken: true,

@@ -18,6 +18,7 @@ import {
   RouteSpecToKind,
 } from '../imports/route.openshift.io.js';
 import {
+  checkPublicBaseUrl,
   checkReplicas,
   checkUrl,
   ContainerImage,
@@ -88,7 +89,7 @@ export class Playground extends Construct {
     const name = props.name ?? 'llama-stack-playground';
     this.serviceName = name;
     const replicas = checkReplicas(props.replicas ?? 1, 'playground.replicas');
-    const publicUrl = checkUrl(props.publicUrl, 'playground.publicUrl', ['https:']);
+    const publicUrl = checkPublicBaseUrl(props.publicUrl, 'playground.publicUrl');
     const issuer = checkUrl(props.issuerUrl, 'playground.issuerUrl', ['https:']);
     const redirect = checkUrl(props.redirectUri, 'playground.redirectUri', ['https:']);
     const llamaStackUrl = checkUrl(props.llamaStackUrl, 'playground.llamaStackUrl');

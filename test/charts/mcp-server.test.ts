@@ -165,7 +165,9 @@ describe('MCP server workload', () => {
     [{ image: { repository: 'quay.io/x/mcp', tag: 'latest' } }, /mcpServer.image.tag: "latest" is not a pinned version/],
     [{ replicas: 0 }, /mcpServer.replicas: expected a positive integer/],
     [{ port: 70000 }, /mcpServer.port: expected a TCP port/],
-    [{ publicUrl: 'http://mcp.example.com' }, /publicUrl: "http:\/\/mcp.example.com" must use https/],
+    [{ publicUrl: 'http://mcp.example.com' }, /mcpServer.publicUrl: "http:\/\/mcp.example.com" must use https/],
+    [{ publicUrl: 'https://mcp.example.com/mcp' }, /mcpServer.publicUrl: .* must be a bare https origin/],
+    [{ publicUrl: 'https://mcp.example.com/' }, /mcpServer.publicUrl: "https:\/\/mcp.example.com\/" .*trailing slash/],
   ])('rejects bad props with the prop named %#', (over, message) => {
     expect(() => build(over as Partial<McpServerProps>)).toThrow(message);
   });
@@ -186,6 +188,6 @@ describe('MCP server workload', () => {
           },
         });
       }),
-    ).toThrow(/auth.issuerUrl: .* must use https/);
+    ).toThrow(/mcpServer.auth.issuerUrl: .* must use https/);
   });
 });
