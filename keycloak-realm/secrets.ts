@@ -48,22 +48,29 @@ function httpCode(e: unknown): number | undefined {
  */
 export class KubernetesSecretSource implements SecretSource {
   readonly description = 'Kubernetes';
-  private readonly api: k8s.CoreV1Api;
-  constructor(kubeConfig?: k8s.KubeConfig) {
-    const kc = kubeConfig ?? new k8s.KubeConfig();
-    if (!kubeConfig) {
-      try {
-        kc.loadFromDefault();
-      } catch (e) {
-        throw new Error(`cannot load kubeconfig${process.env.KUBECONFIG ? ` ${process.env.KUBECONFIG}` : ''} to read Secrets: ${(e as Error).message}`);
+  private client?: k8s.CoreV1Api;
+  /** @param kubeConfig loaded lazily from the default locations on first use when omitted */
+  constructor(private readonly kubeConfig?: k8s.KubeConfig) {}
+
+  private get api(): k8s.CoreV1Api {
+    if (!this.client) {
+      const kc = this.kubeConfig ?? new k8s.KubeConfig();
+      if (!this.kubeConfig) {
+        try {
+          kc.loadFromDefault();
+        } catch (e) {
+          throw new Error(`cannot load kubeconfig${process.env.KUBECONFIG ? ` ${process.env.KUBECONFIG}` : ''} to read Secrets: ${(e as Error).message}`);
+        }
       }
+      this.client = kc.makeApiClient(k8s.CoreV1Api);
     }
-    this.api = kc.makeApiClient(k8s.CoreV1Api);
+    return this.client;
   }
 
   private async get(ref: NamespacedSecretRef): Promise<k8s.V1Secret | undefined> {
+    const api = this.api;
     try {
-      return await this.api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
+      return await api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
     } catch (e) {
       if (httpCode(e) === 404) return undefined;
       throw new Error(`cannot read Secret ${ref.namespace}/${ref.name}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
