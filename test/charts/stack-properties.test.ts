@@ -11,6 +11,8 @@ import {
   containerViolations,
   literalSecrets,
   objectReferences,
+  objectsInMissingNamespaces,
+  podsWithoutServiceAccount,
   routesWithoutBackend,
   servicesWithoutPods,
   unresolvedReferences,
@@ -46,6 +48,12 @@ describe.each(stacks)('whole stack with %s', (_name, stack) => {
   test('every Secret/ConfigMap a pod or operator reads is created by the stack or declared external', () => {
     expect(objectReferences(stack.objects).length).toBeGreaterThan(10);
     expect(unresolvedReferences(stack.objects, stack.external)).toEqual([]);
+  });
+  test('every namespaced object lives in a Namespace the stack creates (or openshift-config)', () => {
+    expect(objectsInMissingNamespaces(stack.objects)).toEqual([]);
+  });
+  test('every pod runs as a ServiceAccount the stack creates', () => {
+    expect(podsWithoutServiceAccount(stack.objects)).toEqual([]);
   });
   test('every Service selector matches a pod template', () => {
     expect(servicesWithoutPods(stack.objects)).toEqual([]);
@@ -101,6 +109,11 @@ describe('each property rejects a broken stack', () => {
       vol.configMap.items = [{ key: 'missing.toml', path: 'config.toml' }];
     });
     expect(unresolvedReferences(objs, example.external)).toEqual([expect.stringContaining('has no key "missing.toml"')]);
+  });
+
+  test('an object in a Namespace nobody creates, and a pod with a missing ServiceAccount, are reported', () => {
+    expect(objectsInMissingNamespaces(broken((o) => (find(o, 'Service', mcpName).metadata.namespace = 'nowhere')))).toEqual([expect.stringContaining('namespace nowhere')]);
+    expect(podsWithoutServiceAccount(broken((o) => (find(o, 'Deployment', mcpName).spec.template.spec.serviceAccountName = 'ghost')))).toEqual([expect.stringContaining('ServiceAccount llama-stack/ghost')]);
   });
 
   test('a Service whose selector matches no pod is reported', () => {

@@ -286,3 +286,22 @@ export function bindingsOf(objs: KubeObject[], serviceAccount: { namespace: stri
     )
     .map((b) => `${id(b)} binds ${serviceAccount.namespace}/${serviceAccount.name} to ${b.roleRef?.kind} ${b.roleRef?.name}`);
 }
+
+/** Namespaces that exist on every OpenShift cluster and are never created by the stack. */
+export const CLUSTER_NAMESPACES: readonly string[] = ['openshift-config', 'openshift-marketplace', 'openshift-ingress'];
+
+/** Property: every namespaced object lives in a Namespace the stack creates (or a cluster namespace). */
+export function objectsInMissingNamespaces(objs: KubeObject[]): string[] {
+  const created = new Set(objs.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  return objs
+    .filter((o) => o.metadata.namespace !== undefined && !created.has(o.metadata.namespace) && !CLUSTER_NAMESPACES.includes(o.metadata.namespace))
+    .map((o) => `${id(o)}: namespace ${o.metadata.namespace} is not created by the stack`);
+}
+
+/** Property: every pod runs as a ServiceAccount the stack creates in its namespace. */
+export function podsWithoutServiceAccount(objs: KubeObject[]): string[] {
+  const accounts = new Set(objs.filter((o) => o.kind === 'ServiceAccount').map((o) => `${ns(o)}/${o.metadata.name}`));
+  return podTemplates(objs)
+    .filter((p) => !accounts.has(`${p.namespace}/${p.spec.serviceAccountName ?? 'default'}`) && (p.spec.serviceAccountName ?? 'default') !== 'default')
+    .map((p) => `${id(p.owner)}: ServiceAccount ${p.namespace}/${p.spec.serviceAccountName} is not created by the stack`);
+}
