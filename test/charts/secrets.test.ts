@@ -55,6 +55,13 @@ describe('requiredSecrets', () => {
     expect(find('llama-stack', 'llama-stack-secret', 'llama-token').format).toBe('external-token');
   });
 
+  it('lists test users\' passwords as password Secrets in the Keycloak namespace', () => {
+    const c = referenceInput();
+    c.realm.users = [{ username: 'testadmin', groups: ['openshift_admins'], password: { name: 'realm-test-users', key: 'testadmin' } }];
+    const users = requiredSecrets(synthStack(c).model).filter((s) => s.name === 'realm-test-users');
+    expect(users).toEqual([expect.objectContaining({ namespace: 'redhat-keycloak', key: 'testadmin', format: 'password', valueId: 'realm-user:openshift/testadmin' })]);
+  });
+
   it('refuses one Secret key used for two different values', () => {
     const c = referenceInput();
     c.mcpServer.stsClientSecret = { name: 'llama-stack-playground-oauth', key: 'client-secret' };
