@@ -110,7 +110,12 @@ export interface LlamaStackProps {
   readonly jwksUri: string;
   /** Audience tokens must carry. */
   readonly authAudience: string;
-  /** ConfigMap with the issuer's CA, given to the operator as `tlsConfig.caBundle`. @default none: system trust */
+  /**
+   * ConfigMap with the issuer's CA. It is mounted through `podOverrides` and named only in
+   * `server.auth.provider_config.tls_cafile`, so it is trusted for fetching the realm's JWKS and
+   * nothing else (the operator's `tlsConfig.caBundle` would replace the trust of every outgoing
+   * TLS connection, model endpoints included). @default none: system trust for the JWKS
+   */
   readonly issuerCa?: IConfigMap;
   /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
   readonly issuerCaKey?: string;
@@ -141,6 +146,7 @@ export class LlamaStack extends Construct {
     const inference = props.inference ?? [];
     const tokenEnv = (p: LlamaStackInferenceProps) => `${p.providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_TOKEN`;
     const caKey = props.issuerCaKey ?? 'ca.crt';
+    const caDir = '/etc/pki/issuer-ca';
 
     this.runConfig = runConfigYaml({
       layout: this.release.layout,
@@ -150,6 +156,7 @@ export class LlamaStack extends Construct {
         issuer: checkUrl(props.issuerUrl, 'llamaStack.issuerUrl', ['https:']),
         jwksUri: checkUrl(props.jwksUri, 'llamaStack.jwksUri', ['https:']),
         audience: props.authAudience,
+        tlsCaFile: props.issuerCa ? `${caDir}/${caKey}` : undefined,
       },
       inference: inference.map((p, i) => ({
         providerId: p.providerId,
@@ -188,7 +195,14 @@ export class LlamaStack extends Construct {
               .map((p) => ({ name: tokenEnv(p), valueFrom: { secretKeyRef: { name: p.apiToken!.secret.name, key: p.apiToken!.key } } })),
           },
           userConfig: { configMapName: cmName },
-          ...(props.issuerCa ? { tlsConfig: { caBundle: { configMapName: props.issuerCa.name, configMapKeys: [caKey] } } } : {}),
+          ...(props.issuerCa
+            ? {
+                podOverrides: {
+                  volumes: [{ name: 'issuer-ca', configMap: { name: props.issuerCa.name, items: [{ key: caKey, path: caKey }] } }],
+                  volumeMounts: [{ name: 'issuer-ca', mountPath: caDir, readOnly: true }],
+                },
+              }
+            : {}),
         },
       },
     });

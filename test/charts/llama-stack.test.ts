@@ -80,11 +80,20 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
     expect(runYaml.providers.inference[1].config).not.toHaveProperty('api_token');
   });
 
-  test('the distribution reads the ConfigMap, trusts the issuer CA, and validates against its CRD', () => {
+  test('the distribution reads the ConfigMap and validates against its CRD', () => {
     const lsd = one(objs, 'LlamaStackDistribution');
     expect(lsd.spec.server.userConfig).toEqual({ configMapName: 'llama-stack-config' });
-    expect(lsd.spec.server.tlsConfig).toEqual({ caBundle: { configMapName: 'keycloak-oidc-ca', configMapKeys: ['ca-bundle.crt'] } });
     expect(validateCustomResource(lsd, { openshiftVersion: '4.19' }).errors).toEqual([]);
+  });
+
+  test('the issuer CA is trusted for the JWKS only: mounted via podOverrides and named in tls_cafile', () => {
+    const server = one(objs, 'LlamaStackDistribution').spec.server;
+    expect(server).not.toHaveProperty('tlsConfig');
+    expect(server.podOverrides).toEqual({
+      volumes: [{ name: 'issuer-ca', configMap: { name: 'keycloak-oidc-ca', items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }] } }],
+      volumeMounts: [{ name: 'issuer-ca', mountPath: '/etc/pki/issuer-ca', readOnly: true }],
+    });
+    expect(runYaml.server.auth.provider_config.tls_cafile).toBe('/etc/pki/issuer-ca/ca-bundle.crt');
   });
 
   test('creates its namespace', () => {

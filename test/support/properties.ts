@@ -44,7 +44,7 @@ export interface ObjectRef {
 /**
  * Secret/ConfigMap references of pods (volumes incl. projected, env valueFrom, envFrom) and of
  * the custom resources whose operators build pods or read them: LlamaStackDistribution (env,
- * userConfig, tlsConfig), Keycloak (db secrets, TLS secret), KeycloakRealmImport (placeholder
+ * userConfig, podOverrides volumes, tlsConfig), Keycloak (db secrets, TLS secret), KeycloakRealmImport (placeholder
  * Secrets), Authentication (issuer CA, console client secret, both in openshift-config).
  */
 export function objectReferences(objs: KubeObject[]): ObjectRef[] {
@@ -81,6 +81,10 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
       const s = o.spec.server;
       envRefs(s.containerSpec?.env, ns(o), from);
       if (s.userConfig) refs.push({ kind: 'ConfigMap', namespace: s.userConfig.configMapNamespace ?? ns(o), name: s.userConfig.configMapName, from: `${from} userConfig` });
+      for (const v of s.podOverrides?.volumes ?? []) {
+        if (v.configMap) for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: ns(o), name: v.configMap.name, key: k, from: `${from} podOverrides volume ${v.name}` });
+        if (v.secret) for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: ns(o), name: v.secret.secretName, key: k, from: `${from} podOverrides volume ${v.name}` });
+      }
       const ca = s.tlsConfig?.caBundle;
       if (ca) for (const k of ca.configMapKeys ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: ca.configMapNamespace ?? ns(o), name: ca.configMapName, key: k, from: `${from} tlsConfig` });
     }
