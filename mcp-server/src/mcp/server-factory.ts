@@ -14,7 +14,7 @@ import type { ExchangeResult } from '../exchange/exchanger.js';
 import type { Metrics } from '../obs/metrics.js';
 import { writeAudit, type AuditOutcome } from '../obs/audit.js';
 import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef, UserIdentity } from '../tools/types.js';
-import { filterByCluster } from '../tools/index.js';
+import { filterByCluster, registrationOf } from '../tools/index.js';
 
 export const SERVER_INFO = { name: 'kube-mcp-server', version: '0.1.0' } as const;
 
@@ -77,7 +77,7 @@ export async function createMcpServer(gen: Generation, deps: FactoryDeps, auth: 
 function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps: FactoryDeps): void {
   server.registerTool(
     def.name,
-    { description: def.description, inputSchema: def.inputSchema, annotations: def.annotations },
+    registrationOf(def),
     (async (args: Record<string, unknown>, extra: { authInfo?: AuthInfo }) => {
       const started = performance.now();
       const { user } = callerOf(extra.authInfo);
@@ -106,7 +106,8 @@ function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps:
         allowSecretValues: gen.config.allow_secret_values,
         user,
         log,
-        kubeconfigPath: gen.config.kubeconfig,
+        // The server's own kubeconfig is shown only when it is the identity in use (require_oauth off).
+        kubeconfigPath: gen.config.require_oauth ? undefined : gen.config.kubeconfig,
       };
       try {
         const result = await def.handler(args as never, ctx, target);
