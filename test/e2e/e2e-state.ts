@@ -1,6 +1,7 @@
 /**
  * The e2e state file: what global setup started (Keycloak, later kube-apiserver), read by
- * the tests. JSON at `<cache dir>/e2e-state.json` (`$KMS_E2E_STATE` overrides); each
+ * the tests. JSON at `$KMS_E2E_STATE` (jest global setup sets a per-run file), else
+ * `<cache dir>/e2e-state.json` (`npm run e2e:keycloak`); each
  * component owns one top-level key, so starting one part never clobbers another.
  * Contains the random Keycloak admin password: it lives only in the git-ignored cache.
  */

@@ -1,10 +1,19 @@
-/** Jest global teardown of the `e2e` project: stops what global setup started, by pid. */
-import { stopKeycloak } from './keycloak-harness.js';
-import { readState, writeStateEntry } from './e2e-state.js';
-import { teardownKube } from './kube/setup.js';
+/**
+ * Jest global teardown of the `e2e` project: stops what global setup started, by pid
+ * (one function per component, like global-setup.ts).
+ */
+import { tsImport } from 'tsx/esm/api';
+
+/** Loads a TypeScript module of this folder; see global-setup.ts for why. */
+const loadTs = <T>(name: string): Promise<T> => tsImport(`./${name}.ts`, import.meta.url) as Promise<T>;
+
+type Harness = typeof import('./keycloak-harness.js');
+type State = typeof import('./e2e-state.js');
 
 export async function teardownKeycloak(): Promise<void> {
   if (process.env.KMS_E2E_REUSE_KEYCLOAK === '1') return;
+  const { stopKeycloak } = await loadTs<Harness>('keycloak-harness');
+  const { readState, writeStateEntry } = await loadTs<State>('e2e-state');
   const kc = readState().keycloak;
   if (!kc) return;
   await stopKeycloak(kc);
@@ -12,6 +21,5 @@ export async function teardownKeycloak(): Promise<void> {
 }
 
 export default async function globalTeardown(): Promise<void> {
-  await teardownKube();
   await teardownKeycloak();
 }
