@@ -5,6 +5,7 @@
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ProtocolMapperRepresentation from '@keycloak/keycloak-admin-client/lib/defs/protocolMapperRepresentation.js';
+import type { BuiltinClientScope } from './builtin-scopes.js';
 import { fieldChanges, listDelta, type Change } from './changes.js';
 import type { Client, ClientScope, ProtocolMapper } from './model.js';
 import { clientScopeRepresentation, clientSettings, mapperRepresentation, secretRefKey } from './render.js';
@@ -98,6 +99,24 @@ export async function syncClientScopes(ctx: RunContext, scopes: readonly ClientS
       ctx.changes.push({ action: 'delete', object: `client scope ${s.name}` });
       if (ctx.apply) await kc.clientScopes.del({ id: s.id! });
     }
+  }
+}
+
+/**
+ * Creates the Keycloak built-in client scopes the model's clients name but the realm lacks
+ * (a realm imported with its own `clientScopes`, as the reference scripts did, has none),
+ * from the definitions Keycloak itself uses. Existing built-ins are left as they are.
+ */
+export async function ensureBuiltinScopes(ctx: RunContext, needed: readonly BuiltinClientScope[]): Promise<void> {
+  if (!needed.length) return;
+  const { kc } = ctx;
+  const have = new Set((await kc.clientScopes.find()).map((s) => s.name));
+  for (const b of needed.filter((n) => !have.has(n.name))) {
+    ctx.changes.push({ action: 'create', object: `client scope ${b.name} (Keycloak built-in)` });
+    if (!ctx.apply) continue;
+    const { protocolMappers, ...settings } = structuredClone(b) as unknown as { protocolMappers: ProtocolMapperRepresentation[] } & Record<string, unknown>;
+    const { id } = await kc.clientScopes.create(settings);
+    if (protocolMappers.length) await kc.clientScopes.addMultipleProtocolMappers({ id }, protocolMappers);
   }
 }
 
@@ -210,7 +229,10 @@ async function syncClientScopeList(ctx: RunContext, object: string, id: string, 
   }
 }
 
-/** Converges every client of the model; with prune deletes undeclared non-built-in clients. */
+/**
+ * Converges every client of the model; with prune deletes undeclared non-built-in clients.
+ * @param modelScopes scope names that exist or are created by this run (declared and built-in)
+ */
 export async function syncClients(ctx: RunContext, clients: readonly Client[], modelScopes: readonly string[]): Promise<void> {
   const knownScopes = new Set([...modelScopes, ...(await ctx.kc.clientScopes.find()).map((s) => s.name!)]);
   for (const c of clients) await syncClient(ctx, c, knownScopes);

@@ -1,7 +1,7 @@
 /**
  * The reconciler: makes a live Keycloak realm match the realm model, in dependency order
- * (realm and settings → client scopes and mappers → realm default scopes → clients →
- * groups → users), with targeted admin API calls. `apply: false` computes the plan only.
+ * (realm and settings → missing Keycloak built-in scopes the clients name → client scopes
+ * and mappers → realm default scopes → clients → groups → users), with targeted admin API calls. `apply: false` computes the plan only.
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { BUILTIN_CLIENT_SCOPES } from './model.js';
@@ -9,7 +9,8 @@ import type { RealmModel, User } from './model.js';
 import { selectRealm } from './connect.js';
 import { fieldChanges, listDelta, type Change } from './changes.js';
 import { realmSettings, secretRefKey } from './render.js';
-import { syncClients, syncClientScopes, syncRealmDefaultScopes, type RunContext } from './reconcile-clients.js';
+import { BUILTIN_SCOPE_DEFINITIONS } from './builtin-scopes.js';
+import { ensureBuiltinScopes, syncClients, syncClientScopes, syncRealmDefaultScopes, type RunContext } from './reconcile-clients.js';
 
 export interface ReconcileOptions {
   /** `false`: only compute the changes (plan). */
@@ -58,11 +59,14 @@ export async function reconcileRealm(kc: KcAdminClient, model: RealmModel, opts:
   }
   selectRealm(kc, model.realm);
 
+  const declared = new Set(model.clientScopes.map((s) => s.name));
+  const named = new Set(model.clients.flatMap((c) => [...(c.defaultClientScopes ?? []), ...(c.optionalClientScopes ?? [])]));
+  await ensureBuiltinScopes(ctx, BUILTIN_SCOPE_DEFINITIONS.filter((b) => named.has(b.name) && !declared.has(b.name)));
   await syncClientScopes(ctx, model.clientScopes, new Set(BUILTIN_CLIENT_SCOPES));
   for (const kind of ['default', 'optional'] as const) {
     await syncRealmDefaultScopes(ctx, kind, model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name));
   }
-  await syncClients(ctx, model.clients, model.clientScopes.map((s) => s.name));
+  await syncClients(ctx, model.clients, [...declared, ...BUILTIN_CLIENT_SCOPES]);
   await syncGroups(ctx, model);
   for (const u of model.users) await syncUser(ctx, u);
   if (ctx.prune && model.users.length) await pruneUsers(ctx, model.users);

@@ -81,4 +81,17 @@ describe('the KeycloakRealmImport rendered by the charts', () => {
     expect(plan.exitCode).toBe(2);
     expect(plan.lines.slice(1)).toEqual(['  client mcp-server: attributes.standard.token.exchange.enabled "false" → "true"']);
   });
+
+  it('a realm imported without Keycloak\'s built-in scopes (as the reference scripts did) gets those its clients name', async () => {
+    const model = testRealm(uniqueRealm('no-builtins'));
+    const secrets = new MemorySecretSource();
+    await ensureSecrets(secrets, realmRequiredSecrets(model, KEYCLOAK_NAMESPACE), { generate: true });
+    const kc = await admin();
+    await kc.realms.create({ realm: model.realm, enabled: true, clientScopes: [{ name: 'groups', protocol: 'openid-connect' }] });
+
+    const plan = await realmRun('plan', model, secrets);
+    expect(plan.lines).toEqual(expect.arrayContaining(['  client scope basic (Keycloak built-in): create', '  client scope profile (Keycloak built-in): create']));
+    await realmRun('apply', model, secrets);
+    expect((await realmRun('plan', model, secrets)).lines.slice(1)).toEqual([]);
+  });
 });
