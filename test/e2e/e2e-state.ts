@@ -5,7 +5,7 @@
  * component owns one top-level key, so starting one part never clobbers another.
  * Contains the random Keycloak admin password: it lives only in the git-ignored cache.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cacheDir, type KeycloakInstance } from './keycloak-harness.js';
 
@@ -25,11 +25,18 @@ export function readState(): E2eState {
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as E2eState) : {};
 }
 
-/** Sets (or with `undefined` removes) one component's entry, keeping the others. */
+/**
+ * Sets (or with `undefined` removes) one component's entry, keeping the others. A per-run
+ * state file (`e2e-state-<pid>.json`) left empty is deleted.
+ */
 export function writeStateEntry<K extends keyof E2eState>(key: K, value: E2eState[K] | undefined): void {
   const state = readState();
   if (value === undefined) delete state[key];
   else state[key] = value;
+  if (!Object.keys(state).length && /e2e-state-\d+\.json$/.test(statePath())) {
+    rmSync(statePath(), { force: true });
+    return;
+  }
   mkdirSync(dirname(statePath()), { recursive: true });
   writeFileSync(statePath(), JSON.stringify(state, null, 2), { mode: 0o600 });
 }

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -82,6 +82,15 @@ export function generateTlsMaterial(dir: string): { caFile: string; certFile: st
   return { caFile: f('ca.crt'), certFile: f('tls.crt'), keyFile: f('tls.key') };
 }
 
+/** Deletes run directories (TLS material, logs) older than a day. */
+function pruneOldRuns(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (bound then released). */
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -115,6 +124,7 @@ function alive(pid: number): boolean {
  */
 export async function startKeycloak(opts: { timeoutMs?: number } = {}): Promise<KeycloakInstance> {
   const home = ensureKeycloakDistribution();
+  pruneOldRuns(join(cacheDir(), 'keycloak-run'));
   const runDir = join(cacheDir(), 'keycloak-run', `${Date.now()}-${process.pid}`);
   const tls = generateTlsMaterial(join(runDir, 'tls'));
   const [port, mgmtPort] = [await freePort(), await freePort()];
