@@ -117,16 +117,23 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface StartKeycloakOptions {
+  /** Startup budget in ms. @default 240000 (the first start builds the Quarkus app) */
+  timeoutMs?: number;
+  /** Serving certificate and key (PEM) to use instead of generated ones; `caFile` is then recorded as given. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
+}
+
 /**
  * Starts Keycloak and waits until `/health/ready` on the management port answers 200.
- * @param opts.timeoutMs startup budget. @default 240000 (first start builds the Quarkus app)
  * @throws with the tail of Keycloak's log when it exits or is not ready in time.
  */
-export async function startKeycloak(opts: { timeoutMs?: number } = {}): Promise<KeycloakInstance> {
+export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<KeycloakInstance> {
   const home = ensureKeycloakDistribution();
   pruneOldRuns(join(cacheDir(), 'keycloak-run'));
   const runDir = join(cacheDir(), 'keycloak-run', `${Date.now()}-${process.pid}`);
-  const tls = generateTlsMaterial(join(runDir, 'tls'));
+  const tls = opts.tls ?? generateTlsMaterial(join(runDir, 'tls'));
+  mkdirSync(runDir, { recursive: true });
   const [port, mgmtPort] = [await freePort(), await freePort()];
   const adminUsername = 'kms-admin';
   const adminPassword = randomBytes(24).toString('base64url');
@@ -155,7 +162,7 @@ export async function startKeycloak(opts: { timeoutMs?: number } = {}): Promise<
     runDir,
     version: KEYCLOAK_VERSION,
   };
-  const dispatcher = new Agent({ connect: { ca: readFileSync(tls.caFile) } });
+  const dispatcher = new Agent({ connect: existsSync(tls.caFile) ? { ca: readFileSync(tls.caFile) } : {} });
   const deadline = Date.now() + (opts.timeoutMs ?? 240_000);
   try {
     while (Date.now() < deadline) {
