@@ -1,0 +1,249 @@
+/**
+ * Benchmark: the bundled MCP server under concurrent `tools/call pods_list_in_namespace`.
+ *
+ * Set-up (all on 127.0.0.1): the bench OpenID provider (bench/support/bench-issuer.ts, HTTPS,
+ * RFC 8693 exchanges answered with JWTs), the REAL etcd + kube-apiserver + controller manager of
+ * the e2e harness (bench/support/kube.ts; the apiserver's JWT authenticator trusts the bench
+ * issuer), a namespace with `BENCH_MCP_PODS` Pods readable by group `bench-users`, and the MCP
+ * server as a child process: `node --import tsx mcp-server/src/main.ts --config <tmp toml>` with
+ * `require_oauth = true`, `read_only = true`, toolset `core`, table output, the kubeconfig strategy
+ * with a kubeconfig holding only the apiserver address and CA.
+ *
+ * Load: per scenario `M` users (each its own access token and MCP SDK Client over Streamable
+ * HTTP) × `K` concurrent callers per user, until `BENCH_MCP_CALLS` calls completed or
+ * `BENCH_MCP_SECONDS` passed. The `fresh` scenario mints a new subject token for every HTTP
+ * request, so every call costs one token exchange (the cache cannot help). Before the
+ * scenarios, warm-up calls run until one succeeds (the apiserver loads the issuer's JWKS
+ * asynchronously) plus a few more.
+ *
+ * Columns: calls, errors (`isError` results or thrown), throughput (calls/s over the
+ * scenario's wall time), client-side latency p50/p95/p99 (ms), token exchanges per call and
+ * cache hits per call (deltas of `mcp_token_exchanges_total` and
+ * `mcp_token_exchange_cache_hits_total` in the server's /metrics), the server's RSS after the
+ * scenario and its peak RSS so far (/proc VmRSS, VmHWM).
+ *
+ * Run alone: `nice npx tsx bench/mcp-server.bench.ts`. Scenarios: `BENCH_MCP_SCENARIOS`
+ * (default `1x1,4x4,8x8,4x4fresh`: users×concurrency, `fresh` = new token per request).
+ * Skipped (one line saying why) when the kube binaries have not been built.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { counterTotal } from '../test/e2e/kube/mcp-client.js';
+import { startMcpServer, mcpServerPort, type RunningMcpServer } from '../test/e2e/kube/mcp-process.js';
+import { startBenchIssuer, type BenchIssuer } from './support/bench-issuer.js';
+import { kubeBinariesPresent, kubeBinDir, seedNamespace, startBenchKube, type BenchKube } from './support/kube.js';
+import { mib, ms, msSince, printTable, processRss, summarize } from './support/stats.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const NAMESPACE = 'bench';
+const GROUP = 'bench-users';
+const STS_SECRET = 'bench-sts-secret';
+
+/** One load scenario. */
+export interface Scenario {
+  readonly users: number;
+  readonly concurrency: number;
+  /** New subject token per HTTP request (every call exchanges). */
+  readonly fresh: boolean;
+}
+
+/** Parses `"1x1,4x4,4x4fresh"`. @throws Error naming the bad entry */
+export function parseScenarios(text: string): Scenario[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^(\d+)x(\d+)(fresh)?$/.exec(s);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`BENCH_MCP_SCENARIOS: "${s}" is not <users>x<concurrency>[fresh], e.g. 4x4`);
+    return { users: Number(m[1]), concurrency: Number(m[2]), fresh: Boolean(m[3]) };
+  });
+}
+
+const envInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a positive integer, got "${raw}"`);
+  return n;
+};
+
+/** An SDK client whose every HTTP request carries `Authorization: Bearer <token()>`. */
+async function connect(mcpUrl: string, token: () => string): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    fetch: (url, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${token()}`);
+      return fetch(url, { ...init, headers });
+    },
+  });
+  const client = new Client({ name: 'kube-mcp-stack-bench', version: '0.1.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** One `pods_list_in_namespace` call; true when it returned a non-error result. */
+async function listPods(client: Client): Promise<boolean> {
+  const result = await client.callTool({ name: 'pods_list_in_namespace', arguments: { namespace: NAMESPACE } });
+  return result.isError !== true;
+}
+
+interface ScenarioResult {
+  readonly latencies: number[];
+  readonly errors: number;
+  readonly wallMs: number;
+  readonly exchanges: number;
+  readonly cacheHits: number;
+  readonly rss: number;
+  readonly peakRss: number;
+  readonly firstError?: string;
+}
+
+async function runScenario(server: RunningMcpServer, issuer: BenchIssuer, sc: Scenario, tag: string, maxCalls: number, maxMs: number): Promise<ScenarioResult> {
+  const clients: Client[] = [];
+  for (let u = 0; u < sc.users; u++) {
+    const name = `${tag}-u${u}`;
+    const fixed = await issuer.userToken(name, [GROUP]);
+    // Fresh mode: a pool minted ahead, so signing is not part of the measured latency.
+    const pool = sc.fresh ? await Promise.all(Array.from({ length: Math.ceil((maxCalls * 1.2) / sc.users) + 4 }, () => issuer.userToken(name, [GROUP]))) : [];
+    let next = 0;
+    clients.push(await connect(server.mcpUrl, () => (sc.fresh ? pool[next++ % pool.length]! : fixed)));
+  }
+  const before = { ex: await counterTotal(server.baseUrl, 'mcp_token_exchanges_total'), hits: await counterTotal(server.baseUrl, 'mcp_token_exchange_cache_hits_total') };
+  const latencies: number[] = [];
+  let errors = 0;
+  let started = 0;
+  let firstError: string | undefined;
+  const t0 = process.hrtime.bigint();
+  const deadline = Date.now() + maxMs;
+  const worker = async (client: Client) => {
+    while (started < maxCalls && Date.now() < deadline) {
+      started++;
+      const c0 = process.hrtime.bigint();
+      try {
+        if (!(await listPods(client))) {
+          errors++;
+          firstError ??= 'isError result';
+        }
+      } catch (err) {
+        errors++;
+        firstError ??= err instanceof Error ? err.message : String(err);
+      }
+      latencies.push(msSince(c0));
+    }
+  };
+  await Promise.all(clients.flatMap((c) => Array.from({ length: sc.concurrency }, () => worker(c))));
+  const wallMs = msSince(t0);
+  const after = { ex: await counterTotal(server.baseUrl, 'mcp_token_exchanges_total'), hits: await counterTotal(server.baseUrl, 'mcp_token_exchange_cache_hits_total') };
+  await Promise.all(clients.map((c) => c.close()));
+  const { rss, peak } = processRss(server.program.pid);
+  return { latencies, errors, wallMs, exchanges: after.ex - before.ex, cacheHits: after.hits - before.hits, rss, peakRss: peak, firstError };
+}
+
+/** Calls until one succeeds (at most `timeoutMs`), then `extra` more. @throws Error with the last failure */
+async function warmUp(server: RunningMcpServer, issuer: BenchIssuer, extra: number, timeoutMs = 60_000): Promise<number> {
+  const token = await issuer.userToken('warmup', [GROUP]);
+  const client = await connect(server.mcpUrl, () => token);
+  const t0 = Date.now();
+  let last = '';
+  try {
+    for (;;) {
+      const result = await client.callTool({ name: 'pods_list_in_namespace', arguments: { namespace: NAMESPACE } });
+      if (result.isError !== true) break;
+      last = JSON.stringify(result.content).slice(0, 300);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`warm-up: no successful call in ${timeoutMs} ms; last result ${last}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const ready = Date.now() - t0;
+    for (let i = 0; i < extra; i++) await listPods(client);
+    return ready;
+  } finally {
+    await client.close();
+  }
+}
+
+function serverToml(issuer: BenchIssuer, port: number, secretFile: string, kubeconfig: string): string {
+  return [
+    `port = ${port}`,
+    'require_oauth = true',
+    `authorization_url = "${issuer.issuer}"`,
+    `server_url = "http://127.0.0.1:${port}"`,
+    'oauth_audience = "mcp-server"',
+    'oauth_scopes = ["mcp-server"]',
+    'sts_client_id = "mcp-server"',
+    `sts_client_secret_file = "${secretFile}"`,
+    'sts_audience = "openshift"',
+    'sts_scopes = ["mcp:openshift"]',
+    `certificate_authority = "${issuer.caFile}"`,
+    'cluster_provider_strategy = "kubeconfig"',
+    `kubeconfig = "${kubeconfig}"`,
+    'toolsets = ["core"]',
+    'read_only = true',
+    'list_output = "table"',
+    '',
+  ].join('\n');
+}
+
+/** Runs the MCP server benchmark and prints its table (or one line saying why it was skipped). */
+export async function runMcpServerBench(): Promise<void> {
+  if (!kubeBinariesPresent()) {
+    process.stdout.write(`\nMCP server benchmark skipped: no kube binaries in ${kubeBinDir()} (build them with "bash test/e2e/kube/build.sh")\n`);
+    return;
+  }
+  const scenarios = parseScenarios(process.env.BENCH_MCP_SCENARIOS ?? '1x1,4x4,8x8,4x4fresh');
+  const maxCalls = envInt('BENCH_MCP_CALLS', 400);
+  const maxMs = envInt('BENCH_MCP_SECONDS', 15) * 1000;
+  const pods = envInt('BENCH_MCP_PODS', 20);
+  const work = mkdtempSync(join(tmpdir(), 'kms-bench-mcp-'));
+  let issuer: BenchIssuer | undefined;
+  let kube: BenchKube | undefined;
+  let server: RunningMcpServer | undefined;
+  try {
+    issuer = await startBenchIssuer({ clientId: 'mcp-server', clientSecret: STS_SECRET });
+    const tKube = Date.now();
+    kube = await startBenchKube({ url: issuer.issuer, caPem: issuer.caPem }, 'openshift');
+    await seedNamespace(kube.state, NAMESPACE, pods, GROUP);
+    const kubeSeconds = (Date.now() - tKube) / 1000;
+    const secretFile = join(work, 'sts-secret');
+    writeFileSync(secretFile, `${STS_SECRET}\n`, { mode: 0o600 });
+    const port = await mcpServerPort();
+    const configFile = join(work, 'config.toml');
+    writeFileSync(configFile, serverToml(issuer, port, secretFile, kube.state.bareKubeconfig));
+    const tServer = Date.now();
+    server = await startMcpServer(repoRoot, configFile, port, join(work, 'mcp-server.log'));
+    const serverSeconds = (Date.now() - tServer) / 1000;
+    const idle = processRss(server.program.pid);
+    const readyMs = await warmUp(server, issuer, 20);
+
+    const rows: (string | number)[][] = [];
+    for (const [i, sc] of scenarios.entries()) {
+      const r = await runScenario(server, issuer, sc, `s${i}`, maxCalls, maxMs);
+      const s = summarize(r.latencies);
+      const calls = r.latencies.length;
+      rows.push([
+        `${sc.users} × ${sc.concurrency}${sc.fresh ? ', new token per request' : ''}`,
+        calls, r.errors, (calls / (r.wallMs / 1000)).toFixed(1),
+        ms(s.p50), ms(s.p95), ms(s.p99),
+        (r.exchanges / calls).toFixed(3), (r.cacheHits / calls).toFixed(3),
+        mib(r.rss), mib(r.peakRss),
+      ]);
+      if (r.firstError) process.stderr.write(`scenario ${sc.users}x${sc.concurrency}: first error: ${r.firstError}\n`);
+    }
+    printTable(
+      `MCP server, tools/call pods_list_in_namespace (${pods} Pods, table output) with require_oauth against a REAL ` +
+        `kube-apiserver ${kube.state.versions.split(' ')[0]?.split('=')[1] ?? ''} + etcd and an in-process HTTPS issuer/token endpoint; ` +
+        `≤ ${maxCalls} calls or ${maxMs / 1000} s per row; server idle RSS ${mib(idle.rss)} MiB; ` +
+        `start: kube ${kubeSeconds.toFixed(1)} s, MCP server ${serverSeconds.toFixed(1)} s, first successful call after ${(readyMs / 1000).toFixed(1)} s`,
+      ['users × concurrent', 'calls', 'errors', 'calls/s', 'p50 ms', 'p95 ms', 'p99 ms', 'exchanges/call', 'cache hits/call', 'server RSS MiB', 'server peak RSS MiB'],
+      rows,
+    );
+  } finally {
+    await server?.stop();
+    await kube?.stop();
+    await issuer?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runMcpServerBench();
+}
