@@ -16,10 +16,12 @@
  * scenarios, warm-up calls run until one succeeds (the apiserver loads the issuer's JWKS
  * asynchronously) plus a few more.
  *
- * Columns: calls, errors (`isError` results or thrown), throughput (calls/s over the
- * scenario's wall time), client-side latency p50/p95/p99 (ms), token exchanges per call and
- * cache hits per call (deltas of `mcp_token_exchanges_total` and
- * `mcp_token_exchange_cache_hits_total` in the server's /metrics), the server's RSS after the
+ * Table 1 (load): calls, errors (`isError` results or thrown), throughput (calls/s over the
+ * scenario's wall time), client-side latency p50/p95/p99 (ms), and the server's own mean tool
+ * time (delta of `mcp_tool_call_duration_seconds` sum/count).
+ * Table 2 (cost): token exchanges and cache hits per call (deltas of `mcp_token_exchanges_total`
+ * and `mcp_token_exchange_cache_hits_total`), CPU ms per call of the MCP server and of
+ * kube-apiserver (/proc/<pid>/stat utime+stime, 10 ms ticks), the server's RSS after the
  * scenario and its peak RSS so far (/proc VmRSS, VmHWM).
  *
  * Run alone: `nice npx tsx bench/mcp-server.bench.ts`. Scenarios: `BENCH_MCP_SCENARIOS`
@@ -36,7 +38,7 @@ import { counterTotal } from '../test/e2e/kube/mcp-client.js';
 import { startMcpServer, mcpServerPort, type RunningMcpServer } from '../test/e2e/kube/mcp-process.js';
 import { startBenchIssuer, type BenchIssuer } from './support/bench-issuer.js';
 import { kubeBinariesPresent, kubeBinDir, seedNamespace, startBenchKube, type BenchKube } from './support/kube.js';
-import { mib, ms, msSince, printTable, processRss, summarize } from './support/stats.js';
+import { mib, ms, msSince, printTable, processCpuMs, processRss, summarize } from './support/stats.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NAMESPACE = 'bench';
@@ -89,6 +91,12 @@ async function listPods(client: Client): Promise<boolean> {
 
 interface ScenarioResult {
   readonly latencies: number[];
+  /** CPU ms used during the scenario by the MCP server and by kube-apiserver. */
+  readonly serverCpuMs: number;
+  readonly apiserverCpuMs: number;
+  /** Server-side tool time (mcp_tool_call_duration_seconds): sum in ms and count. */
+  readonly toolMsSum: number;
+  readonly toolCount: number;
   readonly errors: number;
   readonly wallMs: number;
   readonly exchanges: number;
@@ -98,7 +106,7 @@ interface ScenarioResult {
   readonly firstError?: string;
 }
 
-async function runScenario(server: RunningMcpServer, issuer: BenchIssuer, sc: Scenario, tag: string, maxCalls: number, maxMs: number): Promise<ScenarioResult> {
+async function runScenario(server: RunningMcpServer, apiserverPid: number, issuer: BenchIssuer, sc: Scenario, tag: string, maxCalls: number, maxMs: number): Promise<ScenarioResult> {
   const clients: Client[] = [];
   for (let u = 0; u < sc.users; u++) {
     const name = `${tag}-u${u}`;
@@ -108,7 +116,15 @@ async function runScenario(server: RunningMcpServer, issuer: BenchIssuer, sc: Sc
     let next = 0;
     clients.push(await connect(server.mcpUrl, () => (sc.fresh ? pool[next++ % pool.length]! : fixed)));
   }
-  const before = { ex: await counterTotal(server.baseUrl, 'mcp_token_exchanges_total'), hits: await counterTotal(server.baseUrl, 'mcp_token_exchange_cache_hits_total') };
+  const readCounters = async () => ({
+    ex: await counterTotal(server.baseUrl, 'mcp_token_exchanges_total'),
+    hits: await counterTotal(server.baseUrl, 'mcp_token_exchange_cache_hits_total'),
+    toolSeconds: await counterTotal(server.baseUrl, 'mcp_tool_call_duration_seconds_sum'),
+    tools: await counterTotal(server.baseUrl, 'mcp_tool_call_duration_seconds_count'),
+    serverCpu: processCpuMs(server.program.pid),
+    apiserverCpu: processCpuMs(apiserverPid),
+  });
+  const before = await readCounters();
   const latencies: number[] = [];
   let errors = 0;
   let started = 0;
@@ -133,10 +149,14 @@ async function runScenario(server: RunningMcpServer, issuer: BenchIssuer, sc: Sc
   };
   await Promise.all(clients.flatMap((c) => Array.from({ length: sc.concurrency }, () => worker(c))));
   const wallMs = msSince(t0);
-  const after = { ex: await counterTotal(server.baseUrl, 'mcp_token_exchanges_total'), hits: await counterTotal(server.baseUrl, 'mcp_token_exchange_cache_hits_total') };
+  const after = await readCounters();
   await Promise.all(clients.map((c) => c.close()));
   const { rss, peak } = processRss(server.program.pid);
-  return { latencies, errors, wallMs, exchanges: after.ex - before.ex, cacheHits: after.hits - before.hits, rss, peakRss: peak, firstError };
+  return {
+    latencies, errors, wallMs, exchanges: after.ex - before.ex, cacheHits: after.hits - before.hits, rss, peakRss: peak, firstError,
+    serverCpuMs: after.serverCpu - before.serverCpu, apiserverCpuMs: after.apiserverCpu - before.apiserverCpu,
+    toolMsSum: (after.toolSeconds - before.toolSeconds) * 1000, toolCount: after.tools - before.tools,
+  };
 }
 
 /** Calls until one succeeds (at most `timeoutMs`), then `extra` more. @throws Error with the last failure */
@@ -214,27 +234,34 @@ export async function runMcpServerBench(): Promise<void> {
     const idle = processRss(server.program.pid);
     const readyMs = await warmUp(server, issuer, 20);
 
-    const rows: (string | number)[][] = [];
+    const apiserverPid = kube.state.programs.find((p) => p.name === 'kube-apiserver')?.pid;
+    if (apiserverPid === undefined) throw new Error('kube-apiserver pid not in the harness state');
+    const load: (string | number)[][] = [];
+    const cost: (string | number)[][] = [];
     for (const [i, sc] of scenarios.entries()) {
-      const r = await runScenario(server, issuer, sc, `s${i}`, maxCalls, maxMs);
+      const r = await runScenario(server, apiserverPid, issuer, sc, `s${i}`, maxCalls, maxMs);
       const s = summarize(r.latencies);
       const calls = r.latencies.length;
-      rows.push([
-        `${sc.users} × ${sc.concurrency}${sc.fresh ? ', new token per request' : ''}`,
-        calls, r.errors, (calls / (r.wallMs / 1000)).toFixed(1),
-        ms(s.p50), ms(s.p95), ms(s.p99),
-        (r.exchanges / calls).toFixed(3), (r.cacheHits / calls).toFixed(3),
-        mib(r.rss), mib(r.peakRss),
+      const label = `${sc.users} × ${sc.concurrency}${sc.fresh ? ', new token per request' : ''}`;
+      load.push([label, calls, r.errors, (calls / (r.wallMs / 1000)).toFixed(1), ms(s.p50), ms(s.p95), ms(s.p99), ms(r.toolMsSum / (r.toolCount || 1))]);
+      cost.push([
+        label, (r.exchanges / calls).toFixed(3), (r.cacheHits / calls).toFixed(3),
+        (r.serverCpuMs / calls).toFixed(2), (r.apiserverCpuMs / calls).toFixed(2), mib(r.rss), mib(r.peakRss),
       ]);
-      if (r.firstError) process.stderr.write(`scenario ${sc.users}x${sc.concurrency}: first error: ${r.firstError}\n`);
+      if (r.firstError) process.stderr.write(`scenario ${label}: first error: ${r.firstError}\n`);
     }
+    const version = kube.state.versions.split(' ')[0]?.split('=')[1] ?? '';
     printTable(
-      `MCP server, tools/call pods_list_in_namespace (${pods} Pods, table output) with require_oauth against a REAL ` +
-        `kube-apiserver ${kube.state.versions.split(' ')[0]?.split('=')[1] ?? ''} + etcd and an in-process HTTPS issuer/token endpoint; ` +
-        `≤ ${maxCalls} calls or ${maxMs / 1000} s per row; server idle RSS ${mib(idle.rss)} MiB; ` +
-        `start: kube ${kubeSeconds.toFixed(1)} s, MCP server ${serverSeconds.toFixed(1)} s, first successful call after ${(readyMs / 1000).toFixed(1)} s`,
-      ['users × concurrent', 'calls', 'errors', 'calls/s', 'p50 ms', 'p95 ms', 'p99 ms', 'exchanges/call', 'cache hits/call', 'server RSS MiB', 'server peak RSS MiB'],
-      rows,
+      `MCP server, tools/call pods_list_in_namespace (${pods} Pods, table output), require_oauth, REAL kube-apiserver ${version} + etcd, ` +
+        `in-process HTTPS issuer/token endpoint; ≤ ${maxCalls} calls or ${maxMs / 1000} s per row; ` +
+        `start: kube ${kubeSeconds.toFixed(1)} s, MCP server ${serverSeconds.toFixed(1)} s (first successful call ${(readyMs / 1000).toFixed(1)} s later)`,
+      ['users × concurrent', 'calls', 'errors', 'calls/s', 'p50 ms', 'p95 ms', 'p99 ms', 'server tool ms (mean)'],
+      load,
+    );
+    printTable(
+      `MCP server cost per call (same runs; server idle RSS before the first call ${mib(idle.rss)} MiB)`,
+      ['users × concurrent', 'exchanges/call', 'cache hits/call', 'server CPU ms/call', 'apiserver CPU ms/call', 'server RSS MiB', 'server peak RSS MiB'],
+      cost,
     );
   } finally {
     await server?.stop();

@@ -3,6 +3,7 @@
  * readings of this process and of another process (Linux /proc), and number formatting.
  * Tables are printed with cli-table3 by each benchmark.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 
@@ -74,4 +75,19 @@ export function printTable(title: string, head: string[], rows: (string | number
   const table = new Table({ head, style: { head: [], border: [] } });
   for (const row of rows) table.push(row.map(String));
   process.stdout.write(`\n${title}\n${table.toString()}\n`);
+}
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds, from `/proc/<pid>/stat`
+ * fields 14 and 15 (clock ticks; `getconf CLK_TCK`, usually 100 → 10 ms resolution). Linux only.
+ * @throws Error when the process does not exist
+ */
+export function processCpuMs(pid: number): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
+  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
 }
