@@ -32,30 +32,32 @@ async function configFor(c: RealmClient): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(c.issuer), c.clientId, undefined, auth, { [oidc.customFetch]: caFetch(c.caFile) });
 }
 
-/** The OAuth `error` code of a refused grant (e.g. `invalid_grant`), or the message. */
-export function oauthError(err: unknown): string {
-  const e = err as { error?: string; message?: string };
-  return e.error ?? e.message ?? String(err);
+/** Runs a grant, turning a refusal into an Error naming the grant, the client and the OAuth `error`. */
+async function grant(c: RealmClient, grantType: string, params: Record<string, string>, what: string): Promise<string> {
+  const config = await configFor(c);
+  try {
+    return (await oidc.genericGrantRequest(config, grantType, params)).access_token;
+  } catch (err) {
+    const e = err as { error?: string; error_description?: string };
+    if (!e.error) throw err;
+    throw Object.assign(new Error(`${what} at client ${c.clientId} refused: ${e.error}${e.error_description ? ` (${e.error_description})` : ''}`), { error: e.error });
+  }
 }
 
 /** A user's access token from `client` by the password grant with `scope` (space-separated). */
-export async function passwordToken(c: RealmClient, username: string, password: string, scope: string): Promise<string> {
-  const config = await configFor(c);
-  const res = await oidc.genericGrantRequest(config, 'password', { username, password, scope });
-  return res.access_token;
+export function passwordToken(c: RealmClient, username: string, password: string, scope: string): Promise<string> {
+  return grant(c, 'password', { username, password, scope }, `password grant for ${username}`);
 }
 
 /** Exchanges `subjectToken` at `client` for an access token for `audience` with `scope`. */
-export async function exchangeToken(c: RealmClient, subjectToken: string, audience: string, scope: string): Promise<string> {
-  const config = await configFor(c);
-  const res = await oidc.genericGrantRequest(config, TOKEN_EXCHANGE, {
+export function exchangeToken(c: RealmClient, subjectToken: string, audience: string, scope: string): Promise<string> {
+  return grant(c, TOKEN_EXCHANGE, {
     subject_token: subjectToken,
     subject_token_type: ACCESS_TOKEN_TYPE,
     requested_token_type: ACCESS_TOKEN_TYPE,
     audience,
     scope,
-  });
-  return res.access_token;
+  }, `token exchange for audience ${audience}`);
 }
 
 /** The claims of a JWT, decoded without verification (for assertions and messages only). */
