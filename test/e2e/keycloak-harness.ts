@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -51,22 +51,32 @@ function javaHome(): string | undefined {
 }
 
 /**
- * Fetches (Maven `dependency:copy`) and unpacks the distribution once; later calls reuse it.
+ * Fetches (Maven `dependency:copy`) and unpacks the distribution once (`unzip`, else the
+ * JDK's `jar`); a marker file records a complete unpack, so later calls reuse it.
  * @returns the unpacked `keycloak-<version>` directory.
  * @throws if Maven or unzip fail (their output tail is in the message).
  */
 export function ensureKeycloakDistribution(version = KEYCLOAK_VERSION): string {
   const dir = join(cacheDir(), 'keycloak');
   const home = join(dir, `keycloak-${version}`);
-  if (existsSync(join(home, 'bin', 'kc.sh'))) return home;
+  const marker = join(home, '.kms-unpacked');
+  if (existsSync(marker)) return home;
   mkdirSync(dir, { recursive: true });
   const zip = join(dir, `keycloak-quarkus-dist-${version}.zip`);
   if (!existsSync(zip)) {
     run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${version}:zip`, `-DoutputDirectory=${dir}`]);
   }
   rmSync(home, { recursive: true, force: true });
-  run('unzip', ['-q', '-o', zip, '-d', dir]);
+  if (spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0) {
+    run('unzip', ['-q', '-o', zip, '-d', dir]);
+  } else {
+    // No unzip: the JDK's jar tool extracts zips too (without file modes, restored below).
+    const jh = javaHome();
+    run(jh ? join(jh, 'bin', 'jar') : 'jar', ['xf', zip], { cwd: dir });
+  }
   if (!existsSync(join(home, 'bin', 'kc.sh'))) throw new Error(`unpacked ${zip} but ${home}/bin/kc.sh is missing`);
+  for (const f of readdirSync(join(home, 'bin')).filter((n) => n.endsWith('.sh'))) chmodSync(join(home, 'bin', f), 0o755);
+  writeFileSync(marker, `${version}\n`);
   return home;
 }
 
