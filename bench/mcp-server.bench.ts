@@ -217,6 +217,21 @@ export async function runMcpServerBench(): Promise<void> {
   let issuer: BenchIssuer | undefined;
   let kube: BenchKube | undefined;
   let server: RunningMcpServer | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= (async () => {
+    await server?.stop();
+    await kube?.stop();
+    await issuer?.close();
+    rmSync(work, { recursive: true, force: true });
+  })());
+  // etcd, kube-apiserver and the MCP server run detached: stop them on Ctrl-C too, then exit
+  // quietly (the interrupted calls fail meanwhile; their errors are not the result).
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the MCP server, kube-apiserver and etcd\n`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     issuer = await startBenchIssuer({ clientId: 'mcp-server', clientSecret: STS_SECRET });
     const tKube = Date.now();
@@ -263,11 +278,13 @@ export async function runMcpServerBench(): Promise<void> {
       ['users × concurrent', 'exchanges/call', 'cache hits/call', 'server CPU ms/call', 'apiserver CPU ms/call', 'server RSS MiB', 'server peak RSS MiB'],
       cost,
     );
+  } catch (err) {
+    if (cleaning) await new Promise(() => undefined); // interrupted: onSignal exits the process
+    throw err;
   } finally {
-    await server?.stop();
-    await kube?.stop();
-    await issuer?.close();
-    rmSync(work, { recursive: true, force: true });
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

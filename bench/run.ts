@@ -43,9 +43,14 @@ process.stdout.write(
   `kube-mcp-stack benchmarks, ${new Date().toISOString()}; Node ${process.version}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}; ` +
     `${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start\n`,
 );
+// Ctrl-C reaches the running benchmark too (same process group); it stops what it started and
+// exits, then no further benchmark starts.
+let interrupted = false;
+process.on('SIGINT', () => void (interrupted = true));
 const t0 = Date.now();
 let failed = 0;
 for (const name of names) {
+  if (interrupted) break;
   const t = Date.now();
   const code = await runOne(BENCHMARKS[name]);
   process.stdout.write(`[bench] ${name}: ${code === 0 ? 'done' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
