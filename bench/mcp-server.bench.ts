@@ -26,7 +26,9 @@
  *
  * Run alone: `nice npx tsx bench/mcp-server.bench.ts`. Scenarios: `BENCH_MCP_SCENARIOS`
  * (default `1x1,4x4,8x8,4x4fresh`: users×concurrency, `fresh` = new token per request).
- * Skipped (one line saying why) when the kube binaries have not been built.
+ * Skipped (one line saying why) when the kube binaries have not been built. Exit code 1 when
+ * any call failed (the numbers of such a run are not comparable). The server's log is kept in
+ * `<cache>/bench/mcp-server.log`, the harness's in `<cache>/bench/kube-run/logs/`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +36,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { counterTotal } from '../test/e2e/kube/mcp-client.js';
+import { counterTotal, resultText } from '../test/e2e/kube/mcp-client.js';
 import { startMcpServer, mcpServerPort, type RunningMcpServer } from '../test/e2e/kube/mcp-process.js';
 import { startBenchIssuer, type BenchIssuer } from './support/bench-issuer.js';
 import { kubeBinariesPresent, kubeBinDir, seedNamespace, startBenchKube, type BenchKube } from './support/kube.js';
@@ -174,6 +176,9 @@ async function warmUp(server: RunningMcpServer, issuer: BenchIssuer, extra: numb
       await new Promise((r) => setTimeout(r, 500));
     }
     const ready = Date.now() - t0;
+    // Measure the real thing: the listing must show the seeded Pods (kubectl-like table).
+    const text = resultText(await client.callTool({ name: 'pods_list_in_namespace', arguments: { namespace: NAMESPACE } }));
+    if (!/^NAME\s/m.test(text) || !text.includes('bench-000')) throw new Error(`warm-up: unexpected pods_list_in_namespace output: ${text.slice(0, 300)}`);
     for (let i = 0; i < extra; i++) await listPods(client);
     return ready;
   } finally {
@@ -244,7 +249,9 @@ export async function runMcpServerBench(): Promise<void> {
     const configFile = join(work, 'config.toml');
     writeFileSync(configFile, serverToml(issuer, port, secretFile, kube.state.bareKubeconfig));
     const tServer = Date.now();
-    server = await startMcpServer(repoRoot, configFile, port, join(work, 'mcp-server.log'));
+    const serverLog = join(kube.dir, 'mcp-server.log');
+    writeFileSync(serverLog, '');
+    server = await startMcpServer(repoRoot, configFile, port, serverLog);
     const serverSeconds = (Date.now() - tServer) / 1000;
     const idle = processRss(server.program.pid);
     const readyMs = await warmUp(server, issuer, 20);
@@ -263,7 +270,10 @@ export async function runMcpServerBench(): Promise<void> {
         label, (r.exchanges / calls).toFixed(3), (r.cacheHits / calls).toFixed(3),
         (r.serverCpuMs / calls).toFixed(2), (r.apiserverCpuMs / calls).toFixed(2), mib(r.rss), mib(r.peakRss),
       ]);
-      if (r.firstError) process.stderr.write(`scenario ${label}: first error: ${r.firstError}\n`);
+      if (r.firstError) {
+        process.stderr.write(`scenario ${label}: ${r.errors} failed calls, first: ${r.firstError} (server log: ${serverLog})\n`);
+        process.exitCode = 1;
+      }
     }
     const version = kube.state.versions.split(' ')[0]?.split('=')[1] ?? '';
     printTable(

@@ -1,15 +1,16 @@
 /**
  * The real etcd + kube-apiserver for the MCP server benchmark, started through the e2e
- * harness's `startKube()` (test/e2e/kube-harness.ts) in a private cache directory
- * (`<cache>/bench`), so the bench never stops or touches a harness another run keeps in
- * `<cache>/kube/run`. The pinned binaries are reused from `<cache>/kube/bin` through a
- * symlink; the bench never builds them (run `bash test/e2e/kube/build.sh` first).
+ * harness's `startKube()` (test/e2e/kube-harness.ts) in the bench's own run folder
+ * (`<cache>/bench/kube-run`), so the bench never stops or touches a harness another run keeps
+ * in `<cache>/kube/run-<pid>`; a bench run that was killed is cleaned up by the next one (the
+ * harness stops what a previous start recorded in the same folder). The pinned binaries come
+ * from `<cache>/kube/bin`; the bench never builds them (run `bash test/e2e/kube/build.sh` first).
  *
  * The apiserver trusts the bench issuer with a structured AuthenticationConfiguration
  * (JWT authenticator: audience `openshift`, username claim `preferred_username`, groups claim
  * `groups`, no prefixes, issuer CA inline), as the e2e harness does for Keycloak.
  */
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ApiserverAuthenticationConfiguration } from '../../charts/external-auth.js';
@@ -28,22 +29,20 @@ export function kubeBinariesPresent(): boolean {
 
 /** A started bench cluster; `stop()` stops exactly the programs it started. */
 export interface BenchKube {
+  /** The bench's folder under the cache (`<cache>/bench`): harness run folder, MCP server log. */
+  readonly dir: string;
   readonly state: KubeState;
   stop(): Promise<void>;
 }
 
 /**
  * Starts etcd, kube-apiserver (trusting `issuer` for audience `audience`) and the controller
- * manager in `<cache>/bench`. Sets `KMS_CACHE_DIR` of this process to that directory.
+ * manager with their state and logs in `<cache>/bench/kube-run`.
  * @throws Error when the binaries are missing, or with the failing program's log tail
  */
 export async function startBenchKube(issuer: { url: string; caPem: string }, audience: string): Promise<BenchKube> {
   if (!kubeBinariesPresent()) throw new Error(`no kube binaries in ${kubeBinDir()}: run "bash test/e2e/kube/build.sh" first`);
-  const bin = kubeBinDir();
-  const privateCache = join(cacheDir(), 'bench');
-  mkdirSync(join(privateCache, 'kube'), { recursive: true });
-  if (!existsSync(join(privateCache, 'kube', 'bin'))) symlinkSync(bin, join(privateCache, 'kube', 'bin'));
-  process.env.KMS_CACHE_DIR = privateCache;
+  const dir = join(cacheDir(), 'bench');
   const authenticationConfiguration: ApiserverAuthenticationConfiguration = {
     apiVersion: 'apiserver.config.k8s.io/v1beta1',
     kind: 'AuthenticationConfiguration',
@@ -52,8 +51,8 @@ export async function startBenchKube(issuer: { url: string; caPem: string }, aud
       claimMappings: { username: { claim: 'preferred_username', prefix: '' }, groups: { claim: 'groups', prefix: '' } },
     }],
   };
-  const state = await startKube({ authenticationConfiguration });
-  return { state, stop: () => stopKube() };
+  const state = await startKube({ authenticationConfiguration, runDir: join(dir, 'kube-run') });
+  return { dir, state, stop: () => stopKube(state.runDir) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
