@@ -7,6 +7,7 @@ import { requiredSecrets } from '../charts/secrets.js';
 import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
 import { RealmCliError } from './connect.js';
 import { runRealm } from './run.js';
+import { secretsCommand } from './secrets-cli.js';
 import { KubernetesSecretSource, type SecretSource } from './secrets.js';
 
 interface RealmFlags {
@@ -81,7 +82,8 @@ export function realmCommand(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('kube-mcp-stack')
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
-    .addCommand(realmCommand());
+    .addCommand(realmCommand())
+    .addCommand(secretsCommand((code) => (exitCode = code)));
   try {
     await program.exitOverride().parseAsync([...argv]);
   } catch (e) {

@@ -4,6 +4,9 @@
  * written to Secrets, never printed or logged.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { RealmModel, SecretRef } from './model.js';
 
@@ -60,6 +63,10 @@ export class KubernetesSecretSource implements SecretSource {
           kc.loadFromDefault();
         } catch (e) {
           throw new Error(`cannot load kubeconfig${process.env.KUBECONFIG ? ` ${process.env.KUBECONFIG}` : ''} to read Secrets: ${(e as Error).message}`);
+        }
+        // loadFromDefault falls back to http://localhost:8080 when it finds nothing: say so instead.
+        if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !process.env.KUBERNETES_SERVICE_HOST) {
+          throw new Error('no kubeconfig found to read Secrets: set KUBECONFIG or log in (oc login) so ~/.kube/config exists');
         }
       }
       this.client = kc.makeApiClient(k8s.CoreV1Api);

@@ -1,0 +1,63 @@
+/**
+ * `kube-mcp-stack secrets list|ensure`: the Secrets the synthesized stack references but does
+ * not create (charts/secrets.ts `requiredSecrets`), checked or created in the cluster of the
+ * current kubeconfig. Needs no Keycloak, so it runs before the first `oc apply` of the
+ * database and Keycloak charts. Never prints a secret value.
+ * Exit codes: `list` 0 all present, 2 some missing; `ensure` 0 (only `external-token`
+ * entries, e.g. model API tokens, are left for the user and listed); 1 error.
+ */
+import { Command } from 'commander';
+import { requiredSecrets } from '../charts/secrets.js';
+import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
+import { ensureSecrets, KubernetesSecretSource, type SecretOutcome, type SecretSource } from './secrets.js';
+
+interface SecretsFlags {
+  config: string;
+}
+
+function line(o: SecretOutcome): string {
+  return `${o.status.padEnd(7)} ${o.ref.namespace}/${o.ref.name} [${o.ref.key}] ${o.purpose}`;
+}
+
+/**
+ * Runs `list` (generate false) or `ensure` (generate true) and returns the exit code.
+ * @param source where Secrets are read/written; @default the cluster of the current kubeconfig
+ */
+export async function runSecrets(
+  action: 'list' | 'ensure',
+  flags: SecretsFlags,
+  out: (line: string) => void,
+  source: SecretSource = new KubernetesSecretSource(),
+): Promise<number> {
+  const model = await loadStackModel(flags.config);
+  const outcomes = await ensureSecrets(source, requiredSecrets(model), { generate: action === 'ensure' });
+  for (const o of outcomes) out(line(o));
+  const missing = outcomes.filter((o) => o.status === 'missing');
+  const created = outcomes.filter((o) => o.status === 'created');
+  out(`${outcomes.length} Secret keys referenced: ${created.length} created, ${missing.length} missing`);
+  if (missing.length && action === 'ensure') out('create the missing keys yourself (their values come from outside, e.g. model API tokens)');
+  return action === 'list' && missing.length ? 2 : 0;
+}
+
+/** The `secrets` command with `list` and `ensure`; `setExit` receives the exit code. */
+export function secretsCommand(setExit: (code: number) => void): Command {
+  const secrets = new Command('secrets').description('check or create the Secrets the stack references but does not create (no Keycloak needed)');
+  for (const [action, description] of [
+    ['list', 'show each referenced Secret key as present or missing; exit 2 when any is missing'],
+    ['ensure', 'create every missing key with a strong random value in the format its consumer needs'],
+  ] as const) {
+    secrets
+      .command(action)
+      .description(description)
+      .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
+      .action(async (flags: SecretsFlags) => {
+        try {
+          setExit(await runSecrets(action, flags, (l) => process.stdout.write(`${l}\n`)));
+        } catch (e) {
+          process.stderr.write(`kube-mcp-stack secrets ${action}: ${(e as Error).message.split('\n')[0]}\n`);
+          setExit(1);
+        }
+      });
+  }
+  return secrets;
+}
