@@ -26,6 +26,8 @@
  *
  * Run alone: `nice npx tsx bench/mcp-server.bench.ts`. Scenarios: `BENCH_MCP_SCENARIOS`
  * (default `1x1,4x4,8x8,4x4fresh`: users×concurrency, `fresh` = new token per request).
+ * `BENCH_MCP_CPU_PROFILE=1` writes a V8 CPU profile of the server to
+ * `<cache>/bench/mcp-server.cpuprofile` (bench/support/cpu-profile.mjs).
  * Skipped (one line saying why) when the kube binaries have not been built. Exit code 1 when
  * any call failed (the numbers of such a run are not comparable). The server's log is kept in
  * `<cache>/bench/mcp-server.log`, the harness's in `<cache>/bench/kube-run/logs/`.
@@ -33,7 +35,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { counterTotal, resultText } from '../test/e2e/kube/mcp-client.js';
@@ -208,6 +210,20 @@ function serverToml(issuer: BenchIssuer, port: number, secretFile: string, kubec
   ].join('\n');
 }
 
+/** Runs `start` with `env` added to process.env (inherited by programs spawned meanwhile), then restores it. */
+async function withServerEnv<T>(env: Record<string, string>, start: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await start();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 /** Runs the MCP server benchmark and prints its table (or one line saying why it was skipped). */
 export async function runMcpServerBench(): Promise<void> {
   if (!kubeBinariesPresent()) {
@@ -251,7 +267,12 @@ export async function runMcpServerBench(): Promise<void> {
     const tServer = Date.now();
     const serverLog = join(kube.dir, 'mcp-server.log');
     writeFileSync(serverLog, '');
-    server = await startMcpServer(repoRoot, configFile, port, serverLog);
+    const profile = process.env.BENCH_MCP_CPU_PROFILE === '1' ? join(kube.dir, 'mcp-server.cpuprofile') : undefined;
+    server = await withServerEnv(profile ? {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(repoRoot, 'bench', 'support', 'cpu-profile.mjs')).href}`.trim(),
+      KMS_BENCH_CPU_PROFILE: profile,
+    } : {}, () => startMcpServer(repoRoot, configFile, port, serverLog));
+    if (profile) process.stderr.write(`CPU profile of the MCP server (start-up included) will be written to ${profile}\n`);
     const serverSeconds = (Date.now() - tServer) / 1000;
     const idle = processRss(server.program.pid);
     const readyMs = await warmUp(server, issuer, 20);
