@@ -12,6 +12,7 @@ import { tsImport } from 'tsx/esm/api';
 
 type Harness = typeof import('./keycloak-harness.js');
 type State = typeof import('./e2e-state.js');
+type KubeSetup = typeof import('./kube/setup.js');
 
 /** Loads a TypeScript module of this folder (`name` without extension). */
 export function loadTs<T>(name: string): Promise<T> {
@@ -38,7 +39,14 @@ export async function setupKeycloak(): Promise<void> {
   process.stderr.write(`\n[e2e] Keycloak ${kc.version} at ${kc.baseUrl} (pid ${kc.pid}, log ${kc.logFile})\n`);
 }
 
+/** etcd + kube-apiserver (+ controller manager) trusting that Keycloak (test/e2e/kube/setup.ts). */
+export async function setupKubeApiserver(): Promise<void> {
+  const { setupKube } = await loadTs<KubeSetup>('kube/setup');
+  await setupKube();
+}
+
 export default async function globalSetup(): Promise<void> {
   await selectStateFile();
   await setupKeycloak();
+  await setupKubeApiserver();
 }

@@ -9,6 +9,7 @@ const loadTs = <T>(name: string): Promise<T> => tsImport(`./${name}.ts`, import.
 
 type Harness = typeof import('./keycloak-harness.js');
 type State = typeof import('./e2e-state.js');
+type KubeSetup = typeof import('./kube/setup.js');
 
 export async function teardownKeycloak(): Promise<void> {
   if (process.env.KMS_E2E_REUSE_KEYCLOAK === '1') return;
@@ -20,6 +21,13 @@ export async function teardownKeycloak(): Promise<void> {
   writeStateEntry('keycloak', undefined);
 }
 
+/** Stops the harness etcd, kube-apiserver and controller manager by pid (test/e2e/kube/setup.ts). */
+export async function teardownKubeApiserver(): Promise<void> {
+  const { teardownKube } = await loadTs<KubeSetup>('kube/setup');
+  await teardownKube();
+}
+
 export default async function globalTeardown(): Promise<void> {
+  await teardownKubeApiserver();
   await teardownKeycloak();
 }

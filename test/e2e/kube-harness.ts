@@ -11,11 +11,12 @@
  * OpenShift itself provides and the stack writes into ({@link PLATFORM_NAMESPACES}).
  *
  * Layout under the cache (`KMS_CACHE_DIR`, default `<repo>/.cache`):
- *   kube/bin/            etcd, kube-apiserver, kube-controller-manager, stamp (pinned versions)
- *   kube/run/state.json  {@link KubeState}: addresses, files, pids
- *   kube/run/logs/       etcd.log, kube-apiserver.log, kube-controller-manager.log
- *   kube/run/pki/        CA, serving, admin and service-account keys
- * `stopKube()` stops exactly the pids recorded in state.json.
+ *   kube/bin/                  etcd, kube-apiserver, kube-controller-manager, stamp (pinned versions)
+ *   kube/run-<pid>/state.json  {@link KubeState}: addresses, files, pids (pid of the starting process,
+ *                              so parallel runs on one machine never touch each other)
+ *   kube/run-<pid>/logs/       etcd.log, kube-apiserver.log, kube-controller-manager.log
+ *   kube/run-<pid>/pki/        CA, serving, admin and service-account keys
+ * `stopKube(runDir)` stops exactly the pids recorded in that run's state.json.
  * No kubelet or scheduler runs: pods are stored and listed, never scheduled.
  */
 import { spawn } from 'node:child_process';
@@ -56,6 +57,8 @@ export interface StartKubeOptions {
   readonly openDataHubCrdVersion?: string;
   /** Start timeout per program, in ms. @default 120000 */
   readonly timeoutMs?: number;
+  /** Folder of this run (state, logs, PKI, etcd data). @default `<cache>/kube/run-<pid>` */
+  readonly runDir?: string;
 }
 
 /** Everything a test needs to reach the harness's apiserver (persisted as kube/run/state.json). */
@@ -71,6 +74,8 @@ export interface KubeState {
   readonly bareKubeconfig: string;
   readonly authenticationConfigFile?: string;
   readonly etcdUrl: string;
+  /** Folder of this run; pass it to {@link stopKube}. */
+  readonly runDir: string;
   readonly programs: readonly StartedProgram[];
   readonly logDir: string;
   /** Contents of kube/bin/stamp: the versions that run. */
@@ -79,8 +84,7 @@ export interface KubeState {
   readonly crds: readonly string[];
 }
 
-const runDir = () => join(cacheDir(), 'kube', 'run');
-const stateFile = () => join(runDir(), 'state.json');
+const stateFileOf = (runDir: string) => join(runDir, 'state.json');
 const seconds = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
 /** Runs build.sh (a no-op when the stamp matches); its phase lines go to this process's output. */
@@ -152,10 +156,10 @@ async function createPlatformNamespaces(kc: KubeConfig): Promise<void> {
  * @throws Error with the tail of the failing program's log when a program does not become ready
  */
 export async function startKube(options: StartKubeOptions = {}): Promise<KubeState> {
-  await stopKube();
   const bin = await buildKubeBinaries();
   const t0 = Date.now();
-  const dir = runDir();
+  const dir = options.runDir ?? join(cacheDir(), 'kube', `run-${process.pid}`);
+  await stopKube(dir); // only a previous start from this same folder
   await rm(dir, { recursive: true, force: true });
   const logDir = join(dir, 'logs');
   await mkdir(logDir, { recursive: true });
@@ -163,7 +167,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
   const [caPem, adminCert, adminKey] = await Promise.all([pki.caCert, pki.adminCert, pki.adminKey].map((f) => readFile(f, 'utf8')));
   const timeoutMs = options.timeoutMs ?? 120_000;
   const programs: StartedProgram[] = [];
-  const writeState = (state: Partial<KubeState>) => writeFile(stateFile(), JSON.stringify({ ...state, programs }, null, 2));
+  const writeState = (state: Partial<KubeState>) => writeFile(stateFileOf(dir), JSON.stringify({ ...state, runDir: dir, programs }, null, 2));
 
   try {
     const [clientPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -242,10 +246,10 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
     await createPlatformNamespaces(kc);
     const state: KubeState = {
       server, caFile: pki.caCert, adminCertFile: pki.adminCert, adminKeyFile: pki.adminKey,
-      adminKubeconfig, bareKubeconfig, authenticationConfigFile, etcdUrl, programs, logDir,
+      adminKubeconfig, bareKubeconfig, authenticationConfigFile, etcdUrl, runDir: dir, programs, logDir,
       versions: (await readFile(join(bin, 'stamp'), 'utf8')).trim(), crds,
     };
-    await writeFile(stateFile(), JSON.stringify(state, null, 2));
+    await writeFile(stateFileOf(dir), JSON.stringify(state, null, 2));
     const span = (a: number, b: number) => `${((b - a) / 1000).toFixed(1)}s`;
     console.log(`[e2e] kube start: ${seconds(t0)} (etcd ${span(t0, tEtcd)}, kube-apiserver ${span(tEtcd, tApi)}, ` +
       `kube-controller-manager ${span(tApi, tKcm)}, ${crds.length} CRDs ${seconds(tKcm)}) at ${server}; logs in ${logDir}`);
@@ -256,18 +260,16 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
   }
 }
 
-/** Reads kube/run/state.json. @throws Error telling to run `npm run e2e:up` when it is missing */
-export async function readKubeState(): Promise<KubeState> {
-  const file = stateFile();
-  if (!existsSync(file)) throw new Error(`${file} not found: start the harness first (npm run e2e:up)`);
-  return JSON.parse(await readFile(file, 'utf8')) as KubeState;
-}
-
-/** Stops the etcd and kube-apiserver pids recorded in state.json (no-op when none run). */
-export async function stopKube(): Promise<void> {
-  if (!existsSync(stateFile())) return;
-  const state = JSON.parse(await readFile(stateFile(), 'utf8')) as Partial<KubeState>;
+/**
+ * Stops the etcd, kube-apiserver and kube-controller-manager pids recorded in `runDir`'s
+ * state.json (no-op when there is none) and removes the run's etcd data; logs stay.
+ */
+export async function stopKube(runDir: string): Promise<void> {
+  const file = stateFileOf(runDir);
+  if (!existsSync(file)) return;
+  const state = JSON.parse(await readFile(file, 'utf8')) as Partial<KubeState>;
   for (const p of [...(state.programs ?? [])].reverse()) await stopProgram(p);
+  await rm(join(runDir, 'etcd'), { recursive: true, force: true });
 }
 
 /** A KubeConfig that acts as the harness admin (client certificate, group system:masters). */

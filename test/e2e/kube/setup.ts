@@ -53,6 +53,8 @@ export async function setupKube(): Promise<KubeState> {
 /** Stops the harness etcd + kube-apiserver (unless `KMS_E2E_REUSE_KUBE=1`) and clears the entry. */
 export async function teardownKube(): Promise<void> {
   if (process.env.KMS_E2E_REUSE_KUBE === '1') return;
-  await stopKube();
+  const kube = readState().kube as KubeState | undefined;
+  if (!kube) return;
+  await stopKube(kube.runDir);
   writeStateEntry('kube', undefined);
 }
