@@ -68,15 +68,21 @@ describe('1. the synthesized stack applies to a real kube-apiserver', () => {
     first = await applyDist();
     phase('apply dist', t0);
     expect(first.filter((r) => r.error)).toEqual([]);
-    const kinds = new Set(first.map((r) => r.ref.split(' ')[0]));
+    const kinds = new Set(first.map((r) => r.ref.split(' ')[0].split('/').pop()));
     for (const kind of [
-      'operators.coreos.com/v1alpha1/Subscription', 'operators.coreos.com/v1/OperatorGroup',
-      'k8s.keycloak.org/v2alpha1/Keycloak', 'k8s.keycloak.org/v2alpha1/KeycloakRealmImport',
-      'datasciencecluster.opendatahub.io/v1/DataScienceCluster', 'llamastack.io/v1alpha1/LlamaStackDistribution',
-      'route.openshift.io/v1/Route', 'config.openshift.io/v1/Authentication',
-      'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment',
+      'Namespace', 'Subscription', 'OperatorGroup', 'Keycloak', 'KeycloakRealmImport', 'StatefulSet',
+      'DSCInitialization', 'DataScienceCluster', 'LlamaStackDistribution', 'Route', 'Deployment', 'ConfigMap',
+      'RoleBinding', 'ClusterRoleBinding', 'FeatureGate', 'Authentication',
     ]) expect(kinds).toContain(kind);
   }, 5 * MINUTE);
+
+  test('the apply path is strict: a field the CRD schema does not declare is refused', async () => {
+    const subscription = (await Promise.all((await manifestFiles(f.distDir)).map(readManifests))).flat().find((o) => o.kind === 'Subscription');
+    expect(subscription).toBeDefined();
+    const bad = { ...subscription, metadata: { ...subscription!.metadata, name: 'e2e-strictness-probe' }, spec: { ...(subscription as { spec: object }).spec, notAField: true } };
+    const [result] = await serverSideApply(admin, [bad as KubernetesObject], FIELD_MANAGER);
+    expect(result.error).toMatch(/notAField/);
+  }, MINUTE);
 
   test('a second apply of the same dist/ is a no-op: no resourceVersion changes', async () => {
     expect(first.length).toBeGreaterThan(0);
