@@ -188,21 +188,22 @@ async function warmUp(server: RunningMcpServer, issuer: BenchIssuer, extra: numb
   }
 }
 
+/** The server's config.toml (TOML basic strings are JSON-compatible for these values). */
 function serverToml(issuer: BenchIssuer, port: number, secretFile: string, kubeconfig: string): string {
   return [
     `port = ${port}`,
     'require_oauth = true',
-    `authorization_url = "${issuer.issuer}"`,
+    `authorization_url = ${JSON.stringify(issuer.issuer)}`,
     `server_url = "http://127.0.0.1:${port}"`,
     'oauth_audience = "mcp-server"',
     'oauth_scopes = ["mcp-server"]',
     'sts_client_id = "mcp-server"',
-    `sts_client_secret_file = "${secretFile}"`,
+    `sts_client_secret_file = ${JSON.stringify(secretFile)}`,
     'sts_audience = "openshift"',
     'sts_scopes = ["mcp:openshift"]',
-    `certificate_authority = "${issuer.caFile}"`,
+    `certificate_authority = ${JSON.stringify(issuer.caFile)}`,
     'cluster_provider_strategy = "kubeconfig"',
-    `kubeconfig = "${kubeconfig}"`,
+    `kubeconfig = ${JSON.stringify(kubeconfig)}`,
     'toolsets = ["core"]',
     'read_only = true',
     'list_output = "table"',
@@ -319,6 +320,6 @@ export async function runMcpServerBench(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await runMcpServerBench();
 }
