@@ -4,22 +4,32 @@
  * - Config: the default export of `examples/reference.config.ts`, or of the module named
  *   by `KMS_CONFIG` (a path, relative to the working directory).
  * - Output: `KMS_OUTDIR`, else `dist/`. When the cdk8s CLI passes another `CDK8S_OUTDIR`
- *   (its `output`), the manifests are copied there too so the CLI lists them.
+ *   (its `output`), `synthesizeStackTo` copies the manifests there too so the CLI lists them.
  * - The config is validated before any App exists. On an invalid config every problem is
  *   printed as `path: reason`, the exit code is 1 and nothing is written; the stack is
- *   synthesized beside the output and swapped in only on success (charts/synth.ts).
+ *   synthesized beside the output and swapped in only on success (charts/synth.ts). This
+ *   holds also for a `StackConfigError` thrown while the config module loads (e.g. by
+ *   `publicUrls(base)` on a typo in `base`): no stack trace is printed.
  */
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StackConfigError } from './charts/config.js';
-import { synthesizeStackTo } from './charts/synth.js';
+import { synthesizeStackTo, type SynthResult } from './charts/synth.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
+}
+
+/**
+ * True for a StackConfigError, also one from another copy of the module (a team's config may
+ * import kube-mcp-stack through a different path than this entry point).
+ */
+function isStackConfigError(e: unknown): e is StackConfigError {
+  return e instanceof StackConfigError || (e instanceof Error && e.name === 'StackConfigError' && Array.isArray((e as { problems?: unknown }).problems));
 }
 
 async function loadConfig(): Promise<unknown> {
@@ -30,18 +40,20 @@ async function loadConfig(): Promise<unknown> {
   return mod.default;
 }
 
-const input = await loadConfig();
-let result;
+let input: unknown;
+try {
+  input = await loadConfig();
+} catch (e) {
+  // A config module may validate while it loads (publicUrls); any other error keeps its stack.
+  if (isStackConfigError(e)) fail(`${e.message}\nnothing was written.`);
+  throw e;
+}
+let result: SynthResult;
 try {
   result = synthesizeStackTo(input, process.env.KMS_OUTDIR ?? 'dist');
 } catch (e) {
-  if (e instanceof StackConfigError) fail(`${e.message}\nnothing was written.`);
+  if (isStackConfigError(e)) fail(`${e.message}\nnothing was written.`);
   fail(`synthesis failed, nothing was written: ${e instanceof Error ? e.message : String(e)}`);
-}
-const cliOut = process.env.CDK8S_OUTDIR ? resolve(process.env.CDK8S_OUTDIR) : undefined;
-if (cliOut && cliOut !== result.outdir) {
-  mkdirSync(cliOut, { recursive: true });
-  cpSync(result.outdir, cliOut, { recursive: true });
 }
 process.stdout.write(
   `wrote ${result.files.length} files to ${result.outdir}\n` +

@@ -3,7 +3,7 @@
  * and leaves a previous output directory untouched; a good config replaces it whole.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,4 +59,81 @@ describe('main.ts', () => {
     // the summary names Secrets, never values
     expect(r.stdout).toContain('redhat-keycloak/postgresql-credentials [password] (password)');
   }, 120_000);
+});
+
+describe('main.ts with a config module that validates while it loads', () => {
+  // examples/reference.config.ts and the documented team config call publicUrls(base) at load time
+  const loadTimeTypo = join(work, 'load-time.config.ts');
+  writeFileSync(
+    loadTimeTypo,
+    `import { publicUrls } from ${JSON.stringify(join(root, 'charts', 'index.ts'))};\n` +
+      "const base = { openshift: { version: '4.20', appsDomain: 'apps.example.com' }, mcpServer: { replicas: 0, replica: 2 } };\n" +
+      'publicUrls(base as never);\nexport default base;\n',
+  );
+
+  it('prints the field paths without a stack trace, exits 1 and writes nothing', () => {
+    const r = run('npx', ['tsx', 'main.ts'], { KMS_CONFIG: loadTimeTypo, KMS_OUTDIR: outdir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('invalid stack configuration:');
+    expect(r.stderr).toContain('mcpServer.replicas: expected a positive integer');
+    expect(r.stderr).toContain('mcpServer: unknown field(s) "replica"');
+    expect(r.stderr).toContain('nothing was written.');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  }, 120_000);
+});
+
+describe('the library setup documented in docs/config.md, under `npx cdk8s synth`', () => {
+  const doc = readFileSync(join(root, 'docs', 'config.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Using the toolkit as a library'));
+  const block = (lang: string, after: string) => {
+    const from = section.indexOf(after);
+    const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section.slice(from));
+    if (from < 0 || !m) throw new Error(`no ${lang} block after ${after} in docs/config.md`);
+    return m[1]!;
+  };
+  const lib = JSON.stringify(join(root, 'charts', 'index.ts'));
+  const team = join(work, 'my-platform');
+  mkdirSync(team, { recursive: true });
+  // the team's own dependencies (cdk8s-cli, tsx, cdk8s, …): the ones installed here
+  symlinkSync(join(root, 'node_modules'), join(team, 'node_modules'));
+  writeFileSync(join(team, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(team, 'cdk8s.yaml'), block('yaml', '`cdk8s.yaml`:'));
+  writeFileSync(join(team, 'stack.config.ts'), block('ts', '`stack.config.ts`:').replace("'kube-mcp-stack'", lib));
+  writeFileSync(join(team, 'main.ts'), block('ts', '`main.ts`').replace("'kube-mcp-stack'", lib));
+  const teamRun = () =>
+    spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth'], {
+      cwd: team,
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+
+  it('the documented cdk8s.yaml gives the CLI a scratch output', () => {
+    expect(block('yaml', '`cdk8s.yaml`:')).toMatch(/^output: \.cache\/cdk8s-out/m);
+  });
+
+  it('writes dist/ and the CLI output, and the CLI succeeds', () => {
+    const r = teamRun();
+    expect(`${r.stdout}${r.stderr}`).not.toContain('app expected to create');
+    expect(r.status === 0 ? '' : r.stderr).toBe('');
+    const dist = readdirSync(join(team, 'dist')).sort();
+    expect(dist).toContain('0000-keycloak-operator.k8s.yaml');
+    expect(readdirSync(join(team, '.cache', 'cdk8s-out')).sort()).toEqual(dist);
+  }, 180_000);
+
+  it('on a typo in the base config: clean field path, no stack trace, dist/ kept', () => {
+    const config = join(team, 'stack.config.ts');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('replicas: 3', 'replicas: 0'));
+    mkdirSync(join(team, 'dist'), { recursive: true });
+    writeFileSync(join(team, 'dist', 'previous.k8s.yaml'), 'kind: Previous\n');
+    const r = teamRun();
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('mcpServer.replicas: expected a positive integer');
+    // the CLI then reports the app's exit code with its own trace; the app's output has none
+    const appOutput = `${r.stdout}${r.stderr}`.split('Error: command "npx tsx main.ts')[0]!;
+    expect(appOutput).toContain('nothing was written.');
+    expect(appOutput).not.toMatch(/^\s+at /m);
+    expect(readdirSync(join(team, 'dist'))).toContain('previous.k8s.yaml');
+  }, 180_000);
 });

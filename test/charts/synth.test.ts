@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -30,5 +30,34 @@ describe('synthesizeStackTo', () => {
     expect(r.files).not.toContain('previous.k8s.yaml');
     expect(r.files[0]).toBe('0000-keycloak-operator.k8s.yaml');
     expect(readdirSync(work)).toEqual(['dist']);
+  });
+
+  it('also copies the result to CDK8S_OUTDIR (the cdk8s CLI output) when that is another directory', () => {
+    const cliOut = join(work, 'cli-out');
+    process.env.CDK8S_OUTDIR = cliOut;
+    try {
+      const r = synthesizeStackTo(referenceInput(), outdir);
+      expect(r.cliOutdir).toBe(cliOut);
+      expect(readdirSync(cliOut).sort()).toEqual([...r.files]);
+      // the same directory is not copied onto itself
+      process.env.CDK8S_OUTDIR = outdir;
+      expect(synthesizeStackTo(referenceInput(), outdir).cliOutdir).toBeUndefined();
+    } finally {
+      delete process.env.CDK8S_OUTDIR;
+      rmSync(cliOut, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves CDK8S_OUTDIR alone for an invalid config', () => {
+    const cliOut = join(work, 'cli-out');
+    process.env.CDK8S_OUTDIR = cliOut;
+    try {
+      const c = referenceInput();
+      c.mcpServer.replicas = 0;
+      expect(() => synthesizeStackTo(c, outdir)).toThrow(StackConfigError);
+      expect(existsSync(cliOut)).toBe(false);
+    } finally {
+      delete process.env.CDK8S_OUTDIR;
+    }
   });
 });
