@@ -26,7 +26,8 @@ export class KeycloakOperator extends Construct {
     this.namespace = props.namespace;
     new OperatorSubscription(this, 'Olm', {
       namespace: props.namespace,
-      namespaceLabels: { 'openshift.io/cluster-monitoring': 'true' },
+      // No `openshift.io/cluster-monitoring` label: that is for platform namespaces; Keycloak and
+      // its database are user workloads, monitored (if at all) by user-workload monitoring.
       operatorGroupName: props.operatorGroupName ?? 'keycloak-operator-group',
       targetNamespaces: [props.namespace],
       subscription: props.subscription,

@@ -170,7 +170,9 @@ export class LlamaStack extends Construct {
     });
 
     const labels = { 'app.kubernetes.io/part-of': 'kube-mcp-stack', 'app.kubernetes.io/component': 'llama-stack' };
-    new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: ns, labels: { 'openshift.io/cluster-monitoring': 'true' } } });
+    // No `openshift.io/cluster-monitoring` label: that is for platform namespaces, and Llama Stack is
+    // a user workload (user-workload monitoring applies).
+    new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: ns } });
     new k8s.KubeConfigMap(this, 'RunConfig', {
       metadata: { name: cmName, namespace: ns, labels },
       data: { [this.release.configKey]: this.runConfig },

@@ -78,7 +78,7 @@ export interface McpServerProps {
   readonly serviceAccountName?: string;
   /** Server image (issue 3's Containerfile), pinned. */
   readonly image: ContainerImage;
-  /** Pod replicas; the server is stateless across replicas. @default 2 */
+  /** Pod replicas; Streamable HTTP is stateless across replicas, SSE needs {@link sessionAffinity}. @default 2 */
   readonly replicas?: number;
   /** Container and Service port. @default 8000 */
   readonly port?: number;
@@ -91,6 +91,17 @@ export interface McpServerProps {
   readonly publicUrl?: string;
   /** OAuth resource-server and token-exchange settings. */
   readonly auth: McpServerAuthProps;
+  /**
+   * Give the Service `sessionAffinity: ClientIP` (kube-proxy keeps each client IP on one pod,
+   * `sessionAffinityConfig.clientIP.timeoutSeconds` default 10800 s). On by default because
+   * the legacy SSE transport is stateful: the stream (`GET /sse`) lives in one replica and every
+   * `POST /message?sessionId=…` of that session must reach the same replica (another one answers
+   * 404). Llama Stack's `mcp::…` tool groups use SSE through this Service. Streamable HTTP
+   * (`/mcp`) is stateless and works with or without affinity. The Route needs nothing extra:
+   * the OpenShift router pins clients that keep its cookie to one pod by default.
+   * @default true
+   */
+  readonly sessionAffinity?: boolean;
   /** Tool behaviour (`toolsets`, `read_only`, `disable_destructive`, `denied_resources`, `list_output`, `log_level`). @default the McpServerSettings defaults */
   readonly tools?: Pick<McpServerSettings, 'toolsets' | 'readOnly' | 'disableDestructive' | 'deniedResources' | 'listOutput' | 'logLevel'>;
 }
@@ -238,6 +249,8 @@ export class McpServer extends Construct {
       spec: {
         selector,
         ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        // SSE: /message must reach the replica holding the stream (see McpServerProps.sessionAffinity).
+        ...((props.sessionAffinity ?? true) ? { sessionAffinity: 'ClientIP' } : {}),
       },
     });
 
@@ -247,7 +260,9 @@ export class McpServer extends Construct {
           name,
           namespace: ns,
           labels,
-          // SSE streams stay open; the router's default 30s timeout would cut them.
+          // SSE streams stay open; the router's default 30s timeout would cut them. Stickiness for
+          // SSE through the Route comes from the router's default cookie-based affinity (clients
+          // that drop cookies should use Streamable HTTP, /mcp, which needs none).
           annotations: { 'haproxy.router.openshift.io/timeout': `${Duration.hours(1).toSeconds()}s` },
         },
         spec: {

@@ -155,6 +155,12 @@ describe('MCP server workload', () => {
     expect(route.metadata.annotations!['haproxy.router.openshift.io/timeout']).toBe('3600s');
   });
 
+  test('pins each client to one replica: SSE /message must reach the pod holding the /sse stream', () => {
+    expect(byKind(objs, 'Deployment')[0]!.spec.replicas).toBeGreaterThan(1);
+    expect(byKind(objs, 'Service')[0]!.spec.sessionAffinity).toBe('ClientIP');
+    expect(byKind(build({ sessionAffinity: false }), 'Service')[0]!.spec).not.toHaveProperty('sessionAffinity');
+  });
+
   test('without a public URL there is no Route and no server_url', () => {
     const objs2 = build({ publicUrl: undefined });
     expect(byKind(objs2, 'Route')).toEqual([]);

@@ -44,6 +44,25 @@ const find = (objs: KubeObject[], kind: string, name?: string) => objs.find((o) 
 const mcpName = example.model.config.mcpServer.name;
 const mcpContainer = (objs: KubeObject[]) => find(objs, 'Deployment', mcpName).spec.template.spec.containers[0];
 
+/**
+ * Services an in-cluster SSE URL (`http://<service>.<namespace>.svc[:port]/sse`, in any
+ * ConfigMap) points at whose pods run in more than one replica without `sessionAffinity:
+ * ClientIP`: an SSE session's `POST /message` would land on a replica that does not hold it.
+ */
+function sseServicesWithoutAffinity(objs: KubeObject[]): string[] {
+  const text = objs.filter((o) => o.kind === 'ConfigMap').flatMap((o) => Object.values<string>(o.data ?? {})).join('\n');
+  const targets = [...text.matchAll(/https?:\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::\d+)?\/sse\b/g)].map((m) => ({ name: m[1]!, namespace: m[2]! }));
+  return targets.flatMap(({ name, namespace }) => {
+    const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === name && o.metadata.namespace === namespace);
+    if (!svc) return [`SSE URL names Service ${namespace}/${name}, which the stack does not create`];
+    const selects = (labels: Record<string, string> = {}) => Object.entries<string>(svc.spec.selector ?? {}).every(([k, v]) => labels[k] === v);
+    const replicas = objs
+      .filter((o) => o.kind === 'Deployment' && o.metadata.namespace === namespace && selects(o.spec.template.metadata?.labels))
+      .reduce((n, d) => n + (d.spec.replicas ?? 1), 0);
+    return replicas > 1 && svc.spec.sessionAffinity !== 'ClientIP' ? [`Service ${namespace}/${name} serves SSE from ${replicas} replicas without sessionAffinity: ClientIP`] : [];
+  });
+}
+
 describe.each(stacks)('whole stack with %s', (_name, stack) => {
   test('every Secret/ConfigMap a pod or operator reads is created by the stack or declared external', () => {
     expect(objectReferences(stack.objects).length).toBeGreaterThan(10);
@@ -57,6 +76,18 @@ describe.each(stacks)('whole stack with %s', (_name, stack) => {
   });
   test('every Service selector matches a pod template', () => {
     expect(servicesWithoutPods(stack.objects)).toEqual([]);
+  });
+  test('SSE reaches one replica per client: a multi-replica Service behind an /sse URL has ClientIP affinity', () => {
+    expect(stack.objects.some((o) => o.kind === 'ConfigMap' && JSON.stringify(o.data).includes('.svc:'))).toBe(true);
+    expect(sseServicesWithoutAffinity(stack.objects)).toEqual([]);
+  });
+  test('only the OpenShift AI operator namespace is labelled for platform (cluster) monitoring', () => {
+    const labelled = stack.objects
+      .filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['openshift.io/cluster-monitoring'] === 'true')
+      .map((o) => o.metadata.name);
+    expect(labelled).toEqual([stack.model.config.namespaces.openshiftAiOperator]);
+    const userWorkloads = [stack.model.config.namespaces.keycloak, stack.model.config.namespaces.llamaStack];
+    expect(stack.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(userWorkloads));
   });
   test('every Route targets an existing Service and port', () => {
     expect(stack.objects.some((o) => o.kind === 'Route')).toBe(true);
@@ -121,6 +152,12 @@ describe('each property rejects a broken stack', () => {
       find(o, 'Deployment', mcpName).spec.template.metadata.labels = { app: 'other' };
     });
     expect(servicesWithoutPods(objs)).toEqual([expect.stringContaining(`Service ${example.model.mcpServer.namespace}/${mcpName}`)]);
+  });
+
+  test('an SSE Service without session affinity in front of several replicas is reported', () => {
+    expect(sseServicesWithoutAffinity(broken((o) => delete find(o, 'Service', mcpName).spec.sessionAffinity))).toEqual([
+      `Service ${example.model.mcpServer.namespace}/${mcpName} serves SSE from ${example.model.config.mcpServer.replicas} replicas without sessionAffinity: ClientIP`,
+    ]);
   });
 
   test('a Route to a missing port or Service is reported', () => {
