@@ -1,6 +1,6 @@
 import { requiredSecrets } from '../charts/secrets.js';
 import { loadStackModel } from './config-load.js';
-import { runSecrets } from './secrets-cli.js';
+import { runSecrets, sameValueKeys } from './secrets-cli.js';
 import { MemorySecretSource } from './secrets.js';
 
 const flags = { config: 'examples/reference.config.ts' };
@@ -34,5 +34,29 @@ describe('kube-mcp-stack secrets list|ensure', () => {
     const again: string[] = [];
     await runSecrets('ensure', flags, (l) => again.push(l), source);
     expect(again.filter((l) => l.startsWith('created'))).toHaveLength(0);
+  });
+
+  it('names on each line the other keys that must hold the same value (same valueId)', async () => {
+    const lines: string[] = [];
+    await runSecrets('list', flags, (l) => lines.push(l), new MemorySecretSource());
+    const model = await loadStackModel(flags.config);
+    const sts = model.mcpServer.stsClientSecret;
+    const required = requiredSecrets(model);
+    const stsEntry = required.find((r) => r.namespace === sts.namespace && r.name === sts.name && r.key === sts.key)!;
+    const realmCopy = required.find((r) => r.valueId === stsEntry.valueId && r !== stsEntry)!;
+    expect(realmCopy.namespace).toBe(model.config.namespaces.keycloak);
+    const stsLine = lines.find((l) => l.includes(`${sts.namespace}/${sts.name} [${sts.key}]`))!;
+    expect(stsLine).toMatch(new RegExp(`\\(same value as ${realmCopy.namespace}/${realmCopy.name}\\[${realmCopy.key}\\]\\)$`));
+    expect(lines.find((l) => l.includes(`${realmCopy.namespace}/${realmCopy.name} [${realmCopy.key}]`))).toContain(`(same value as ${sts.namespace}/${sts.name}[${sts.key}])`);
+    // a key with no twin names none
+    expect(lines.find((l) => l.includes('[cookie-secret]'))).not.toContain('same value as');
+  });
+
+  it('sameValueKeys groups by valueId and leaves out the key itself', () => {
+    const r = (namespace: string, name: string, valueId: string) => ({ namespace, name, key: 'k', valueId, format: 'password', purpose: 'p' });
+    const same = sameValueKeys([r('a', 's1', 'x'), r('b', 's2', 'x'), r('c', 's3', 'x'), r('a', 's4', 'y')]);
+    expect(same.get('a/s1[k]')).toEqual(['b/s2[k]', 'c/s3[k]']);
+    expect(same.get('c/s3[k]')).toEqual(['a/s1[k]', 'b/s2[k]']);
+    expect(same.get('a/s4[k]')).toEqual([]);
   });
 });

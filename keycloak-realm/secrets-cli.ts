@@ -3,20 +3,33 @@
  * not create (charts/secrets.ts `requiredSecrets`), checked or created in the cluster of the
  * current kubeconfig. Needs no Keycloak, so it runs before the first `oc apply` of the
  * database and Keycloak charts. Never prints a secret value.
+ * Each line names the other Secret keys that must hold the same value (same `valueId`), e.g.
+ * a client secret in the Keycloak namespace and its copy for the MCP server.
  * Exit codes: `list` 0 all present, 2 some missing; `ensure` 0 (only `external-token`
  * entries, e.g. model API tokens, are left for the user and listed); 1 error.
  */
 import { Command } from 'commander';
 import { requiredSecrets } from '../charts/secrets.js';
 import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
-import { ensureSecrets, KubernetesSecretSource, type SecretOutcome, type SecretSource } from './secrets.js';
+import { ensureSecrets, KubernetesSecretSource, type RequiredSecret, type SecretOutcome, type SecretSource } from './secrets.js';
 
 interface SecretsFlags {
   config: string;
 }
 
-function line(o: SecretOutcome): string {
-  return `${o.status.padEnd(7)} ${o.ref.namespace}/${o.ref.name} [${o.ref.key}] ${o.purpose}`;
+const keyOf = (r: { namespace: string; name: string; key: string }) => `${r.namespace}/${r.name}[${r.key}]`;
+
+/** For each key (`ns/name[key]`), the other keys with the same `valueId`, in `required` order. */
+export function sameValueKeys(required: readonly RequiredSecret[]): Map<string, string[]> {
+  const byValueId = new Map<string, string[]>();
+  for (const r of required) byValueId.set(r.valueId, [...(byValueId.get(r.valueId) ?? []), keyOf(r)]);
+  return new Map(required.map((r) => [keyOf(r), byValueId.get(r.valueId)!.filter((k) => k !== keyOf(r))]));
+}
+
+function line(o: SecretOutcome, same: Map<string, string[]>): string {
+  const others = same.get(keyOf(o.ref)) ?? [];
+  const shared = others.length ? ` (same value as ${others.join(', ')})` : '';
+  return `${o.status.padEnd(7)} ${o.ref.namespace}/${o.ref.name} [${o.ref.key}] ${o.purpose}${shared}`;
 }
 
 /**
@@ -30,8 +43,10 @@ export async function runSecrets(
   source: SecretSource = new KubernetesSecretSource(),
 ): Promise<number> {
   const model = await loadStackModel(flags.config);
-  const outcomes = await ensureSecrets(source, requiredSecrets(model), { generate: action === 'ensure' });
-  for (const o of outcomes) out(line(o));
+  const required = requiredSecrets(model);
+  const same = sameValueKeys(required);
+  const outcomes = await ensureSecrets(source, required, { generate: action === 'ensure' });
+  for (const o of outcomes) out(line(o, same));
   const missing = outcomes.filter((o) => o.status === 'missing');
   const created = outcomes.filter((o) => o.status === 'created');
   out(`${outcomes.length} Secret keys referenced: ${created.length} created, ${missing.length} missing`);
