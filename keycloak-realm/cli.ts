@@ -2,7 +2,7 @@
  * `kube-mcp-stack realm plan|apply` (commander). Exit codes: 0 no drift / applied,
  * 2 drift found by `plan`, 1 error (one-line cause on stderr).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { requiredSecrets } from '../charts/secrets.js';
 import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
 import { RealmCliError } from './connect.js';
@@ -19,13 +19,33 @@ interface RealmFlags {
   generateMissing?: boolean;
 }
 
+/**
+ * Parses `--url`: an absolute `http:` or `https:` URL of the Keycloak server (its base, e.g.
+ * `https://keycloak.apps.example.com`, without `/realms/…`), no query or fragment.
+ * @returns the URL without a trailing slash
+ * @throws InvalidArgumentError (commander reports it naming `--url` and exits 1)
+ */
+export function parseKeycloakUrl(value: string): string {
+  const expected = 'expected the Keycloak base URL, e.g. https://keycloak.apps.example.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`not an absolute URL; ${expected}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidArgumentError(`the scheme must be https (or http); ${expected}`);
+  if (url.search || url.hash) throw new InvalidArgumentError(`a query or fragment is not allowed; ${expected}`);
+  if (/\/realms(\/|$)/.test(url.pathname)) throw new InvalidArgumentError(`a /realms/… path is not allowed (the realm comes from the config); ${expected}`);
+  return value.replace(/\/+$/, '');
+}
+
 /** Exit code of the last realm command (commander actions cannot return one). */
 let exitCode = 0;
 
 function addCommon(cmd: Command): Command {
   return cmd
     .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
-    .option('--url <url>', 'Keycloak base URL (default: https://<keycloak host> derived from the config)')
+    .addOption(new Option('--url <url>', 'Keycloak base URL, e.g. https://keycloak.apps.example.com (default: https://<keycloak host> derived from the config)').argParser(parseKeycloakUrl))
     .option('--ca-file <pem>', 'CA certificate (PEM) to trust for Keycloak, in addition to the system CAs')
     .option('--admin-realm <realm>', 'realm the admin credentials belong to', 'master')
     .option('--prune', 'also delete client scopes, clients, mappers, groups (and users, when the model declares users) the model does not mention')
@@ -84,8 +104,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
     .addCommand(realmCommand())
     .addCommand(secretsCommand((code) => (exitCode = code)));
+  // Every (sub)command throws instead of calling process.exit, so the code is returned here;
+  // commands added with addCommand do not inherit exitOverride from their parent.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   try {
-    await program.exitOverride().parseAsync([...argv]);
+    await program.parseAsync([...argv]);
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
