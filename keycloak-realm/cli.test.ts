@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { main, parseKeycloakUrl } from './cli.js';
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 /** Runs the CLI with `args`, returning its exit code and what it wrote to stderr. */
 async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
