@@ -63,7 +63,13 @@ export function loadClusterTarget(opts: LoadClusterTargetOptions): ClusterTarget
     throw new Error(`kubeconfig: context "${kc.getCurrentContext()}" has no cluster; fix the kubeconfig or set another context`);
   }
   let caData = cluster.caData;
-  if (!caData && cluster.caFile) caData = readFileSync(cluster.caFile).toString('base64');
+  if (!caData && cluster.caFile) {
+    try {
+      caData = readFileSync(cluster.caFile).toString('base64');
+    } catch (e) {
+      throw new Error(`kubeconfig: cluster "${cluster.name}" certificate-authority "${cluster.caFile}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the path in the kubeconfig`);
+    }
+  }
   return {
     name: cluster.name,
     server: cluster.server.replace(/\/+$/, ''),
@@ -108,10 +114,32 @@ function inClusterTarget(opts: LoadClusterTargetOptions): ClusterTarget {
   };
 }
 
+/**
+ * Why a kubeconfig file could not be loaded, as one line naming the `kubeconfig` config key,
+ * the file and the fix (the library's own errors are a bare ENOENT or js-yaml parser message).
+ * @param path the file that failed
+ * @param fromKey true when the path came from the `kubeconfig` key, false for `$KUBECONFIG`
+ */
+export function kubeconfigLoadError(path: string, e: unknown, fromKey = true): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const where = fromKey ? `kubeconfig = "${path}"` : `kubeconfig (unset; $KUBECONFIG = "${path}")`;
+  const fix = 'set the kubeconfig key to a readable, valid kubeconfig file';
+  if (code === 'ENOENT') return new Error(`${where}: no such file; ${fix}`);
+  if (code === 'EACCES' || code === 'EPERM') return new Error(`${where}: permission denied; ${fix}`);
+  if (code === 'EISDIR') return new Error(`${where}: is a directory, not a file; ${fix}`);
+  const yaml = (e as Error).name === 'YAMLException'; // js-yaml, the parser of @kubernetes/client-node
+  return new Error(`${where}: ${yaml ? 'not valid YAML' : 'cannot be loaded'} (${detail}); ${fix}`);
+}
+
 function loadKubeconfig(path: string | undefined, context: string | undefined): KubeConfig {
   const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
+  try {
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw kubeconfigLoadError(path ?? process.env.KUBECONFIG ?? '~/.kube/config', e, path !== undefined);
+  }
   if (kc.getContexts().length === 0) {
     throw new Error(`kubeconfig ${path ?? '(default: $KUBECONFIG or ~/.kube/config)'} has no contexts; set the kubeconfig key to a valid file`);
   }
@@ -154,7 +182,8 @@ export function kubeConfigForToken(target: ClusterTarget, token: string): KubeCo
  * The kubeconfig as-is (its own user acts), for `require_oauth = false` with the `kubeconfig` strategy.
  * @param path kubeconfig file; default `$KUBECONFIG` or `~/.kube/config`.
  * @param context context to select; default the file's current-context.
- * @throws Error if the file has no contexts or the context is unknown.
+ * @throws Error naming the `kubeconfig` key and the path if the file is missing, unreadable or not
+ *   valid YAML; Error if the file has no contexts or the context is unknown.
  */
 export function kubeConfigFromFile(path?: string, context?: string): KubeConfig {
   return loadKubeconfig(path, context);

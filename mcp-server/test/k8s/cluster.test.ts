@@ -93,6 +93,47 @@ describe('loadClusterTarget kubeconfig', () => {
   });
 });
 
+describe('a kubeconfig that cannot be loaded', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kc-bad-'));
+  const missing = join(dir, 'missing-config');
+  const malformed = join(dir, 'malformed-config');
+  writeFileSync(malformed, 'apiVersion: v1\nclusters:\n  - name: a\n   cluster: {server: x\n');
+
+  it.each([
+    ['missing', missing, /^kubeconfig = ".*missing-config": no such file; set the kubeconfig key to a readable, valid kubeconfig file$/],
+    ['malformed', malformed, /^kubeconfig = ".*malformed-config": not valid YAML \(bad indentation .*\(\d+:\d+\)\); set the kubeconfig key/],
+    ['a directory', dir, /^kubeconfig = ".*kc-bad-\w+": is a directory, not a file/],
+  ])('%s: names the kubeconfig key and the path, for the target and the as-is client', (_what, path, message) => {
+    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: path })).toThrow(message);
+    expect(() => kubeConfigFromFile(path)).toThrow(message);
+  });
+
+  it('names $KUBECONFIG when the key is unset and the variable points at a bad file', () => {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = malformed;
+    try {
+      expect(() => kubeConfigFromFile()).toThrow(`kubeconfig (unset; $KUBECONFIG = "${malformed}"): not valid YAML`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
+  it("names the cluster's certificate-authority file when it is missing", () => {
+    const file = join(dir, 'ca-missing-config');
+    writeFileSync(
+      file,
+      stringify({
+        clusters: [{ name: 'c', cluster: { server: 'https://x:6443', 'certificate-authority': join(dir, 'nope.crt') } }],
+        users: [{ name: 'u', user: {} }],
+        contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'ctx',
+      }),
+    );
+    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: file })).toThrow(`cluster "c" certificate-authority "${join(dir, 'nope.crt')}" cannot be read (ENOENT)`);
+  });
+});
+
 describe('kubeConfigForToken', () => {
   it('carries the target cluster and only the given bearer token', () => {
     const t = loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: kubeconfigFile() });
