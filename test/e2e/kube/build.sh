@@ -31,9 +31,11 @@ etcd_version=${KMS_ETCD_VERSION:-$etcd_pinned}
 if [[ ! $kube_version =~ ^v1\.([0-9]+)\.([0-9]+)$ ]]; then
   echo "[e2e-kube] KMS_KUBE_VERSION must look like v1.34.4, got '$kube_version'" >&2; exit 2
 fi
-staging_version="v0.${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
+kube_minor=${BASH_REMATCH[1]}
+staging_version="v0.${kube_minor}.${BASH_REMATCH[2]}"
 
-stamp_want="kube-apiserver=$kube_version kube-controller-manager=$kube_version etcd=$etcd_version $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
+# "build=2": bump when the build flags change, so cached binaries are rebuilt.
+stamp_want="build=2 kube-apiserver=$kube_version kube-controller-manager=$kube_version etcd=$etcd_version $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
 if [[ -x $bin/etcd && -x $bin/kube-apiserver && -x $bin/kube-controller-manager && -f $bin/stamp && "$(cat "$bin/stamp")" == "$stamp_want" ]]; then
   echo "[e2e-kube] cached binaries match ($stamp_want): build skipped"
   exit 0
@@ -41,7 +43,14 @@ fi
 
 export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0
 build_flags=(-trimpath "-ldflags=-s -w")
-[[ -n ${KMS_GO_BUILD_P:-} ]] && build_flags+=(-p "$KMS_GO_BUILD_P")
+# Version stamping as Kubernetes' own build does (hack/lib/version.sh), so /version and the
+# binaries' --version report the release instead of v0.0.0-master.
+kube_ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  kube_ldflags+=" -X $pkg.gitVersion=$kube_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kube_minor -X $pkg.gitTreeState=clean"
+done
+kube_build_flags=(-trimpath "-ldflags=$kube_ldflags")
+if [[ -n ${KMS_GO_BUILD_P:-} ]]; then build_flags+=(-p "$KMS_GO_BUILD_P"); kube_build_flags+=(-p "$KMS_GO_BUILD_P"); fi
 
 # Work on copies so that the committed pins stay untouched by `go build -mod=mod`.
 prepare() { # prepare <name>: copy go.mod/go.sum of test/e2e/kube/<name> to $out/src/<name>
@@ -74,10 +83,10 @@ rm -f "$bin/stamp"
 (cd "$out/src/etcd" && nice -n 10 go build "${build_flags[@]}" -o "$bin/etcd" go.etcd.io/etcd/server/v3)
 echo "[e2e-kube] build etcd: $((SECONDS - t0))s"
 t1=$SECONDS
-(cd "$out/src/apiserver" && nice -n 10 go build "${build_flags[@]}" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
+(cd "$out/src/apiserver" && nice -n 10 go build "${kube_build_flags[@]}" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver)
 echo "[e2e-kube] build kube-apiserver: $((SECONDS - t1))s"
 t1=$SECONDS
-(cd "$out/src/apiserver" && nice -n 10 go build "${build_flags[@]}" -o "$bin/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager)
+(cd "$out/src/apiserver" && nice -n 10 go build "${kube_build_flags[@]}" -o "$bin/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager)
 echo "[e2e-kube] build kube-controller-manager: $((SECONDS - t1))s"
 echo "$stamp_want" > "$bin/stamp"
 echo "[e2e-kube] build: $((SECONDS - t0))s -> $bin"
