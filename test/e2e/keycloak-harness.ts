@@ -144,7 +144,9 @@ export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<Ke
   const runDir = join(cacheDir(), 'keycloak-run', `${Date.now()}-${process.pid}`);
   const tls = opts.tls ?? generateTlsMaterial(join(runDir, 'tls'));
   mkdirSync(runDir, { recursive: true });
-  const [port, mgmtPort] = [await freePort(), await freePort()];
+  // Keycloak binds its HTTP port (default 8080) even with HTTP disabled: give it a free one too,
+  // so two harnesses (or anything else on 8080) never collide.
+  const [port, mgmtPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const adminUsername = 'kms-admin';
   const adminPassword = randomBytes(24).toString('base64url');
   const logFile = join(runDir, 'keycloak.log');
@@ -152,7 +154,7 @@ export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<Ke
   const jh = javaHome();
   const child = spawn(
     join(home, 'bin', 'kc.sh'),
-    ['start-dev', '--db=dev-mem', '--http-enabled=false', '--http-host=127.0.0.1', `--https-port=${port}`, `--http-management-port=${mgmtPort}`,
+    ['start-dev', '--db=dev-mem', '--http-enabled=false', '--http-host=127.0.0.1', `--https-port=${port}`, `--http-port=${httpPort}`, `--http-management-port=${mgmtPort}`,
       `--https-certificate-file=${tls.certFile}`, `--https-certificate-key-file=${tls.keyFile}`, '--health-enabled=true', '--hostname-strict=false'],
     {
       detached: true,
