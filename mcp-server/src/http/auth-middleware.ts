@@ -35,6 +35,8 @@ function reject(res: Response, gen: Generation, req: Request, metrics: Metrics, 
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+/** The auth-scheme token of an Authorization header (RFC 9110 §11.6.2: case-insensitive). */
+const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
 /** Step 1: verify the bearer token (before the body is parsed). */
 export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler {
@@ -44,8 +46,11 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     if (!gen.auth) return next();
     const header = req.headers.authorization;
     if (!header) return reject(res, gen, req, metrics, 401, 'missing_token');
+    // RFC 6750 §3.1: a request using another authentication method (Basic, …) gets the bare
+    // challenge, without an error code; only a malformed Bearer credential is `invalid_token`.
+    if (!BEARER_SCHEME.test(header)) return reject(res, gen, req, metrics, 401, 'unsupported_scheme', undefined, 'only the Bearer authentication scheme is supported');
     const m = BEARER.exec(header);
-    if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Authorization header is not a Bearer token');
+    if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Bearer credential is malformed');
     if (!(await gen.auth.ensureReady()) || !gen.auth.verifier) {
       metrics.authRejections.inc({ reason: 'not_ready' });
       res.setHeader('Retry-After', '5');

@@ -82,10 +82,21 @@ describe('challenges', () => {
     expect(res.headers.get('www-authenticate')).toMatch(new RegExp(`^${escape(CHALLENGE_BASE)}, error="insufficient_scope", error_description="[^"]*mcp-server[^"]*"$`));
   });
 
-  it('answers a non-Bearer Authorization header with 401 invalid_token', async () => {
-    const res = await fetch(`${h.server.url}/mcp`, { method: 'POST', headers: { authorization: 'Basic Zm9vOmJhcg==' } });
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  it('answers another authentication scheme (Basic, Digest, …) with 401 and a challenge without an error (RFC 6750 §3.1)', async () => {
+    for (const authorization of ['Basic Zm9vOmJhcg==', 'Digest username="a"', 'Bearerx abc']) {
+      const res = await fetch(`${h.server.url}/mcp`, { method: 'POST', headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe(CHALLENGE_BASE);
+      expect(await res.json()).toEqual({ error: 'unauthorized', error_description: 'only the Bearer authentication scheme is supported' });
+    }
+  });
+
+  it('answers a malformed Bearer credential with 401 invalid_token', async () => {
+    for (const authorization of ['Bearer', 'Bearer a b', 'bearer tok"en']) {
+      const res = await fetch(`${h.server.url}/mcp`, { method: 'POST', headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe(`${CHALLENGE_BASE}, error="invalid_token", error_description="the Bearer credential is malformed"`);
+    }
   });
 });
 
