@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
 import type { FetchLike } from '../net/ca-fetch.js';
 import type { IssuerMetadata } from '../auth/verifier.js';
 import type { Metrics } from '../obs/metrics.js';
@@ -46,6 +47,16 @@ export interface ExchangeSettings {
   readonly fetch: FetchLike;
   /** Refresh this many seconds before the exchanged token expires. @default 30 */
   readonly expirySkewSec?: number;
+  /**
+   * Where a failed exchange is logged: one `warn` line with Keycloak's `error` and
+   * `error_description` and the caller's `sub` (never a token, the client secret or the body).
+   */
+  readonly log?: Logger;
+}
+
+/** The user an exchange is done for, as far as the logs need to know. */
+export interface ExchangeCaller {
+  readonly sub?: string;
 }
 
 interface CacheEntry {
@@ -69,8 +80,11 @@ export class TokenExchanger {
     this.scope = s.scopes.join(' ');
   }
 
-  /** Exchange (or reuse) a token for `subjectToken`. Never throws. */
-  async exchange(subjectToken: string): Promise<ExchangeResult> {
+  /**
+   * Exchange (or reuse) a token for `subjectToken`. Never throws.
+   * @param caller whose token it is (its `sub` goes into the warn line of a failure)
+   */
+  async exchange(subjectToken: string, caller: ExchangeCaller = {}): Promise<ExchangeResult> {
     const key = `${createHash('sha256').update(subjectToken).digest('base64url')}\0${this.s.audience}\0${this.scope}`;
     const hit = this.cache.get(key);
     if (hit && hit.freshUntilMs > this.now()) {
@@ -82,12 +96,12 @@ export class TokenExchanger {
       this.metrics.exchangeCacheHits.inc();
       return running.then((r) => (r.ok ? { ...r, cached: true } : r));
     }
-    const p = this.run(key, subjectToken).finally(() => this.inflight.delete(key));
+    const p = this.run(key, subjectToken, caller).finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
   }
 
-  private async run(key: string, subjectToken: string): Promise<ExchangeResult> {
+  private async run(key: string, subjectToken: string, caller: ExchangeCaller): Promise<ExchangeResult> {
     const stop = this.metrics.exchangeDuration.startTimer();
     try {
       const params: Record<string, string> = {
@@ -109,6 +123,18 @@ export class TokenExchanger {
       const error = e instanceof oidc.ResponseBodyError ? e.error : e instanceof oidc.WWWAuthenticateChallengeError ? 'invalid_client' : 'exchange_unavailable';
       const refusedSubjectToken = e instanceof oidc.ResponseBodyError && refusesSubjectToken(e.error, e.error_description);
       this.metrics.exchanges.inc({ outcome: refusedSubjectToken ? 'subject_token_refused' : 'error' });
+      this.s.log?.warn(
+        {
+          sub: caller.sub,
+          error,
+          // Keycloak's own words only: never the body, a token or the client secret.
+          error_description: e instanceof oidc.ResponseBodyError ? e.error_description?.slice(0, 300) : undefined,
+          reason: e instanceof oidc.ResponseBodyError ? undefined : (e as Error).message?.slice(0, 300),
+          audience: this.s.audience,
+          client_id: this.s.clientId,
+        },
+        'token exchange failed',
+      );
       return { ok: false, refusedSubjectToken, error };
     } finally {
       stop();

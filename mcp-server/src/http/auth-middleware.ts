@@ -91,7 +91,7 @@ export function exchangeEarly(metrics: Metrics, always = false): RequestHandler 
   return async (req: Request, res: Response, next: NextFunction) => {
     const gen = req.generation!;
     if (!gen.auth || !req.auth || !gen.auth.exchanger || !(always || needsCredentials(req.body))) return next();
-    const result = await gen.auth.exchanger.exchange(req.auth.token);
+    const result = await gen.auth.exchanger.exchange(req.auth.token, (req.auth.extra as unknown as CallerExtra).user);
     if (!result.ok && result.refusedSubjectToken) {
       return reject(res, gen, req, metrics, 401, 'subject_token_refused', 'invalid_token', `the authorization server refused the token (${result.error}); authenticate again`);
     }

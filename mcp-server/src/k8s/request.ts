@@ -53,6 +53,18 @@ const REASONS: Record<number, string> = {
   504: 'Timeout',
 };
 
+const unauthorizedListeners = new WeakMap<KubeConfig, (request: string) => void>();
+
+/**
+ * Calls `listener` with the request line (`GET /api/v1/namespaces`) each time the API server
+ * answers HTTP 401 to a request sent with `kc`: the server rejected the credentials themselves
+ * (an untrusted token issuer or audience, an expired token), as opposed to RBAC's 403. One
+ * listener per KubeConfig (a later call replaces it); it must not throw.
+ */
+export function onUnauthorized(kc: KubeConfig, listener: (request: string) => void): void {
+  unauthorizedListeners.set(kc, listener);
+}
+
 /** Build the full URL for a request (keeps a path prefix in the server URL, e.g. a proxy's). */
 export function requestUrl(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'query'>): URL {
   const cluster = kc.getCurrentCluster();
@@ -94,8 +106,9 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(text);
-          else reject(statusError(status, text, `${req.method ?? 'GET'} ${url.pathname}`));
+          if (status >= 200 && status < 300) return resolve(text);
+          if (status === 401) unauthorizedListeners.get(kc)?.(`${req.method ?? 'GET'} ${url.pathname}`);
+          reject(statusError(status, text, `${req.method ?? 'GET'} ${url.pathname}`));
         });
       },
     );

@@ -15,6 +15,7 @@ import type { Metrics } from '../obs/metrics.js';
 import { writeAudit, type AuditOutcome } from '../obs/audit.js';
 import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef, UserIdentity } from '../tools/types.js';
 import { filterByCluster, registrationOf } from '../tools/index.js';
+import { onUnauthorized } from '../k8s/request.js';
 
 export const SERVER_INFO = { name: 'kube-mcp-server', version: '0.1.0' } as const;
 
@@ -50,7 +51,7 @@ export async function kubeConfigFor(gen: Generation, auth: AuthInfo | undefined)
   let exchange = callerOf(auth).exchange;
   if (!exchange) {
     if (!(await gen.auth.ensureReady()) || !gen.auth.exchanger) return { failure: 'authorization server metadata not available', code: 'exchange_unavailable' };
-    exchange = await gen.auth.exchanger.exchange(auth.token);
+    exchange = await gen.auth.exchanger.exchange(auth.token, callerOf(auth).user);
   }
   if (!exchange.ok) {
     return { failure: `token exchange failed: the authorization server answered error "${exchange.error}"`, code: exchange.error };
@@ -74,6 +75,25 @@ export async function createMcpServer(gen: Generation, deps: FactoryDeps, auth: 
   return server;
 }
 
+/**
+ * One warn line per tool call when the Kubernetes API answers 401 to the EXCHANGED token: the
+ * exchange worked, so the apiserver does not trust what Keycloak issued — its OIDC issuer URL,
+ * audience (`sts_audience` must be among its audiences) or issuer CA is off. (403 is RBAC and
+ * is not logged here.)
+ */
+function warnOnRejectedExchangedToken(kubeConfig: KubeConfig, gen: Generation, log: Logger): void {
+  let warned = false;
+  onUnauthorized(kubeConfig, (request) => {
+    if (warned) return;
+    warned = true;
+    log.warn(
+      { request, issuer: gen.config.authorization_url, audience: gen.config.sts_audience },
+      "the Kubernetes API answered 401 to the exchanged token: check that the apiserver's OIDC configuration " +
+        '(OpenShift Authentication oidcProviders / --authentication-config) trusts this issuer and CA and lists this audience',
+    );
+  });
+}
+
 function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps: FactoryDeps): void {
   server.registerTool(
     def.name,
@@ -95,6 +115,7 @@ function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps:
         const kc = await kubeConfigFor(gen, extra.authInfo);
         if ('failure' in kc) return finish('denied', errorResult(kc.failure), kc.code);
         kubeConfig = kc;
+        if (gen.auth) warnOnRejectedExchangedToken(kubeConfig, gen, log);
       } catch (e) {
         return finish('denied', errorResult(`no cluster credentials: ${(e as Error).message}`), 'credentials');
       }

@@ -3,6 +3,7 @@ import { caFetch } from '../../src/net/ca-fetch.js';
 import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
 import { startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
 import { startHarness, oauthToml, type Harness } from './support/harness.js';
+import { pino } from 'pino';
 
 let stub: IssuerStub;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeEach(() => {
   stub.exchangedLifetime = 300;
 });
 
-function exchanger(metrics: Metrics, now: () => number = Date.now): TokenExchanger {
+function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Logger): TokenExchanger {
   const issuer = stub.issuer;
   return new TokenExchanger(
     {
@@ -28,6 +29,7 @@ function exchanger(metrics: Metrics, now: () => number = Date.now): TokenExchang
       audience: 'openshift',
       scopes: ['mcp:openshift'],
       fetch: caFetch(stub.caPem),
+      log,
     },
     metrics,
     now,
@@ -118,6 +120,30 @@ describe('exchange failures', () => {
     expect(await exchanger(createMetrics(false)).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: false, error: 'unauthorized_client' });
   });
 
+  it("logs one warn line with Keycloak's error, error_description and the caller's sub — never a token or the secret", async () => {
+    stub.failWith = 'access_denied';
+    stub.failDescription = 'Client not allowed to exchange';
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    await exchanger(createMetrics(false), Date.now, log).exchange('user-token-A', { sub: 'user-erin' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, msg: 'token exchange failed', sub: 'user-erin', error: 'access_denied', error_description: 'Client not allowed to exchange', audience: 'openshift' });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('user-token-A');
+    expect(text).not.toContain('secret-1');
+  });
+
+  it('logs a wrong client secret as unauthorized_client without the secret', async () => {
+    stub.clientSecret = 'rotated';
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+    await exchanger(createMetrics(false), Date.now, log).exchange('user-token-A', { sub: 'user-erin' });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ sub: 'user-erin', error: 'unauthorized_client' });
+    expect(lines[0]).not.toContain('secret-1');
+    expect(lines[0]).not.toContain('user-token-A');
+  });
+
   it('does not cache failures', async () => {
     stub.failWith = 'server_error';
     const x = exchanger(createMetrics(false));
@@ -175,6 +201,7 @@ describe('exchange outcomes over MCP', () => {
     expect(body.result.content[0]!.text).toContain('"access_denied"');
     expect(body.result.content[0]!.text).not.toContain('secret details');
     expect(h.logLines.filter((l) => l.audit === true).at(-1)).toMatchObject({ sub: 'user-dave', outcome: 'denied', error_code: 'access_denied' });
+    expect(h.logLines.filter((l) => l.msg === 'token exchange failed').at(-1)).toMatchObject({ level: 40, sub: 'user-dave', error: 'access_denied', error_description: 'secret details from keycloak' });
   });
 
   it('exposes exchange counters in /metrics', async () => {
