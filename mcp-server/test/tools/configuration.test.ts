@@ -71,6 +71,13 @@ describe('configuration_view', () => {
     expect(cfg.clusters[0].cluster.server).toBe(fake.url);
     expect(cfg.users[0].user.token).toBe('REDACTED');
   });
+
+  it("shows the request's context in kubeconfig file layout (no name repeated inside `context`)", async () => {
+    const cfg = parse(text(await call('configuration_view', {}, testContext(fake, { kubeConfig: fake.kubeConfig('exchanged-token-xyz') }))));
+    expect(cfg.contexts).toHaveLength(1);
+    expect(Object.keys(cfg.contexts[0].context).sort()).toEqual(expect.arrayContaining(['cluster', 'user']));
+    expect(cfg.contexts[0].context).not.toHaveProperty('name');
+  });
 });
 
 describe('configuration_contexts_list', () => {

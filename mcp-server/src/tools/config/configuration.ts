@@ -30,7 +30,11 @@ interface RawKubeconfig {
 /** The kubeconfig as a plain object (kubeconfig file layout). */
 export function rawKubeconfig(ctx: Pick<ToolContext, 'kubeconfigPath' | 'kubeConfig'>): RawKubeconfig {
   if (ctx.kubeconfigPath) return (parse(readFileSync(ctx.kubeconfigPath, 'utf8')) ?? {}) as RawKubeconfig;
-  return JSON.parse(ctx.kubeConfig.exportConfig()) as RawKubeconfig;
+  const cfg = JSON.parse(ctx.kubeConfig.exportConfig()) as RawKubeconfig;
+  // client-node's exportConfig repeats the context's name inside `context`; a kubeconfig file has
+  // no such field (clientcmd v1 Context: cluster, user, namespace, extensions).
+  for (const c of cfg.contexts ?? []) delete (c.context as Record<string, unknown> | undefined)?.name;
+  return cfg;
 }
 
 /**
