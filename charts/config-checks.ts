@@ -48,6 +48,25 @@ function requiredHosts(cfg: BaseStackConfig): (keyof BaseStackConfig['hosts'])[]
   return hosts;
 }
 
+/**
+ * Namespaces holding the stack's secrets must not be the developers' `edit` namespace
+ * (`namespaces.llamaStack`, where `clusterAuth.developerGroup` is bound to ClusterRole `edit`):
+ * `edit` reads every Secret and patches every Deployment/ConfigMap of its namespace
+ * (Kubernetes user-facing roles). Reported on the namespace field, unless
+ * `namespaces.acknowledgeDevelopersReadSecrets` accepts it.
+ */
+function checkNamespaces(cfg: BaseStackConfig, problem: (path: Path, message: string) => void): void {
+  const ns = cfg.namespaces;
+  if (ns.acknowledgeDevelopersReadSecrets) return;
+  const dev = ns.llamaStack;
+  const why = (holds: string) =>
+    `"${dev}" is the developers' namespace (clusterAuth.developerGroup "${cfg.clusterAuth.developerGroup}" has ClusterRole edit in namespaces.llamaStack), ` +
+    `so every developer could read ${holds} and change its workload; use another namespace, or set namespaces.acknowledgeDevelopersReadSecrets: true to accept this`;
+  if (ns.mcpServer === dev) problem(['namespaces', 'mcpServer'], why(`the MCP server's token-exchange client Secret (mcpServer.stsClientSecret "${cfg.mcpServer.stsClientSecret.name}")`));
+  if (cfg.playground.enabled && ns.playground === dev) problem(['namespaces', 'playground'], why(`the Playground's oauth2-proxy Secret "${cfg.playground.oauthSecretName}" (client and cookie secret)`));
+  if (ns.keycloak === dev) problem(['namespaces', 'keycloak'], why('the realm client secrets, user passwords and database credentials'));
+}
+
 /** zod `superRefine` of the stack configuration. */
 export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): void {
   const problem = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -99,6 +118,7 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!cli) problem(['clusterAuth', 'cliClientId'], `no realm client "${ca.cliClientId}"; declare it in realm.clients`);
     else if (!cli.client.publicClient) problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
   }
+  checkNamespaces(cfg, problem);
   for (const [field, group] of [['adminGroup', ca.adminGroup], ['developerGroup', ca.developerGroup]] as const) {
     if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
   }

@@ -44,9 +44,9 @@ const hostsSchema = z
     keycloak: hostWithPort.optional(),
     /** The OpenShift web console host (console redirect URI). @default `console-openshift-console.<appsDomain>` */
     console: hostWithPort.optional(),
-    /** MCP server Route host. @default `<mcpServer.name>-<namespace>.<appsDomain>` */
+    /** MCP server Route host. @default `<mcpServer.name>-<namespaces.mcpServer>.<appsDomain>` */
     mcpServer: hostWithPort.optional(),
-    /** Playground Route host. @default `<playground.name>-<namespace>.<appsDomain>` */
+    /** Playground Route host. @default `<playground.name>-<namespaces.playground>.<appsDomain>` */
     playground: hostWithPort.optional(),
     /** MCP Inspector Route host. @default `<mcpInspector.name>-<namespace>.<appsDomain>` */
     mcpInspector: hostWithPort.optional(),
@@ -60,10 +60,22 @@ const namespacesSchema = z
   .object({
     /** Keycloak operator, database, Keycloak and the realm import. @default `redhat-keycloak` */
     keycloak: dnsLabel.default('redhat-keycloak'),
-    /** Llama Stack and the Playground. @default `llama-stack` */
+    /** Llama Stack; the developers' group gets ClusterRole `edit` here. @default `llama-stack` */
     llamaStack: dnsLabel.default('llama-stack'),
-    /** MCP server (and MCP Inspector). @default the Llama Stack namespace */
-    mcpServer: dnsLabel.optional(),
+    /**
+     * MCP server (and MCP Inspector), with the token-exchange client Secret. Kept apart from the
+     * developers' `edit` namespace (`llamaStack`), where any developer could read that Secret.
+     * @default `mcp-server`
+     */
+    mcpServer: dnsLabel.default('mcp-server'),
+    /** Playground, with its oauth2-proxy Secret (client + cookie secret); kept apart for the same reason. @default `llama-stack-playground` */
+    playground: dnsLabel.default('llama-stack-playground'),
+    /**
+     * Accept that `keycloak`, `mcpServer` or `playground` equals `llamaStack`, where the developers'
+     * group has `edit` and so can read every Secret there (STS client secret, oauth2-proxy secrets,
+     * realm client secrets). @default false
+     */
+    acknowledgeDevelopersReadSecrets: z.boolean().default(false),
     /** OpenShift AI operator. @default `redhat-ods-operator` */
     openshiftAiOperator: dnsLabel.default('redhat-ods-operator'),
     /** OpenShift AI applications (DSCInitialization `applicationsNamespace`). @default `redhat-ods-applications` */

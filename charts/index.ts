@@ -30,6 +30,7 @@ export {
 } from './model.js';
 export { addKubeMcpStack, CHART_IDS, type ChartId, type StackCharts } from './stack.js';
 export { synthesizeStackTo, type SynthResult } from './synth.js';
+export { namespaceManifestFiles, MANIFEST_EXTENSION } from './namespaces.js';
 export { keycloakBaseUrl, keycloakHost, realmIssuer, AUTHENTICATION_ISSUER_URL_MAX } from './urls.js';
 export { requiredSecrets, type RequiredSecret, type RequiredSecretFormat } from './secrets.js';
 export { keycloakCrApiVersion, KEYCLOAK_V2BETA1_SINCE, type KeycloakCrApiVersion } from './keycloak-api-version.js';

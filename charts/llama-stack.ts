@@ -127,6 +127,13 @@ export interface LlamaStackProps {
   readonly mcpEndpoint: string;
   /** Server container resources. @default requests 250m/1Gi, limits 2/4Gi */
   readonly resources?: ContainerResources;
+  /**
+   * Other namespaces whose pods may call the server (e.g. the Playground's), written to
+   * `spec.network.allowedFrom.namespaces`: the operator's NetworkPolicy admits only the
+   * distribution's own namespace and the operator's by default (CRD field doc, operator v0.9.0).
+   * Operators without the field ignore it (the API server prunes it). @default [] (field omitted)
+   */
+  readonly allowedNamespaces?: readonly string[];
 }
 
 /** Llama Stack namespace, run config and distribution. */
@@ -179,10 +186,12 @@ export class LlamaStack extends Construct {
     });
 
     const r = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } };
+    const allowed = [...new Set(props.allowedNamespaces ?? [])].filter((n) => n !== ns);
     new LlamaStackDistribution(this, 'Distribution', {
       metadata: { name, namespace: ns, labels },
       spec: {
         replicas: 1,
+        ...(allowed.length ? { network: { allowedFrom: { namespaces: allowed } } } : {}),
         server: {
           distribution: { name: props.distribution ?? 'rh-dev' },
           containerSpec: {

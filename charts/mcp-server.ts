@@ -70,7 +70,7 @@ export interface McpServerAuthProps {
 
 /** Props of {@link McpServer}. */
 export interface McpServerProps {
-  /** Namespace of every object (must exist; the Llama Stack construct creates it). */
+  /** Namespace of every object (must exist; in the stack the cluster-auth chart creates it). */
   readonly namespace: string;
   /** Name of the Deployment, Service, Route and PDB; the ConfigMap is `<name>-config`. @default "ocp-mcp-server" */
   readonly name?: string;

@@ -70,6 +70,7 @@ export interface StackModel {
     readonly keycloak: string;
     readonly llamaStack: string;
     readonly mcpServer: string;
+    readonly playground: string;
     readonly openshiftAiOperator: string;
     readonly openshiftAiApplications: string;
     readonly openshiftAiMonitoring: string;
@@ -100,7 +101,7 @@ export interface StackModel {
   readonly issuerCa: {
     readonly configMapName: string;
     readonly key: string;
-    /** Namespaces that get the ConfigMap: `openshift-config`, the MCP server's and (when Llama Stack or the Playground run) the Llama Stack one. */
+    /** Namespaces that get the ConfigMap: `openshift-config`, the MCP server's, and the Llama Stack and Playground ones when they run. */
     readonly namespaces: readonly string[];
     /** PEM bundle; when absent the ConfigMaps ask OpenShift to inject its trusted CA bundle. */
     readonly pem?: string;
@@ -153,7 +154,7 @@ type HostInputs = Pick<ValidStackConfig, 'openshift' | 'hosts' | 'namespaces' | 
 /** Derives the public hosts (see module doc). Missing hosts are undefined. */
 export function deriveHosts(cfg: HostInputs): StackHosts {
   const domain = cfg.openshift.appsDomain;
-  const mcpNs = cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack;
+  const mcpNs = cfg.namespaces.mcpServer;
   const route = (name: string, ns: string) => (domain ? `${name}-${ns}.${domain}` : undefined);
   const keycloak = keycloakHost(cfg.hosts.keycloak, domain);
   if (!keycloak) throw new Error('hosts.keycloak: required when openshift.appsDomain is not set');
@@ -161,7 +162,7 @@ export function deriveHosts(cfg: HostInputs): StackHosts {
     keycloak,
     console: cfg.clusterAuth.externalOidc ? (cfg.hosts.console ?? (domain ? `console-openshift-console.${domain}` : undefined)) : cfg.hosts.console,
     mcpServer: cfg.mcpServer.route ? (cfg.hosts.mcpServer ?? route(cfg.mcpServer.name, mcpNs)) : undefined,
-    playground: cfg.playground.enabled ? (cfg.hosts.playground ?? route(cfg.playground.name, cfg.namespaces.llamaStack)) : undefined,
+    playground: cfg.playground.enabled ? (cfg.hosts.playground ?? route(cfg.playground.name, cfg.namespaces.playground)) : undefined,
     mcpInspector: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspector ?? route(cfg.mcpInspector.name, mcpNs)) : undefined,
     mcpInspectorProxy: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspectorProxy ?? route(`${cfg.mcpInspector.name}-proxy`, mcpNs)) : undefined,
   };
@@ -219,11 +220,8 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
   const cfg = parseStackConfig(config);
   const hosts = deriveHosts(cfg);
   const urls = urlsOf(hosts);
-  const ns = {
-    ...cfg.namespaces,
-    mcpServer: cfg.namespaces.mcpServer ?? cfg.namespaces.llamaStack,
-    openshiftConfig: OPENSHIFT_CONFIG_NAMESPACE,
-  };
+  const { acknowledgeDevelopersReadSecrets: _ack, ...configured } = cfg.namespaces;
+  const ns: StackModel['namespaces'] = { ...configured, openshiftConfig: OPENSHIFT_CONFIG_NAMESPACE };
   const issuer = realmIssuer(hosts.keycloak, cfg.realm.realm);
   const oidc: OidcEndpoints = {
     issuer,
@@ -285,7 +283,12 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       configMapName: cfg.clusterAuth.issuerCaConfigMap,
       key: ISSUER_CA_KEY,
       namespaces: [
-        ...new Set([OPENSHIFT_CONFIG_NAMESPACE, ns.mcpServer, ...(cfg.llamaStack.enabled || cfg.playground.enabled ? [ns.llamaStack] : [])]),
+        ...new Set([
+          OPENSHIFT_CONFIG_NAMESPACE,
+          ns.mcpServer,
+          ...(cfg.llamaStack.enabled ? [ns.llamaStack] : []),
+          ...(cfg.playground.enabled ? [ns.playground] : []),
+        ]),
       ],
       pem: cfg.clusterAuth.issuerCaPem,
     },
@@ -309,11 +312,11 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       service: serviceRef(ns.llamaStack, `${cfg.llamaStack.name}-service`, cfg.llamaStack.port),
     },
     playground: {
-      namespace: ns.llamaStack,
+      namespace: ns.playground,
       publicUrl: urls.playgroundOrigin,
       redirectUri: urls.playgroundRedirectUri,
-      clientSecret: { namespace: ns.llamaStack, name: pg.oauthSecretName, key: 'client-secret' },
-      cookieSecret: { namespace: ns.llamaStack, name: pg.oauthSecretName, key: 'cookie-secret' },
+      clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
+      cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },
       defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,
     },
     mcpInspector: {

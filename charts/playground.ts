@@ -34,7 +34,7 @@ export const PLAYGROUND_PORTS = { ui: 8501, proxy: 4180, service: 8080 } as cons
 
 /** Props of {@link Playground}. */
 export interface PlaygroundProps {
-  /** Namespace (must exist; the Llama Stack construct creates it). */
+  /** Namespace (must exist; in the stack the cluster-auth chart creates it). */
   readonly namespace: string;
   /** Name of the ServiceAccount, Deployment, Service, Route and NetworkPolicy. @default "llama-stack-playground" */
   readonly name?: string;

@@ -5,7 +5,8 @@
  * sorts into a safe `oc apply -f dist/` order:
  *
  *   keycloak-operator, openshift-ai, keycloak-database, keycloak, realm, llama-stack,
- *   cluster-auth (issuer CA + group RBAC), mcp-server, playground, mcp-inspector,
+ *   cluster-auth (MCP server and Playground Namespaces, issuer CA, group RBAC), mcp-server,
+ *   playground, mcp-inspector,
  *   feature-gate (4.19 only), cluster-authentication (the external-OIDC switch, LAST).
  *
  * Each chart depends on the one before it, so the order is total and explicit. The waits
@@ -170,15 +171,18 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         mcpToolGroupId: ls.mcpToolGroupId,
         mcpEndpoint: model.mcpServer.sseUrl,
         resources: ls.resources,
+        // The Playground calls Llama Stack from its own namespace (LLAMA_STACK_ENDPOINT).
+        allowedNamespaces: cfg.playground.enabled ? [model.playground.namespace] : [],
       });
     });
   }
 
   chart('cluster-auth', (c) => {
-    // Namespaces that no component chart creates: the MCP server's own one, and the Llama
-    // Stack one when Llama Stack is off (it still holds the developers' RoleBinding).
+    // Namespaces that no earlier chart creates: the MCP server's and the Playground's own ones
+    // (their issuer-CA ConfigMaps are in this chart, applied before the workloads), and the
+    // Llama Stack one when Llama Stack is off (it still holds the developers' RoleBinding).
     const created = new Set(cfg.llamaStack.enabled ? [ns.llamaStack] : []);
-    const needed = [...new Set([ns.llamaStack, ns.mcpServer])].filter((n) => !created.has(n));
+    const needed = [...new Set([ns.llamaStack, ns.mcpServer, ...(cfg.playground.enabled ? [ns.playground] : [])])].filter((n) => !created.has(n));
     new ClusterAuth(c, 'ClusterAuth', {
       createNamespaces: needed,
       issuerCa: { configMapName: ca.configMapName, key: ca.key, namespaces: ca.namespaces, pem: ca.pem },

@@ -2,7 +2,10 @@
  * The reference deployment (sukantadash/kubernetes-mcp-server-auth) as one typed config:
  * realm `openshift` with its five clients, three client scopes and two groups; Keycloak
  * operator channel `stable-v26.2`; OpenShift AI channel `stable-2.25`; namespaces
- * `redhat-keycloak`, `llama-stack` and `redhat-ods-*`; the three remote vLLM models.
+ * `redhat-keycloak`, `llama-stack` and `redhat-ods-*`; the three remote vLLM models. Unlike the
+ * reference, the MCP server and the Playground run in their own namespaces (`mcp-server`,
+ * `llama-stack-playground`): the developers' group has `edit` in `llama-stack`, which would let
+ * them read the token-exchange and oauth2-proxy Secrets there.
  *
  * Change `appsDomain` to your cluster's (`oc get ingresses.config cluster -o jsonpath='{.spec.domain}'`).
  * No secret value appears here: every secret is a reference to a Kubernetes Secret
@@ -20,6 +23,8 @@ const base = {
   namespaces: {
     keycloak: 'redhat-keycloak',
     llamaStack: 'llama-stack',
+    mcpServer: 'mcp-server',
+    playground: 'llama-stack-playground',
     openshiftAiOperator: 'redhat-ods-operator',
     openshiftAiApplications: 'redhat-ods-applications',
     openshiftAiMonitoring: 'redhat-ods-monitoring',

@@ -1,6 +1,7 @@
 import { requiredSecrets } from '../charts/secrets.js';
 import { loadStackModel } from './config-load.js';
 import { runSecrets, sameValueKeys } from './secrets-cli.js';
+import { namespaceManifestFiles } from '../charts/namespaces.js';
 import { MemorySecretSource } from './secrets.js';
 
 const flags = { config: 'examples/reference.config.ts' };
@@ -50,6 +51,50 @@ describe('kube-mcp-stack secrets list|ensure', () => {
     expect(lines.find((l) => l.includes(`${realmCopy.namespace}/${realmCopy.name} [${realmCopy.key}]`))).toContain(`(same value as ${sts.namespace}/${sts.name}[${sts.key}])`);
     // a key with no twin names none
     expect(lines.find((l) => l.includes('[cookie-secret]'))).not.toContain('same value as');
+  });
+
+  describe('namespaces the Secrets go into', () => {
+    // A cluster right after the operator files: only the Keycloak operator's namespace and openshift-config.
+    const early = () => new MemorySecretSource({ namespaces: ['redhat-keycloak', 'openshift-config'] });
+
+    it('ensure stops before writing anything, naming each missing namespace and the dist/ file that creates it', async () => {
+      const source = early();
+      const model = await loadStackModel(flags.config);
+      const files = namespaceManifestFiles(model);
+      const [mcp, pg] = [model.mcpServer.namespace, model.playground.namespace];
+      expect(files.get(mcp)).toMatch(/^\d{4}-cluster-auth\.k8s\.yaml$/);
+      await expect(runSecrets('ensure', flags, () => {}, source)).rejects.toThrow(
+        `namespace ${pg} does not exist yet: apply dist/${files.get(pg)} first; ` +
+          `namespace ${mcp} does not exist yet: apply dist/${files.get(mcp)} first, or rerun with --create-namespaces`,
+      );
+      expect(source.values.size).toBe(0);
+    });
+
+    it('names the operator file for the Keycloak namespace, and leaves out namespaces holding only external tokens', async () => {
+      const source = new MemorySecretSource({ namespaces: ['openshift-config', 'mcp-server', 'llama-stack-playground'] });
+      const err = await runSecrets('ensure', flags, () => {}, source).catch((e: Error) => e);
+      expect((err as Error).message).toBe('namespace redhat-keycloak does not exist yet: apply dist/0000-keycloak-operator.k8s.yaml first, or rerun with --create-namespaces');
+      // llama-stack holds only the model API tokens (never generated), so it is not asked for
+      expect((err as Error).message).not.toContain('namespace llama-stack ');
+    });
+
+    it('ensure --create-namespaces creates only the missing namespaces, prints each, then the Secrets', async () => {
+      const source = early();
+      const lines: string[] = [];
+      expect(await runSecrets('ensure', { ...flags, createNamespaces: true }, (l) => lines.push(l), source)).toBe(0);
+      expect(lines.filter((l) => l.startsWith('namespace'))).toEqual(['namespace llama-stack-playground created', 'namespace mcp-server created']);
+      expect([...source.namespaces!].sort()).toEqual(['llama-stack-playground', 'mcp-server', 'openshift-config', 'redhat-keycloak']);
+      expect(source.values.has('mcp-server/mcp-server-sts/clientSecret')).toBe(true);
+      const again: string[] = [];
+      await runSecrets('ensure', { ...flags, createNamespaces: true }, (l) => again.push(l), source);
+      expect(again.filter((l) => l.startsWith('namespace'))).toEqual([]);
+    });
+
+    it('list needs no namespace: keys in a missing one are reported missing', async () => {
+      const lines: string[] = [];
+      expect(await runSecrets('list', flags, (l) => lines.push(l), early())).toBe(2);
+      expect(lines).toContainEqual(expect.stringMatching(/^missing +mcp-server\/mcp-server-sts \[clientSecret\]/));
+    });
   });
 
   it('sameValueKeys groups by valueId and leaves out the key itself', () => {

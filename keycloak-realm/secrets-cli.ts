@@ -5,16 +5,52 @@
  * database and Keycloak charts. Never prints a secret value.
  * Each line names the other Secret keys that must hold the same value (same `valueId`), e.g.
  * a client secret in the Keycloak namespace and its copy for the MCP server.
+ * Secrets can only be written into existing namespaces: `ensure` first checks the namespaces
+ * of every key it may generate and stops, naming the `dist/` file that creates each missing
+ * one, unless `--create-namespaces` creates them (each printed as `namespace <name> created`).
  * Exit codes: `list` 0 all present, 2 some missing; `ensure` 0 (only `external-token`
  * entries, e.g. model API tokens, are left for the user and listed); 1 error.
  */
 import { Command } from 'commander';
+import { namespaceManifestFiles } from '../charts/namespaces.js';
+import type { StackModel } from '../charts/model.js';
 import { requiredSecrets } from '../charts/secrets.js';
 import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
 import { ensureSecrets, KubernetesSecretSource, type RequiredSecret, type SecretOutcome, type SecretSource } from './secrets.js';
 
 interface SecretsFlags {
   config: string;
+  /** `ensure` only: create the missing namespaces the Secrets go into. @default false */
+  createNamespaces?: boolean;
+}
+
+/**
+ * Makes sure the namespaces of `required` keys that `ensure` may write (all but
+ * `external-token`) exist: creates the missing ones with `create`, else throws.
+ * @throws Error `namespace <ns> does not exist yet: apply dist/<file> first, or rerun with --create-namespaces`
+ *   (one clause per missing namespace; the file is the chart that creates it, see charts/namespaces.ts)
+ */
+export async function ensureNamespaces(
+  source: SecretSource,
+  model: StackModel,
+  required: readonly RequiredSecret[],
+  create: boolean,
+  out: (line: string) => void,
+): Promise<void> {
+  const wanted = [...new Set(required.filter((r) => r.format !== 'external-token').map((r) => r.namespace))];
+  const missing: string[] = [];
+  for (const ns of wanted) if (!(await source.namespaceExists(ns))) missing.push(ns);
+  if (!missing.length) return;
+  if (create) {
+    for (const ns of missing) {
+      await source.createNamespace(ns);
+      out(`namespace ${ns} created`);
+    }
+    return;
+  }
+  const files = namespaceManifestFiles(model);
+  const fix = (ns: string) => (files.has(ns) ? `apply dist/${files.get(ns)} first` : 'create it first');
+  throw new Error(`${missing.map((ns) => `namespace ${ns} does not exist yet: ${fix(ns)}`).join('; ')}, or rerun with --create-namespaces`);
 }
 
 const keyOf = (r: { namespace: string; name: string; key: string }) => `${r.namespace}/${r.name}[${r.key}]`;
@@ -45,6 +81,7 @@ export async function runSecrets(
   const model = await loadStackModel(flags.config);
   const required = requiredSecrets(model);
   const same = sameValueKeys(required);
+  if (action === 'ensure') await ensureNamespaces(source, model, required, flags.createNamespaces ?? false, out);
   const outcomes = await ensureSecrets(source, required, { generate: action === 'ensure' });
   for (const o of outcomes) out(line(o, same));
   const missing = outcomes.filter((o) => o.status === 'missing');
@@ -61,18 +98,19 @@ export function secretsCommand(setExit: (code: number) => void): Command {
     ['list', 'show each referenced Secret key as present or missing; exit 2 when any is missing'],
     ['ensure', 'create every missing key with a strong random value in the format its consumer needs'],
   ] as const) {
-    secrets
+    const cmd = secrets
       .command(action)
       .description(description)
-      .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
-      .action(async (flags: SecretsFlags) => {
-        try {
-          setExit(await runSecrets(action, flags, (l) => process.stdout.write(`${l}\n`)));
-        } catch (e) {
-          process.stderr.write(`kube-mcp-stack secrets ${action}: ${(e as Error).message.split('\n')[0]}\n`);
-          setExit(1);
-        }
-      });
+      .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG);
+    if (action === 'ensure') cmd.option('--create-namespaces', 'create the missing namespaces the Secrets go into (each is printed)', false);
+    cmd.action(async (flags: SecretsFlags) => {
+      try {
+        setExit(await runSecrets(action, flags, (l) => process.stdout.write(`${l}\n`)));
+      } catch (e) {
+        process.stderr.write(`kube-mcp-stack secrets ${action}: ${(e as Error).message.split('\n')[0]}\n`);
+        setExit(1);
+      }
+    });
   }
   return secrets;
 }

@@ -1,4 +1,4 @@
-import { ensureSecrets, generateSecretValue, MemorySecretSource, realmRequiredSecrets, type RequiredSecret } from './secrets.js';
+import { ensureSecrets, generateSecretValue, MemorySecretSource, NamespaceMissingError, realmRequiredSecrets, type RequiredSecret } from './secrets.js';
 import { referenceRealm } from './model.js';
 
 const req = (name: string, valueId: string, format = 'client-secret', namespace = 'kc'): RequiredSecret => ({ namespace, name, key: 'k', format, valueId, purpose: name });
@@ -53,6 +53,19 @@ describe('ensureSecrets', () => {
     await source.write({ namespace: 'kc', name: 'a', key: 'k' }, 'one');
     await source.write({ namespace: 'kc', name: 'b', key: 'k' }, 'two');
     await expect(ensureSecrets(source, [req('a', 'v1'), req('b', 'v1')], { generate: true })).rejects.toThrow('must hold the same value (v1)');
+  });
+});
+
+describe('MemorySecretSource namespaces', () => {
+  it('accepts every namespace by default, and only the listed (or created) ones when given', async () => {
+    expect(await new MemorySecretSource().namespaceExists('anything')).toBe(true);
+    const source = new MemorySecretSource({ namespaces: ['kc'] });
+    const ref = { namespace: 'apps', name: 's', key: 'k' };
+    await expect(source.write(ref, 'v')).rejects.toThrow(new NamespaceMissingError('apps', ref));
+    await expect(source.write(ref, 'v')).rejects.toThrow('cannot write Secret apps/s: namespace apps does not exist');
+    await source.createNamespace('apps');
+    await source.write(ref, 'v');
+    expect(source.values.get('apps/s/k')).toBe('v');
   });
 });
 

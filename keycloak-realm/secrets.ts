@@ -21,21 +21,52 @@ export interface SecretSource {
   readonly description: string;
   /** The key's value, or `undefined` when the Secret or key does not exist. */
   read(ref: NamespacedSecretRef): Promise<string | undefined>;
-  /** Sets one key, creating the Secret (type Opaque) when absent; other keys are kept. */
+  /**
+   * Sets one key, creating the Secret (type Opaque) when absent; other keys are kept.
+   * @throws {@link NamespaceMissingError} when the namespace does not exist
+   */
   write(ref: NamespacedSecretRef, value: string): Promise<void>;
+  /** Whether the namespace exists (Secrets can only be written into an existing one). */
+  namespaceExists(namespace: string): Promise<boolean>;
+  /** Creates the namespace (labelled `app.kubernetes.io/part-of: kube-mcp-stack`); no-op when it exists. */
+  createNamespace(namespace: string): Promise<void>;
+}
+
+/** A Secret was to be written into a namespace that does not exist (Kubernetes answers 404 on create). */
+export class NamespaceMissingError extends Error {
+  constructor(readonly namespace: string, ref: NamespacedSecretRef) {
+    super(`cannot write Secret ${ref.namespace}/${ref.name}: namespace ${namespace} does not exist`);
+    this.name = 'NamespaceMissingError';
+  }
 }
 
 const id = (r: NamespacedSecretRef) => `${r.namespace}/${r.name}/${r.key}`;
 
-/** In-memory SecretSource for tests; `entries` keyed `<namespace>/<name>/<key>`. */
+/**
+ * In-memory SecretSource for tests; `values` keyed `<namespace>/<name>/<key>`.
+ * Namespaces: by default every namespace exists; constructed with `{ namespaces }`, only those
+ * (and the ones created later) exist, and a write elsewhere fails as it does in a cluster.
+ */
 export class MemorySecretSource implements SecretSource {
   readonly description = 'memory';
   readonly values = new Map<string, string>();
+  /** Existing namespaces, or `undefined` when every namespace exists. */
+  readonly namespaces?: Set<string>;
+  constructor(opts: { namespaces?: readonly string[] } = {}) {
+    if (opts.namespaces) this.namespaces = new Set(opts.namespaces);
+  }
   async read(ref: NamespacedSecretRef): Promise<string | undefined> {
     return this.values.get(id(ref));
   }
   async write(ref: NamespacedSecretRef, value: string): Promise<void> {
+    if (!(await this.namespaceExists(ref.namespace))) throw new NamespaceMissingError(ref.namespace, ref);
     this.values.set(id(ref), value);
+  }
+  async namespaceExists(namespace: string): Promise<boolean> {
+    return this.namespaces === undefined || this.namespaces.has(namespace);
+  }
+  async createNamespace(namespace: string): Promise<void> {
+    this.namespaces?.add(namespace);
   }
 }
 
@@ -109,7 +140,31 @@ export class KubernetesSecretSource implements SecretSource {
         await this.api.replaceNamespacedSecret({ name: ref.name, namespace: ref.namespace, body: existing });
       }
     } catch (e) {
+      if (!existing && httpCode(e) === 404 && !(await this.namespaceExists(ref.namespace))) throw new NamespaceMissingError(ref.namespace, ref);
       throw new Error(`cannot write Secret ${ref.namespace}/${ref.name}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
+    }
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean> {
+    const api = this.api;
+    try {
+      await api.readNamespace({ name: namespace });
+      return true;
+    } catch (e) {
+      if (httpCode(e) === 404) return false;
+      throw new Error(`cannot read Namespace ${namespace}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
+    }
+  }
+
+  async createNamespace(namespace: string): Promise<void> {
+    const api = this.api;
+    try {
+      await api.createNamespace({
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'kube-mcp-stack' } } },
+      });
+    } catch (e) {
+      if (httpCode(e) === 409) return; // created meanwhile
+      throw new Error(`cannot create Namespace ${namespace}: ${httpCode(e) ? `HTTP ${httpCode(e)}` : (e as Error).message}`);
     }
   }
 }

@@ -10,9 +10,14 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 describe('cluster-auth chart', () => {
   const objs = chartObjects('cluster-auth');
 
-  it('creates the issuer-CA ConfigMap in openshift-config, where the Authentication API reads it, and in the MCP server namespace', () => {
+  it('creates the issuer-CA ConfigMap in openshift-config, where the Authentication API reads it, and in each namespace whose workload mounts it', () => {
     const cms = objs.filter((o) => o.kind === 'ConfigMap');
-    expect(cms.map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort()).toEqual(['llama-stack/keycloak-oidc-ca', 'openshift-config/keycloak-oidc-ca']);
+    expect(cms.map((c) => `${c.metadata.namespace}/${c.metadata.name}`).sort()).toEqual([
+      'llama-stack-playground/keycloak-oidc-ca',
+      'llama-stack/keycloak-oidc-ca',
+      'mcp-server/keycloak-oidc-ca',
+      'openshift-config/keycloak-oidc-ca',
+    ]);
     for (const cm of cms) expect(cm.metadata.labels!['config.openshift.io/inject-trusted-cabundle']).toBe('true');
   });
 
@@ -34,11 +39,18 @@ describe('cluster-auth chart', () => {
     expect(rb.subjects).toEqual([{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'openshift_developers' }]);
   });
 
-  it('creates the MCP server namespace when it is not the Llama Stack one', () => {
+  it('creates the MCP server and Playground namespaces (not the Llama Stack one, which its own chart creates)', () => {
     const c = referenceInput();
     c.namespaces.mcpServer = 'mcp';
     const ns = chartObjects('cluster-auth', c).filter((o) => o.kind === 'Namespace');
-    expect(ns.map((n) => n.metadata.name)).toEqual(['mcp']);
+    expect(ns.map((n) => n.metadata.name)).toEqual(['mcp', 'llama-stack-playground']);
+  });
+
+  it('creates no Namespace for a component that shares the Llama Stack namespace by acknowledgement, nor for a disabled Playground', () => {
+    const c = referenceInput();
+    c.namespaces = { ...c.namespaces, mcpServer: 'llama-stack', acknowledgeDevelopersReadSecrets: true };
+    c.playground = { ...c.playground, enabled: false };
+    expect(chartObjects('cluster-auth', c).filter((o) => o.kind === 'Namespace')).toEqual([]);
   });
 });
 

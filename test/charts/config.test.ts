@@ -96,6 +96,30 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig(c).hosts.keycloak).toBe('127.0.0.1:8443');
   });
 
+  it('defaults the MCP server and Playground namespaces to their own, apart from the developers\' edit namespace', () => {
+    const cfg = parseStackConfig(referenceInput());
+    expect(cfg.namespaces).toMatchObject({ llamaStack: 'llama-stack', mcpServer: 'mcp-server', playground: 'llama-stack-playground', acknowledgeDevelopersReadSecrets: false });
+  });
+
+  it.each([
+    ['mcpServer', /^namespaces\.mcpServer: "llama-stack" is the developers' namespace \(clusterAuth\.developerGroup "openshift_developers" has ClusterRole edit in namespaces\.llamaStack\), so every developer could read the MCP server's token-exchange client Secret \(mcpServer\.stsClientSecret "mcp-server-sts"\).*set namespaces\.acknowledgeDevelopersReadSecrets: true/],
+    ['playground', /^namespaces\.playground: "llama-stack" is the developers' namespace .*could read the Playground's oauth2-proxy Secret "llama-stack-playground-oauth" \(client and cookie secret\)/],
+    ['keycloak', /^namespaces\.keycloak: "llama-stack" is the developers' namespace .*could read the realm client secrets/],
+  ])('rejects namespaces.%s equal to the developers\' edit namespace, explaining why', (field, expected) => {
+    const problems = rejected((c) => (c.namespaces[field] = c.namespaces.llamaStack));
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('accepts a shared developers\' namespace only with namespaces.acknowledgeDevelopersReadSecrets, and a disabled Playground anywhere', () => {
+    const c = referenceInput();
+    c.namespaces = { ...c.namespaces, mcpServer: 'llama-stack', playground: 'llama-stack', acknowledgeDevelopersReadSecrets: true };
+    expect(parseStackConfig(c).namespaces.mcpServer).toBe('llama-stack');
+    const off = referenceInput();
+    off.namespaces.playground = 'llama-stack';
+    off.playground.enabled = false;
+    expect(parseStackConfig(off).namespaces.playground).toBe('llama-stack');
+  });
+
   it('accepts OpenShift 4.20 without the TechPreviewNoUpgrade acknowledgement', () => {
     const c = referenceInput();
     c.openshift.version = '4.20';

@@ -96,6 +96,13 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
     expect(runYaml.server.auth.provider_config.tls_cafile).toBe('/etc/pki/issuer-ca/ca-bundle.crt');
   });
 
+  test('admits the other namespaces it is given through spec.network.allowedFrom (the operator NetworkPolicy), its own left out', () => {
+    expect(one(objs, 'LlamaStackDistribution').spec).not.toHaveProperty('network');
+    const lsd = one(build({ allowedNamespaces: ['llama-stack-playground', 'llama-stack'] }), 'LlamaStackDistribution');
+    expect(lsd.spec.network).toEqual({ allowedFrom: { namespaces: ['llama-stack-playground'] } });
+    expect(validateCustomResource(lsd, { openshiftVersion: '4.19' }).errors).toEqual([]);
+  });
+
   test('creates its namespace', () => {
     expect(one(objs, 'Namespace').metadata.name).toBe('llama-stack');
   });

@@ -8,8 +8,8 @@ describe('deriveModel', () => {
     expect(m.hosts).toEqual({
       keycloak: 'keycloak-admin.apps.cluster.example.com',
       console: 'console-openshift-console.apps.cluster.example.com',
-      mcpServer: 'ocp-mcp-server-llama-stack.apps.cluster.example.com',
-      playground: 'llama-stack-playground-llama-stack.apps.cluster.example.com',
+      mcpServer: 'ocp-mcp-server-mcp-server.apps.cluster.example.com',
+      playground: 'llama-stack-playground-llama-stack-playground.apps.cluster.example.com',
       mcpInspector: undefined,
       mcpInspectorProxy: undefined,
     });
@@ -34,8 +34,8 @@ describe('deriveModel', () => {
 
   it('derives in-cluster Service URLs, the MCP SSE endpoint Llama Stack uses, and the Llama Stack Service', () => {
     const m = deriveModel(referenceInput());
-    expect(m.mcpServer.service.url).toBe('http://ocp-mcp-server.llama-stack.svc:8000');
-    expect(m.mcpServer.sseUrl).toBe('http://ocp-mcp-server.llama-stack.svc:8000/sse');
+    expect(m.mcpServer.service.url).toBe('http://ocp-mcp-server.mcp-server.svc:8000');
+    expect(m.mcpServer.sseUrl).toBe('http://ocp-mcp-server.mcp-server.svc:8000/sse');
     expect(m.llamaStack.service.url).toBe('http://llamastack-with-config-service.llama-stack.svc:8321');
     expect(m.keycloak.database.host).toBe('postgresql.redhat-keycloak.svc');
   });
@@ -44,7 +44,7 @@ describe('deriveModel', () => {
     const m = deriveModel(referenceInput());
     const client = (id: string) => m.realm.clients.find((c) => c.clientId === id)!;
     expect(client('openshift-console').redirectUris).toEqual(['https://console-openshift-console.apps.cluster.example.com/auth/callback']);
-    expect(client('mcp-client').redirectUris).toEqual(['https://llama-stack-playground-llama-stack.apps.cluster.example.com/oauth2/callback']);
+    expect(client('mcp-client').redirectUris).toEqual(['https://llama-stack-playground-llama-stack-playground.apps.cluster.example.com/oauth2/callback']);
   });
 
   it('publicUrls() gives a config module the same URLs the model derives', () => {
@@ -55,12 +55,23 @@ describe('deriveModel', () => {
     expect(urls.playgroundRedirectUri).toBe(m.playground.redirectUri);
   });
 
-  it('puts the issuer CA in openshift-config and in the MCP server namespace, also when that namespace is its own', () => {
+  it('gives the MCP server and the Playground their own namespaces by default, with their Secrets there', () => {
+    const m = deriveModel(referenceInput());
+    expect(m.namespaces).toMatchObject({ llamaStack: 'llama-stack', mcpServer: 'mcp-server', playground: 'llama-stack-playground' });
+    expect(m.mcpServer.stsClientSecret.namespace).toBe('mcp-server');
+    expect(m.mcpInspector.namespace).toBe('mcp-server');
+    expect([m.playground.namespace, m.playground.clientSecret.namespace, m.playground.cookieSecret.namespace]).toEqual(Array(3).fill('llama-stack-playground'));
+    expect(m.namespaces).not.toHaveProperty('acknowledgeDevelopersReadSecrets');
+  });
+
+  it('puts the issuer CA in openshift-config and in the MCP server, Llama Stack and Playground namespaces', () => {
     const c = referenceInput();
     c.namespaces.mcpServer = 'mcp';
     const m = deriveModel(c);
-    expect(m.issuerCa.namespaces).toEqual(['openshift-config', 'mcp', 'llama-stack']);
+    expect(m.issuerCa.namespaces).toEqual(['openshift-config', 'mcp', 'llama-stack', 'llama-stack-playground']);
     expect(m.mcpServer.stsClientSecret.namespace).toBe('mcp');
+    c.playground.enabled = false;
+    expect(deriveModel(c).issuerCa.namespaces).toEqual(['openshift-config', 'mcp', 'llama-stack']);
   });
 
   it('picks the Keycloak CR API version from the operator channel', () => {

@@ -42,14 +42,14 @@ describe('requiredSecrets', () => {
 
   it('gives a client secret one valueId wherever it is read', () => {
     const byValue = (id: string) => required.filter((s) => s.valueId === id).map((s) => `${s.namespace}/${s.name}`).sort();
-    expect(byValue('realm-client:openshift/mcp-server')).toEqual(['llama-stack/mcp-server-sts', 'redhat-keycloak/keycloak-client-mcp-server-secret']);
+    expect(byValue('realm-client:openshift/mcp-server')).toEqual(['mcp-server/mcp-server-sts', 'redhat-keycloak/keycloak-client-mcp-server-secret']);
     expect(byValue('realm-client:openshift/openshift-console')).toEqual(['openshift-config/keycloak-client-openshift-console-secret', 'redhat-keycloak/keycloak-client-openshift-console-secret']);
-    expect(byValue('realm-client:openshift/mcp-client')).toEqual(['llama-stack/llama-stack-playground-oauth', 'redhat-keycloak/keycloak-client-mcp-client-secret']);
+    expect(byValue('realm-client:openshift/mcp-client')).toEqual(['llama-stack-playground/llama-stack-playground-oauth', 'redhat-keycloak/keycloak-client-mcp-client-secret']);
   });
 
   it('states the format each consumer needs', () => {
     const find = (ns: string, name: string, key: string) => required.find((s) => s.namespace === ns && s.name === name && s.key === key)!;
-    expect(find('llama-stack', 'llama-stack-playground-oauth', 'cookie-secret').format).toBe('cookie-secret');
+    expect(find('llama-stack-playground', 'llama-stack-playground-oauth', 'cookie-secret').format).toBe('cookie-secret');
     expect(find('redhat-keycloak', 'postgresql-credentials', 'password').format).toBe('password');
     expect(find('redhat-keycloak', 'postgresql-credentials', 'username')).toMatchObject({ format: 'username', value: 'keycloak' });
     expect(find('llama-stack', 'llama-stack-secret', 'llama-token').format).toBe('external-token');
@@ -64,7 +64,8 @@ describe('requiredSecrets', () => {
 
   it('refuses one Secret key used for two different values', () => {
     const c = referenceInput();
+    c.namespaces.mcpServer = c.namespaces.playground = 'llm-apps';
     c.mcpServer.stsClientSecret = { name: 'llama-stack-playground-oauth', key: 'client-secret' };
-    expect(() => requiredSecrets(synthStack(c).model)).toThrow(/llama-stack\/llama-stack-playground-oauth\/client-secret is referenced for two different values/);
+    expect(() => requiredSecrets(synthStack(c).model)).toThrow(/llm-apps\/llama-stack-playground-oauth\/client-secret is referenced for two different values/);
   });
 });

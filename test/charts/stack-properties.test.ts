@@ -6,6 +6,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { StackConfig } from '../../charts/config.js';
+import type { RequiredSecret } from '../../charts/secrets.js';
 import {
   bindingsOf,
   containerViolations,
@@ -22,7 +23,7 @@ import type { KubeObject } from '../support/synth.js';
 
 const variants: Record<string, StackConfig> = {
   'the example config': exampleConfig,
-  'a separate MCP server namespace': { ...exampleConfig, namespaces: { ...exampleConfig.namespaces, mcpServer: 'mcp-server' } },
+  'other MCP server and Playground namespaces': { ...exampleConfig, namespaces: { ...exampleConfig.namespaces, mcpServer: 'mcp', playground: 'playground' } },
   'the MCP Inspector enabled': { ...exampleConfig, mcpInspector: { enabled: true } },
   'OpenShift 4.20 (no FeatureGate)': {
     ...exampleConfig,
@@ -63,7 +64,37 @@ function sseServicesWithoutAffinity(objs: KubeObject[]): string[] {
   });
 }
 
+/** ClusterRoles that read and write every Secret of the namespace they are bound in (Kubernetes user-facing roles). */
+const SECRET_READING_ROLES = new Set(['edit', 'admin', 'cluster-admin']);
+
+/**
+ * Secrets the stack references (`requiredSecrets`) that live in a namespace where a RoleBinding
+ * of the stack gives a Group `edit`/`admin`: every member could read them. One exception: the
+ * model API tokens of Llama Stack (`external-token`, valueId `model-token:`) must stay in the
+ * Llama Stack namespace, because the LlamaStackDistribution reads them through `secretKeyRef`,
+ * which only resolves Secrets of the pod's own namespace; and `edit` there lets developers exec
+ * into the Llama Stack pod, whose environment holds the tokens anyway, so another namespace
+ * would hide nothing. (The cluster-admin ClusterRoleBinding of the admin group is cluster-wide by
+ * design and not a namespace grant.)
+ */
+function secretsReadableByGroups(objs: KubeObject[], external: readonly RequiredSecret[]): string[] {
+  const granted = new Map<string, string[]>();
+  for (const rb of objs.filter((o) => o.kind === 'RoleBinding' && SECRET_READING_ROLES.has(o.roleRef?.name))) {
+    const ns = rb.metadata.namespace ?? '';
+    for (const subject of (rb.subjects ?? []).filter((x: any) => x.kind === 'Group')) {
+      granted.set(ns, [...(granted.get(ns) ?? []), `${subject.name} (${rb.roleRef.name})`]);
+    }
+  }
+  return external
+    .filter((s) => granted.has(s.namespace) && !(s.format === 'external-token' && s.valueId.startsWith('model-token:')))
+    .map((s) => `Secret ${s.namespace}/${s.name} [${s.key}] (${s.purpose}) is readable by group ${granted.get(s.namespace)!.join(', ')}`);
+}
+
 describe.each(stacks)('whole stack with %s', (_name, stack) => {
+  test("no Secret the stack references lives where a group RoleBinding grants edit/admin (model API tokens excepted)", () => {
+    expect(stack.objects.some((o) => o.kind === 'RoleBinding' && o.subjects?.some((x: any) => x.kind === 'Group'))).toBe(true);
+    expect(secretsReadableByGroups(stack.objects, stack.external)).toEqual([]);
+  });
   test('every Secret/ConfigMap a pod or operator reads is created by the stack or declared external', () => {
     expect(objectReferences(stack.objects).length).toBeGreaterThan(10);
     expect(unresolvedReferences(stack.objects, stack.external)).toEqual([]);
@@ -88,6 +119,15 @@ describe.each(stacks)('whole stack with %s', (_name, stack) => {
     expect(labelled).toEqual([stack.model.config.namespaces.openshiftAiOperator]);
     const userWorkloads = [stack.model.config.namespaces.keycloak, stack.model.config.namespaces.llamaStack];
     expect(stack.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(userWorkloads));
+  });
+  test("the Playground's namespace is admitted by Llama Stack's operator NetworkPolicy, and LLAMA_STACK_ENDPOINT names Llama Stack's Service", () => {
+    const pg = stack.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === stack.model.config.playground.name)!;
+    const env = pg.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'LLAMA_STACK_ENDPOINT');
+    expect(env.value).toBe(stack.model.llamaStack.service.url);
+    const lsd = stack.objects.find((o) => o.kind === 'LlamaStackDistribution')!;
+    expect(lsd.metadata.namespace).toBe(stack.model.llamaStack.namespace);
+    const admitted = [lsd.metadata.namespace, ...(lsd.spec.network?.allowedFrom?.namespaces ?? [])];
+    expect(admitted).toContain(pg.metadata.namespace);
   });
   test('every Route targets an existing Service and port', () => {
     expect(stack.objects.some((o) => o.kind === 'Route')).toBe(true);
@@ -144,7 +184,7 @@ describe('each property rejects a broken stack', () => {
 
   test('an object in a Namespace nobody creates, and a pod with a missing ServiceAccount, are reported', () => {
     expect(objectsInMissingNamespaces(broken((o) => (find(o, 'Service', mcpName).metadata.namespace = 'nowhere')))).toEqual([expect.stringContaining('namespace nowhere')]);
-    expect(podsWithoutServiceAccount(broken((o) => (find(o, 'Deployment', mcpName).spec.template.spec.serviceAccountName = 'ghost')))).toEqual([expect.stringContaining('ServiceAccount llama-stack/ghost')]);
+    expect(podsWithoutServiceAccount(broken((o) => (find(o, 'Deployment', mcpName).spec.template.spec.serviceAccountName = 'ghost')))).toEqual([expect.stringContaining(`ServiceAccount ${example.model.mcpServer.namespace}/ghost`)]);
   });
 
   test('a Service whose selector matches no pod is reported', () => {
@@ -197,6 +237,25 @@ describe('each property rejects a broken stack', () => {
     ['a secret on the command line', (o: KubeObject[]) => mcpContainer(o).args.push('--client-secret=hunter2'), /argument --client-secret carries a value/],
   ])('%s is reported', (_what, change, message) => {
     expect(literalSecrets(broken(change))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('a Secret in a namespace where a group has edit is reported: the STS and Playground secrets once they share the developers\' namespace', () => {
+    const dev = example.model.namespaces.llamaStack;
+    const shared = synthStack({ ...exampleConfig, namespaces: { ...exampleConfig.namespaces, mcpServer: dev, playground: dev, acknowledgeDevelopersReadSecrets: true } });
+    const sts = shared.model.mcpServer.stsClientSecret;
+    const oauth = shared.model.playground.clientSecret;
+    expect(secretsReadableByGroups(shared.objects, shared.external)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`Secret ${dev}/${sts.name} [${sts.key}]`),
+        expect.stringContaining(`Secret ${dev}/${oauth.name} [client-secret]`),
+        expect.stringContaining(`Secret ${dev}/${oauth.name} [cookie-secret]`),
+      ]),
+    );
+    const mcpNs = example.model.mcpServer.namespace;
+    const adminInMcp = broken((o) =>
+      o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'devs', namespace: mcpNs }, roleRef: { kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'Group', name: 'devs' }] }),
+    );
+    expect(secretsReadableByGroups(adminInMcp, example.external)).toEqual([expect.stringContaining(`Secret ${mcpNs}/${sts.name} [${sts.key}] (MCP server token-exchange (STS) client secret, mounted as a file) is readable by group devs (admin)`)]);
   });
 
   test('a binding of the MCP server ServiceAccount (directly or through its group) is reported', () => {
