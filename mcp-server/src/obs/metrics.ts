@@ -16,7 +16,7 @@ export interface Metrics {
   readonly exchangeCacheHits: Counter<string>;
   /** Latency of exchanges sent to Keycloak, in seconds. */
   readonly exchangeDuration: Histogram<string>;
-  /** Requests refused by the authorization layer, by reason (`missing_token`, `invalid_token`, `insufficient_scope`, `not_ready`). */
+  /** Requests refused by the authorization layer, by reason (`missing_token`, `invalid_token`, `insufficient_scope`, `subject_token_refused`, `not_ready`, `unsupported_scheme`). */
   readonly authRejections: Counter<'reason'>;
   /** HTTP requests by route and status code. */
   readonly httpRequests: Counter<'route' | 'status'>;
