@@ -1,9 +1,12 @@
 /**
  * Cluster-side pieces of external OIDC other than the `Authentication` switch itself
  * (charts/external-auth.ts):
+ * - the Namespaces no component chart creates (in the stack: the MCP server's and the
+ *   Playground's own, kept out of the developers' `edit` namespace; see charts/config-checks.ts);
  * - the issuer-CA ConfigMap in `openshift-config` (read by the `Authentication`
- *   `issuerCertificateAuthority`, key `ca-bundle.crt`) AND in the MCP server's namespace
- *   (mounted by the server to verify Keycloak): the reference created only the latter;
+ *   `issuerCertificateAuthority`, key `ca-bundle.crt`) AND in each namespace whose workload
+ *   verifies Keycloak with it (MCP server, Llama Stack, Playground): the reference created only
+ *   the MCP server's;
  * - group RBAC: the admin group bound to ClusterRole `cluster-admin`, the developer group
  *   to ClusterRole `edit` in the Llama Stack namespace;
  * - FeatureGate `cluster` = `TechPreviewNoUpgrade` for OpenShift 4.19 only
