@@ -9,6 +9,7 @@
  * for a local run with its own paths and `cluster_provider_strategy = "kubeconfig"`.
  */
 import { parse, stringify } from 'smol-toml';
+import { crossKeyProblems, rawConfigSchema } from '../mcp-server/src/config/schema.js';
 
 /** A Kubernetes kind the server's tools must refuse (`[[denied_resources]]`). */
 export interface DeniedResource {
@@ -74,37 +75,34 @@ export interface McpServerSettings {
 export type TomlTable = Record<string, unknown>;
 
 /**
- * Builds the `config.toml` table (snake_case keys, defaults applied, unset keys omitted).
- * @throws Error naming the setting when requireOauth lacks authorizationUrl/oauthAudience,
- *   when logLevel is outside 0..9, or when kubeconfig is set without the kubeconfig strategy
+ * The problems the bundled server would report on this table: its own zod schema
+ * (`rawConfigSchema`, one `key: reason` per issue) and, when that passes, its cross-key rules
+ * (`crossKeyProblems`). Imported from mcp-server/src/config/schema.ts, so the chart refuses
+ * exactly what the server refuses at start-up.
+ * @returns [] when the server accepts the table
+ */
+export function serverConfigProblems(table: TomlTable): string[] {
+  const parsed = rawConfigSchema.safeParse(table);
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+  return crossKeyProblems(parsed.data);
+}
+
+/**
+ * Builds the `config.toml` table (snake_case keys, defaults applied, unset keys omitted) and
+ * checks it with the server's own schema and cross-key rules ({@link serverConfigProblems}).
+ * @throws Error listing every problem the server would refuse the file for, e.g. a
+ *   requireOauth config without authorizationUrl, oauthAudience or the token exchange
+ *   (`sts_client_id`, `sts_audience`, `sts_client_secret_file`), a logLevel outside 0..9, or a
+ *   kubeconfig with the in-cluster strategy
  */
 export function mcpServerConfigObject(s: McpServerSettings): TomlTable {
   const requireOauth = s.requireOauth ?? true;
   const strategy = s.clusterProviderStrategy ?? 'in-cluster';
-  const logLevel = s.logLevel ?? 2;
-  if (!Number.isInteger(logLevel) || logLevel < 0 || logLevel > 9) {
-    throw new Error(`logLevel: expected an integer 0..9, got ${logLevel}`);
-  }
-  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) {
-    throw new Error(`port: expected a TCP port (integer 1..65535), got ${s.port}`);
-  }
-  if (requireOauth && !s.authorizationUrl) {
-    throw new Error('authorizationUrl: required when requireOauth is true (the realm issuer URL)');
-  }
-  if (requireOauth && !s.oauthAudience) {
-    throw new Error('oauthAudience: required when requireOauth is true (fail closed: tokens must name this server)');
-  }
-  if (s.kubeconfig !== undefined && strategy !== 'kubeconfig') {
-    throw new Error('kubeconfig: only meaningful with clusterProviderStrategy "kubeconfig"');
-  }
   const t = s.tokenExchange;
-  if (t && (!t.clientId || !t.audience || !t.clientSecretFile)) {
-    throw new Error('tokenExchange: clientId, audience and clientSecretFile are all required for token exchange');
-  }
 
   const out: TomlTable = {
     port: String(s.port),
-    log_level: logLevel,
+    log_level: s.logLevel ?? 2,
     list_output: s.listOutput ?? 'table',
     cluster_provider_strategy: strategy,
     toolsets: [...(s.toolsets ?? ['core', 'config', 'helm'])],
@@ -127,6 +125,10 @@ export function mcpServerConfigObject(s: McpServerSettings): TomlTable {
   if (s.certificateAuthority !== undefined) out.certificate_authority = s.certificateAuthority;
   if (s.deniedResources && s.deniedResources.length > 0) {
     out.denied_resources = s.deniedResources.map((d) => ({ group: d.group, version: d.version, kind: d.kind }));
+  }
+  const problems = serverConfigProblems(out);
+  if (problems.length > 0) {
+    throw new Error(`config.toml: the MCP server would refuse this configuration:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   }
   return out;
 }

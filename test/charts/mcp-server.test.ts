@@ -97,13 +97,22 @@ describe('MCP server config.toml', () => {
     expect(parse(text)).toMatchObject({ port: '18000', cluster_provider_strategy: 'kubeconfig', kubeconfig: '/tmp/kubeconfig', sts_client_secret_file: '/tmp/sts-secret' });
   });
 
+  test('a partial OAuth config the server refuses is refused here too, naming the missing sts_* keys', () => {
+    const partial = { port: 8000, authorizationUrl: ISSUER, oauthAudience: 'mcp-server' };
+    expect(() => mcpServerConfigToml(partial)).toThrow(/sts_client_id is missing/);
+    expect(() => mcpServerConfigToml(partial)).toThrow(/sts_audience is missing/);
+    expect(() => mcpServerConfigToml(partial)).toThrow(/sts_client_secret_file \(or sts_client_secret\) is missing/);
+  });
+
   test.each([
-    [{ port: 8000 }, /authorizationUrl: required/],
-    [{ port: 8000, authorizationUrl: ISSUER }, /oauthAudience: required/],
-    [{ port: 8000, requireOauth: false, logLevel: 10 }, /logLevel: expected an integer 0..9/],
-    [{ port: 8000, requireOauth: false, kubeconfig: '/k' }, /kubeconfig: only meaningful/],
-    [{ port: 8000, requireOauth: false, tokenExchange: { clientId: 'x', audience: '', scopes: [], clientSecretFile: '/f' } }, /tokenExchange: clientId, audience and clientSecretFile/],
-  ])('refuses a fail-open or inconsistent config %#', (settings, message) => {
+    [{ port: 8000 }, /authorization_url is missing/],
+    [{ port: 8000, authorizationUrl: ISSUER }, /oauth_audience is missing/],
+    [{ port: 8000, requireOauth: false, logLevel: 10 }, /log_level: /],
+    [{ port: 70000, requireOauth: false }, /port: must be 0..65535/],
+    [{ port: 8000, requireOauth: false, kubeconfig: '/k' }, /kubeconfig is set but cluster_provider_strategy = "in-cluster"/],
+    [{ port: 8000, requireOauth: false, tokenExchange: { clientId: 'x', audience: '', scopes: [], clientSecretFile: '/f' } }, /sts_audience: must not be empty/],
+    [{ port: 8000, requireOauth: false, authorizationUrl: ISSUER, tokenExchange: { clientId: 'x', audience: 'openshift', scopes: [], clientSecretFile: '/f' }, serverUrl: 'https://mcp.example.com/' }, /server_url: must not end with "\/"/],
+  ])('refuses, with the server\'s own rules, a fail-open or inconsistent config %#', (settings, message) => {
     expect(() => mcpServerConfigToml(settings as any)).toThrow(message);
   });
 });
