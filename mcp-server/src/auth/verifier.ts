@@ -1,10 +1,10 @@
 /**
  * Access-token validation with jose: signature against the issuer's JWKS (fetched with the
  * CA-trusting fetch, cached, re-fetched on an unknown `kid`), `iss`, `exp`/`nbf` with a small
- * clock skew, `aud` containing `oauth_audience`. Only the algorithms the JWKS keys themselves
- * declare (or imply by key type) are accepted; `alg: none` never is.
+ * clock skew, `aud` containing `oauth_audience`, a `sub`. Only asymmetric algorithms
+ * ({@link ACCEPTED_ALGORITHMS}) are accepted; `alg: none` and `HS*` never are.
  */
-import { createRemoteJWKSet, customFetch, jwtVerify, errors, type JWTPayload, type RemoteJWKSet, type JWK } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors, type JWTPayload, type RemoteJWKSet } from 'jose';
 import type { FetchLike } from '../net/ca-fetch.js';
 
 /** Subset of RFC 8414 / OIDC Discovery metadata this server uses. */
@@ -40,28 +40,33 @@ export interface VerifierOptions {
   readonly jwksCooldownMs?: number;
 }
 
-const FAMILY: Record<string, string[]> = {
-  RSA: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'],
-  'EC:P-256': ['ES256'],
-  'EC:P-384': ['ES384'],
-  'EC:P-521': ['ES512'],
-  'OKP:Ed25519': ['EdDSA', 'Ed25519'],
-};
+/**
+ * The JWS algorithms (RFC 7518 §3.1, RFC 8037 §3.1) a token may be signed with: asymmetric only,
+ * never `none` or an HMAC (`HS*`) one. The list is fixed, not derived from the cached JWKS, so a
+ * key with a new algorithm added by the realm is found by jose's unknown-`kid` re-fetch; jose then
+ * matches the token's `kid`/`alg` against the keys.
+ */
+export const ACCEPTED_ALGORITHMS: readonly string[] = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
 
-/** The JWS algorithms a JWKS permits: each signing key's `alg`, or its key type's family. */
-export function algorithmsOf(keys: readonly JWK[]): string[] {
-  const out = new Set<string>();
-  for (const k of keys) {
-    if (k.use !== undefined && k.use !== 'sig') continue;
-    if (k.alg) {
-      out.add(k.alg);
-      continue;
+/**
+ * Refuses metadata whose `jwks_uri` or `token_endpoint` is not https, unless the issuer
+ * (= `authorization_url`, checked equal by the caller) is itself http: — the explicit dev opt-in.
+ * @returns whether plain-http endpoints are allowed (the dev opt-in is on).
+ * @throws Error naming the endpoint field and its URL.
+ */
+export function checkEndpointSchemes(metadata: Pick<IssuerMetadata, 'issuer' | 'jwks_uri' | 'token_endpoint'>): boolean {
+  const insecureIssuer = new URL(metadata.issuer).protocol === 'http:';
+  for (const field of ['jwks_uri', 'token_endpoint'] as const) {
+    let protocol: string;
+    try {
+      protocol = new URL(metadata[field]).protocol;
+    } catch {
+      throw new Error(`issuer metadata: ${field} "${metadata[field]}" is not a URL`);
     }
-    const fam = FAMILY[k.kty === 'RSA' ? 'RSA' : `${k.kty}:${k.crv}`];
-    fam?.forEach((a) => out.add(a));
+    if (protocol === 'https:' || (insecureIssuer && protocol === 'http:')) continue;
+    throw new Error(`issuer metadata: ${field} "${metadata[field]}" must use https (plain http is accepted only when authorization_url itself is http://)`);
   }
-  out.delete('none');
-  return [...out];
+  return insecureIssuer;
 }
 
 /** Validates bearer tokens for one issuer/audience. Create a new one on reload. */
@@ -69,8 +74,10 @@ export class TokenVerifier {
   readonly jwks: RemoteJWKSet;
   private readonly opts: VerifierOptions;
 
+  /** @throws Error when the metadata's jwks_uri/token_endpoint is not https (see {@link checkEndpointSchemes}). */
   constructor(opts: VerifierOptions) {
     this.opts = opts;
+    checkEndpointSchemes(opts.metadata);
     this.jwks = createRemoteJWKSet(new URL(opts.metadata.jwks_uri), {
       [customFetch]: opts.fetch as never,
       cooldownDuration: opts.jwksCooldownMs ?? 30_000,
@@ -89,27 +96,22 @@ export class TokenVerifier {
   }
 
   /**
-   * @throws TokenRejected (`invalid_token` for any signature/claim problem, including a JWKS
+   * @throws TokenRejected (`invalid_token` for any signature/claim problem (including a missing `sub`), including a JWKS
    *   that cannot be fetched; `insufficient_scope` when a required scope is missing).
    */
   async verify(token: string): Promise<VerifiedToken> {
-    const algorithms = algorithmsOf(this.jwks.jwks()?.keys ?? []);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
         issuer: this.opts.metadata.issuer,
         audience: this.opts.audience,
         clockTolerance: this.opts.clockToleranceSec ?? 30,
-        algorithms: algorithms.length ? algorithms : undefined,
-        requiredClaims: ['exp'],
+        algorithms: [...ACCEPTED_ALGORITHMS],
+        requiredClaims: ['exp', 'sub'],
       }));
     } catch (e) {
       throw new TokenRejected(describe(e));
     }
-    // A JWKS fetched lazily on this call: enforce the algorithm set against the keys now known.
-    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { alg?: string };
-    const allowed = algorithmsOf(this.jwks.jwks()?.keys ?? []);
-    if (!header.alg || !allowed.includes(header.alg)) throw new TokenRejected(`algorithm ${header.alg} is not one of the JWKS keys' algorithms`);
     const claims = payload as VerifiedToken['claims'];
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     const missing = this.opts.requiredScopes.filter((s) => !scopes.includes(s));

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { FetchLike } from '../net/ca-fetch.js';
-import type { IssuerMetadata } from '../auth/verifier.js';
+import { checkEndpointSchemes, type IssuerMetadata } from '../auth/verifier.js';
 import type { Metrics } from '../obs/metrics.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -73,10 +73,12 @@ export class TokenExchanger {
   private readonly inflight = new Map<string, Promise<ExchangeResult>>();
   private readonly scope: string;
 
+  /** @throws Error when the metadata's token_endpoint/jwks_uri is not https (see checkEndpointSchemes). */
   constructor(private readonly s: ExchangeSettings, private readonly metrics: Metrics, private readonly now: () => number = Date.now) {
     this.client = new oidc.Configuration(s.metadata as oidc.ServerMetadata, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret));
     this.client[oidc.customFetch] = s.fetch as never;
-    if (new URL(s.metadata.token_endpoint).protocol === 'http:') oidc.allowInsecureRequests(this.client);
+    // Plain http only when authorization_url itself is http: (dev opt-in); else https or refuse.
+    if (checkEndpointSchemes(s.metadata)) oidc.allowInsecureRequests(this.client);
     this.scope = s.scopes.join(' ');
   }
 
