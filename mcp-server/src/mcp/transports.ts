@@ -60,10 +60,12 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
   const sessions = new Map<string, SseSession>();
   const open = async (req: Request, res: Response) => {
     const gen = req.generation!;
+    const sub = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
+    // Ownership of the session is its opener's `sub`: without one, no session (never undefined === undefined).
+    if (gen.auth && !sub) return jsonRpcError(res, 403, -32001, 'an SSE session needs a token with a sub claim');
     try {
       const server = await createMcpServer(gen, deps, req.auth, true);
       const transport = new SSEServerTransport(messagePath, res);
-      const sub = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
       sessions.set(transport.sessionId, { transport, server, sub, generation: gen.id });
       res.on('close', () => {
         sessions.delete(transport.sessionId);
@@ -86,7 +88,8 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
       void s.transport.close();
       return jsonRpcError(res, 404, -32001, 'SSE session ended by a configuration reload; reconnect');
     }
-    if (gen.auth && (req.auth?.extra as CallerExtra | undefined)?.user.sub !== s.sub) {
+    const caller = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
+    if (gen.auth && (!s.sub || !caller || caller !== s.sub)) {
       return jsonRpcError(res, 403, -32001, 'this SSE session belongs to another user');
     }
     await s.transport.handlePostMessage(req, res, req.body);
