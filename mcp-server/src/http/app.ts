@@ -3,6 +3,7 @@
  * bearer gate: `/mcp` (Streamable HTTP, stateless), `/sse` + `/message` (legacy SSE).
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import type { Runtime } from '../runtime.js';
 import type { FactoryDeps } from '../mcp/server-factory.js';
 import { authenticate, exchangeEarly, resourceFor } from './auth-middleware.js';
@@ -41,8 +42,11 @@ export function createApp(runtime: Runtime, deps: FactoryDeps): App {
   const resourceMetadata = (req: Request, res: Response) => {
     const gen = runtime.current;
     if (!gen.auth) return void res.status(404).json({ error: 'not_found', error_description: 'require_oauth is off' });
+    const resource = resourceFor(gen, req);
     res.setHeader('Cache-Control', 'max-age=300');
-    res.json(protectedResourceMetadata(resourceFor(gen, req), gen.auth.issuer, gen.auth.scopes));
+    // Derived from the request: caches must key the document on what it was derived from.
+    if (!gen.config.server_url) res.setHeader('Vary', 'Host, X-Forwarded-Proto');
+    res.json(protectedResourceMetadata(resource, gen.auth.issuer, gen.auth.scopes));
   };
   app.get('/.well-known/oauth-protected-resource', resourceMetadata);
   app.get('/.well-known/oauth-protected-resource/{*rest}', resourceMetadata);
@@ -67,14 +71,24 @@ export function createApp(runtime: Runtime, deps: FactoryDeps): App {
   app.get('/sse', gate, exchangeEarly(metrics, true), sse.open);
   app.post('/message', gate, json, exchangeEarly(metrics), sse.message);
 
-  // Body parsing and other request errors: a JSON-RPC error, never an HTML page or a stack.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) deps.log.error({ err: err.message }, 'request failed');
-    if (res.headersSent) return;
-    const parseError = err.type === 'entity.parse.failed';
-    res.status(status).json({ jsonrpc: '2.0', error: { code: parseError ? -32700 : -32600, message: parseError ? 'parse error' : status === 500 ? 'internal error' : err.message }, id: null });
-  });
+  app.use(jsonRpcErrorHandler(deps.log));
 
   return { app, sseSessions: sse.sessions };
+}
+
+/**
+ * Body parsing and other request errors as a JSON-RPC error (JSON-RPC 2.0 §5.1), never an HTML
+ * page or a stack: `-32700` parse error (400), `-32600` with the error's message for any other
+ * 4xx (e.g. a malformed Host header), `-32603` "internal error" for everything else (500,
+ * logged with its message only).
+ */
+export function jsonRpcErrorHandler(log: Pick<Logger, 'error'>) {
+  return (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction): void => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error({ err: err.message }, 'request failed');
+    if (res.headersSent) return;
+    const parseError = err.type === 'entity.parse.failed';
+    const code = parseError ? -32700 : status === 500 ? -32603 : -32600;
+    res.status(status).json({ jsonrpc: '2.0', error: { code, message: parseError ? 'parse error' : status === 500 ? 'internal error' : err.message }, id: null });
+  };
 }

@@ -21,11 +21,33 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The resource (RFC 9728 §1.2) this server protects: `server_url + "/mcp"`, or derived from the request. */
+/** An error that the app's error handler answers with `status` and `message` (4xx only). */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** RFC 9110 §7.2 Host = uri-host [ ":" port ]: a DNS name / IPv4 address or a bracketed IPv6 literal. */
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/**
+ * The resource (RFC 9728 §1.2) this server protects: `server_url + "/mcp"`, or derived from the
+ * request's `X-Forwarded-Proto` (http/https; else the connection's protocol) and `Host`.
+ * @throws HttpError 400 when the Host header is missing or malformed (`a b`, `x:99999`) or
+ *   X-Forwarded-Proto is neither http nor https.
+ */
 export function resourceFor(gen: Generation, req: Request): string {
   if (gen.config.server_url) return `${gen.config.server_url}/mcp`;
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() || req.protocol;
-  return `${proto}://${req.headers.host}/mcp`;
+  const proto = ((req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() || req.protocol).toLowerCase();
+  if (proto !== 'http' && proto !== 'https') throw new HttpError(400, `X-Forwarded-Proto "${proto.slice(0, 20)}" is not http or https`);
+  const host = req.headers.host ?? '';
+  const m = HOST.exec(host);
+  if (!m || (m[1] !== undefined && Number(m[1]) > 65535)) {
+    throw new HttpError(400, 'malformed Host header: expected host[:port] with a port of at most 65535 (or set server_url)');
+  }
+  return `${proto}://${host}/mcp`;
 }
 
 function reject(res: Response, gen: Generation, req: Request, metrics: Metrics, status: 401 | 403, reason: string, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
