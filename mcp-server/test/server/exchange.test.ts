@@ -110,9 +110,10 @@ describe('exchange failures', () => {
 
   it.each(['access_denied', 'invalid_request', 'invalid_scope', 'server_error'])('reports %s as a non-token failure with only the error code', async (code) => {
     stub.failWith = code;
-    const res = await exchanger(createMetrics(false)).exchange('user-token-A');
+    const m = createMetrics(false);
+    const res = await exchanger(m).exchange('user-token-A');
     expect(res).toEqual({ ok: false, refusedSubjectToken: false, error: code });
-    expect(JSON.stringify(res)).not.toContain('secret details');
+    expect(await counter(m, 'mcp_token_exchanges_total')).toContain('{outcome="error"} 1');
   });
 
   it('reports a wrong client secret as a server-side failure, not the user\'s', async () => {

@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import type { ToolDef } from '../../../src/tools/types.js';
 import type { ClusterAccess } from '../../../src/cluster-access.js';
+import type { ServerConfig } from '../../../src/config/load.js';
 
 export const SERVER_OWN_TOKEN = 'server-own-credentials';
 
@@ -21,7 +22,14 @@ function kc(token: string): KubeConfig {
   return k;
 }
 
-export const fakeCluster = (): ClusterAccess => ({ forCaller: (t) => kc(t), forServer: () => kc(SERVER_OWN_TOKEN) });
+/** Like the real clusterAccessFor: the server's own credentials only while require_oauth is off. */
+export const fakeCluster = (cfg: Pick<ServerConfig, 'require_oauth'>): ClusterAccess => ({
+  forCaller: (t) => kc(t),
+  forServer: () => {
+    if (cfg.require_oauth) throw new Error("require_oauth is on: tool calls use the caller's exchanged token only");
+    return kc(SERVER_OWN_TOKEN);
+  },
+});
 
 export const whoami: ToolDef = {
   name: 'whoami',
