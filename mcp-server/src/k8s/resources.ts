@@ -6,8 +6,24 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceMapping } from '../tools/types.js';
 import { kubeRequest } from './request.js';
 
-/** The field manager recorded on server-side apply (`metadata.managedFields[].manager`). */
+/** Prefix of every field manager this server records (`metadata.managedFields[].manager`). */
 export const FIELD_MANAGER = 'kube-mcp-server';
+/** Longest field manager the API server accepts (apimachinery `ValidateFieldManager`). */
+export const FIELD_MANAGER_MAX = 128;
+
+/**
+ * Field manager for writes made on behalf of one user: `kube-mcp-server:<preferred_username or sub>`,
+ * non-printable characters replaced by `_`, cut to {@link FIELD_MANAGER_MAX} characters (the API
+ * server rejects longer ones and non-printable ones). Without either claim: `kube-mcp-server`.
+ * Per-user managers make server-side apply report a conflict when one user would take over
+ * fields another user set, instead of silently sharing ownership.
+ */
+export function fieldManagerFor(user: { preferredUsername?: string; sub?: string }): string {
+  const who = user.preferredUsername || user.sub;
+  if (!who) return FIELD_MANAGER;
+  const printable = Array.from(`${FIELD_MANAGER}:${who}`, (c) => (/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(c) ? c : '_'));
+  return printable.slice(0, FIELD_MANAGER_MAX).join('');
+}
 
 /**
  * REST path of a resource collection or object:
@@ -77,24 +93,48 @@ export async function getResource(kc: KubeConfig, m: ResourceMapping, namespace:
   return withTypeMeta(m, await kubeRequest<KubeObject>(kc, { path: resourcePath(m, namespace, name) }));
 }
 
+export interface WriteOptions {
+  /** Field manager recorded for the write (see {@link fieldManagerFor}); default {@link FIELD_MANAGER}. */
+  fieldManager?: string;
+  /** Server-side validation only (`dryRun=All`), nothing persisted. */
+  dryRun?: boolean;
+}
+
 /**
- * Create or update by server-side apply (PATCH `application/apply-patch+yaml`, `fieldManager`
- * {@link FIELD_MANAGER}, `force=true` so the caller's intent wins over other managers' conflicts).
+ * Create or update by server-side apply (PATCH `application/apply-patch+yaml` with `fieldManager`).
+ * Without `force` (the default) a field owned by another manager with a different value makes the
+ * API server answer 409 `Conflict`, thrown as KubeApiError with its message naming the fields and
+ * managers; `force: true` takes those fields over.
+ * @throws Error if `metadata.name` is missing; KubeApiError from the API server.
  */
 export function applyResource(
   kc: KubeConfig,
   m: ResourceMapping,
   obj: KubeObject,
-  opts: { dryRun?: boolean } = {},
+  opts: WriteOptions & { force?: boolean } = {},
 ): Promise<KubeObject> {
   const name = obj.metadata?.name;
   if (!name) throw new Error('metadata.name is required');
   return kubeRequest<KubeObject>(kc, {
     method: 'PATCH',
     path: resourcePath(m, obj.metadata?.namespace, name),
-    query: { fieldManager: FIELD_MANAGER, force: true, dryRun: opts.dryRun ? 'All' : undefined },
+    query: { fieldManager: opts.fieldManager ?? FIELD_MANAGER, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined },
     body: JSON.stringify(obj),
     contentType: 'application/apply-patch+yaml',
+  });
+}
+
+/**
+ * Create an object (POST to its collection). An existing object of the same name is never
+ * changed: the API server answers 409 `AlreadyExists`, thrown as KubeApiError.
+ * @throws KubeApiError from the API server.
+ */
+export function createResource(kc: KubeConfig, m: ResourceMapping, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+  return kubeRequest<KubeObject>(kc, {
+    method: 'POST',
+    path: resourcePath(m, obj.metadata?.namespace),
+    query: { fieldManager: opts.fieldManager ?? FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined },
+    body: obj,
   });
 }
 

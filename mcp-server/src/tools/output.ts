@@ -10,8 +10,8 @@ import { assertAllowed, maybeRedact } from './policy.js';
 import { continueFooter, renderTable, renderYaml, TABLE_ACCEPT, type Table } from './render.js';
 import { textResult } from './result.js';
 
-/** Pattern of a label selector (as in the anchor server's schema). */
-const LABEL_SELECTOR = /^([/_.\-A-Za-z0-9=, ()!])+$/;
+/** Pattern of a label selector (as in the anchor server's schema); shared by every tool that takes one. */
+export const LABEL_SELECTOR = /^([/_.\-A-Za-z0-9=, ()!])+$/;
 /** Pattern of a field selector. */
 const FIELD_SELECTOR = /^[.\-A-Za-z0-9]+([=!,]{1,2}[./\-A-Za-z0-9]+)+$/;
 

@@ -1,4 +1,5 @@
 import { KubeApiError, kubeRequest, kubeRequestText, requestUrl, statusError } from '../../src/k8s/request.js';
+import { resourcePath } from '../../src/k8s/resources.js';
 import { kubeConfigForToken } from '../../src/k8s/cluster.js';
 import { startFakeApiServer, status } from './fake-apiserver.js';
 
@@ -27,6 +28,25 @@ describe('requestUrl', () => {
     const kc = kubeConfigForToken({ name: 'c', server: 'https://proxy.example/k8s/clusters/c-1', skipTLSVerify: false, namespace: 'default' }, 't');
     const u = requestUrl(kc, { path: '/api/v1/pods', query: { limit: 5, continue: undefined, labelSelector: '' } });
     expect(u.toString()).toBe('https://proxy.example/k8s/clusters/c-1/api/v1/pods?limit=5');
+  });
+
+  it('refuses a path that new URL() would not keep as built (dot segments, ?, #)', () => {
+    const kc = kubeConfigForToken({ name: 'c', server: 'https://api.example:6443', skipTLSVerify: false, namespace: 'default' }, 't');
+    expect(() => requestUrl(kc, { path: '/api/v1/namespaces/team-a/configmaps/..' })).toThrow(
+      'refusing request: path "/api/v1/namespaces/team-a/configmaps/.." does not stay as built (the URL would be "/api/v1/namespaces/team-a/")',
+    );
+    expect(() => requestUrl(kc, { path: '/apis/apps/v1/namespaces/team-a/deployments/../scale' })).toThrow(/would be "\/apis\/apps\/v1\/namespaces\/team-a\/scale"/);
+    expect(() => requestUrl(kc, { path: '/api/v1/namespaces/%2e%2e/pods' })).toThrow(/refusing request/);
+    expect(() => requestUrl(kc, { path: '/api/v1/pods/x?watch=1' })).toThrow(/refusing request/);
+    expect(() => requestUrl(kc, { path: '/api/v1/pods/x#y' })).toThrow(/refusing request/);
+  });
+
+  it('resourcePath + requestUrl: a ConfigMap named ".." can never reach the namespace or a scale path', () => {
+    const kc = kubeConfigForToken({ name: 'c', server: 'https://api.example:6443', skipTLSVerify: false, namespace: 'default' }, 't');
+    const cm = { group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', namespaced: true };
+    expect(() => requestUrl(kc, { path: resourcePath(cm, 'team-a', '..') })).toThrow(/refusing request/);
+    expect(() => requestUrl(kc, { path: resourcePath(cm, 'team-a', '.') })).toThrow(/refusing request/);
+    expect(requestUrl(kc, { path: resourcePath(cm, 'team-a', 'a b') }).pathname).toBe('/api/v1/namespaces/team-a/configmaps/a%20b');
   });
 });
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { FIELD_MANAGER } from '../../src/k8s/resources.js';
+import { FIELD_MANAGER, FIELD_MANAGER_MAX, fieldManagerFor } from '../../src/k8s/resources.js';
 import { DEFAULT_LIST_LIMIT } from '../../src/tools/output.js';
 import { call, testContext, text } from './context.js';
 import { serveDiscovery, startFakeApiServer, status, type FakeApiServer } from '../k8s/fake-apiserver.js';
@@ -91,11 +91,14 @@ describe('Kubernetes errors become isError results with the API reason and messa
     expect(text(r)).toBe(`${reason}: ${message}`);
   });
 
-  it('409 on apply', async () => {
+  it('409 on apply: the conflict (reason and message) is returned, nothing forced, with the force hint', async () => {
     fake.on('PATCH', '/api/v1/namespaces/default/configmaps/x', status(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl": .data.k'));
     const r = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: v}' }, testContext(fake));
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^Conflict: Apply failed/);
+    expect(text(r)).toBe(
+      'Conflict: Apply failed with 1 conflict: conflict with "kubectl": .data.k\n(ConfigMap x: nothing was changed; set force: true to take over the conflicting fields)',
+    );
+    expect(fake.requests.at(-1)!.query.get('force')).toBeNull();
   });
 
   it('an unknown kind names the kind and apiVersion', async () => {
@@ -131,11 +134,18 @@ describe('get, apply, delete, scale', () => {
     expect(patches.map((p) => p.path)).toEqual(['/apis/apps/v1/namespaces/prod/deployments/api', '/api/v1/namespaces/default/configmaps/cfg']);
     for (const p of patches) {
       expect(p.headers['content-type']).toBe('application/apply-patch+yaml');
-      expect(p.query.get('fieldManager')).toBe(FIELD_MANAGER);
-      expect(p.query.get('force')).toBe('true');
+      expect(p.query.get('fieldManager')).toBe('kube-mcp-server:alice');
+      expect(p.query.has('force')).toBe(false);
     }
     expect(JSON.parse(patches[1].body).metadata.namespace).toBe('default');
     expect(text(r)).toContain('uid: u1');
+  });
+
+  it('resources_create_or_update sends force=true only when the caller opts in', async () => {
+    fake.on('PATCH', '/api/v1/namespaces/default/configmaps/cfg', (r) => ({ body: JSON.parse(r.body) }));
+    const r = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}', force: true }, testContext(fake));
+    expect(r.isError).toBeUndefined();
+    expect(fake.requests.at(-1)!.query.get('force')).toBe('true');
   });
 
   it('resources_create_or_update dryRun asks the server for dryRun=All', async () => {
@@ -177,12 +187,32 @@ describe('get, apply, delete, scale', () => {
     expect(text(await call('pods_delete', { namespace: 'shop', name: 'web-1' }, testContext(fake)))).toBe('Pod shop/web-1 deleted');
   });
 
-  it('pods_run applies a Pod and, with a port, a Service selecting it', async () => {
-    fake.on('PATCH', /^\/api\/v1\/namespaces\/default\/(pods|services)\/demo$/, (r) => ({ body: JSON.parse(r.body) }));
+  it('pods_run creates (POST) a Pod and, with a port, a Service selecting it, under the per-user field manager', async () => {
+    fake.on('POST', /^\/api\/v1\/namespaces\/default\/(pods|services)$/, (r) => ({ status: 201, body: JSON.parse(r.body) }));
     const r = await call('pods_run', { image: 'nginx:1.27', name: 'demo', port: 8080 }, testContext(fake));
+    expect(r.isError).toBeUndefined();
+    const posts = fake.requests.filter((q) => q.method === 'POST');
+    expect(posts.map((p) => p.path)).toEqual(['/api/v1/namespaces/default/pods', '/api/v1/namespaces/default/services']);
+    for (const p of posts) expect(p.query.get('fieldManager')).toBe('kube-mcp-server:alice');
+    expect(fake.requests.some((q) => q.method === 'PATCH')).toBe(false);
     const [pod, svc] = parse(text(r).split('\n').slice(1).join('\n'));
     expect(pod.spec.containers[0]).toMatchObject({ image: 'nginx:1.27', ports: [{ containerPort: 8080 }] });
     expect(svc.spec.selector).toEqual(pod.metadata.labels);
+  });
+
+  it('pods_run of an existing name fails with AlreadyExists instead of changing the Pod', async () => {
+    fake.on('POST', '/api/v1/namespaces/default/pods', status(409, 'AlreadyExists', 'pods "demo" already exists'));
+    const r = await call('pods_run', { image: 'busybox', name: 'demo' }, testContext(fake));
+    expect(r.isError).toBe(true);
+    expect(text(r)).toBe('AlreadyExists: pods "demo" already exists');
+    expect(fake.requests.filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.path}`)).toEqual(['POST /api/v1/namespaces/default/pods']);
+  });
+
+  it('pods_run says the Pod was created when only its Service fails', async () => {
+    fake.on('POST', '/api/v1/namespaces/default/pods', (r) => ({ status: 201, body: JSON.parse(r.body) }));
+    fake.on('POST', '/api/v1/namespaces/default/services', status(409, 'AlreadyExists', 'services "demo" already exists'));
+    const r = await call('pods_run', { image: 'busybox', name: 'demo', port: 80 }, testContext(fake));
+    expect(text(r)).toBe('Pod default/demo was created, but its Service was not: AlreadyExists: services "demo" already exists');
   });
 
   it('pods_log passes container, tailLines and previous', async () => {
@@ -221,5 +251,65 @@ describe('pods_exec', () => {
     const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls'] }, testContext(fake));
     expect(text(r)).toBe('cannot exec in pod shop/web-1: its phase is Pending; exec needs a running container');
     expect(fake.requests.some((q) => q.method === 'UPGRADE')).toBe(false);
+  });
+});
+
+describe('fieldManagerFor', () => {
+  it('names the user: preferred_username, else sub, else the bare server manager', () => {
+    expect(fieldManagerFor({ preferredUsername: 'alice', sub: 'u-1' })).toBe('kube-mcp-server:alice');
+    expect(fieldManagerFor({ sub: 'u-1' })).toBe('kube-mcp-server:u-1');
+    expect(fieldManagerFor({})).toBe(FIELD_MANAGER);
+  });
+
+  it('cuts to the 128-character limit and replaces non-printable characters', () => {
+    const m = fieldManagerFor({ preferredUsername: 'x'.repeat(300) });
+    expect(m).toHaveLength(FIELD_MANAGER_MAX);
+    expect(m.startsWith('kube-mcp-server:xxx')).toBe(true);
+    expect(fieldManagerFor({ preferredUsername: 'a\nb\u0000c' })).toBe('kube-mcp-server:a_b_c');
+  });
+});
+
+describe('names that would change the request path are refused before any request', () => {
+  const dotNames = ['.', '..', 'a/b', '../secrets', '%2e%2e', ''];
+
+  it.each(dotNames)('resources_get / resources_delete / resources_scale refuse name %j', async (name) => {
+    for (const [tool, extra] of [['resources_get', {}], ['resources_delete', {}], ['resources_scale', { scale: 1 }]] as const) {
+      await expect(call(tool, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name, ...extra }, testContext(fake))).rejects.toThrow(
+        /must be a Kubernetes object name/,
+      );
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each(['..', '.', 'Team-A', '-a', 'a/b'])('namespace %j is refused by every namespace argument', async (namespace) => {
+    await expect(call('resources_list', { apiVersion: 'v1', kind: 'ConfigMap', namespace }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+    await expect(call('pods_list_in_namespace', { namespace }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+    await expect(call('pods_get', { namespace, name: 'web-1' }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+    await expect(call('events_list', { namespace }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+  });
+
+  it('an empty optional namespace still means the current namespace', async () => {
+    fake.on('GET', '/api/v1/namespaces/default/pods/web-1', { body: { metadata: { name: 'web-1' } } });
+    const r = await call('pods_get', { namespace: '', name: 'web-1' }, testContext(fake));
+    expect(r.isError).toBeUndefined();
+  });
+
+  it('Pod names are DNS-1123 subdomains; a ClusterRole name with ":" still passes the generic tools', async () => {
+    await expect(call('pods_get', { name: '..' }, testContext(fake))).rejects.toThrow(/DNS-1123 subdomain/);
+    await expect(call('pods_log', { name: 'Web' }, testContext(fake))).rejects.toThrow(/DNS-1123 subdomain/);
+    await expect(call('pods_run', { image: 'x', name: 'a.b' }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+    fake.on('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aaggregate-to-admin', { body: { metadata: { name: 'system:aggregate-to-admin' } } });
+    serveDiscovery(fake, [{ name: 'rbac.authorization.k8s.io', version: 'v1', resources: [{ name: 'clusterroles', kind: 'ClusterRole', namespaced: false, verbs: ['get'] }] }]);
+    const r = await call('resources_get', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'system:aggregate-to-admin' }, testContext(fake));
+    expect(text(r)).toContain('name: system:aggregate-to-admin');
+  });
+
+  it('resources_create_or_update refuses a manifest named ".." or with a bad namespace, before any write', async () => {
+    const dots = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "..", namespace: team-a}' }, testContext(fake));
+    expect(dots.isError).toBe(true);
+    expect(text(dots)).toBe('resource: object 1 (ConfigMap) metadata.name ".." must be a Kubernetes object name: not empty, not "." or "..", and without "/" or "%"');
+    const ns = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ".."}' }, testContext(fake));
+    expect(text(ns)).toMatch(/^resource: object 1 \(ConfigMap\) metadata.namespace "\.\." must be a DNS-1123 label/);
+    expect(fake.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decodeRelease, latestReleases } from '../../src/tools/helm/releases.js';
-import { findHelm } from '../../src/tools/helm/helm-cli.js';
+import { findHelm, runHelm } from '../../src/tools/helm/helm-cli.js';
 import { call, testContext, text } from './context.js';
 import { startFakeApiServer, type FakeApiServer } from '../k8s/fake-apiserver.js';
 
@@ -105,8 +105,9 @@ describe('helm_install with a helm binary', () => {
 const fs = require('fs');
 const args = process.argv.slice(2);
 const vi = args.indexOf('--values');
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, env: process.env, values: vi >= 0 ? fs.readFileSync(args[vi + 1], 'utf8') : null, ca: process.env.HELM_KUBECAFILE ? fs.readFileSync(process.env.HELM_KUBECAFILE, 'utf8') : null, kubeconfig: fs.readFileSync(process.env.KUBECONFIG, 'utf8') }));
-process.stdout.write(JSON.stringify({ name: args[1], namespace: 'shop', version: 1, info: { status: 'deployed' }, chart: { metadata: { name: 'nginx', version: '15.0.0' } } }));
+const pos = args.slice(args.indexOf('--') + 1);
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, cwd: process.cwd(), cwdFiles: fs.readdirSync(process.cwd()), env: process.env, values: vi >= 0 ? fs.readFileSync(args[vi + 1], 'utf8') : null, ca: process.env.HELM_KUBECAFILE ? fs.readFileSync(process.env.HELM_KUBECAFILE, 'utf8') : null, kubeconfig: fs.readFileSync(process.env.KUBECONFIG, 'utf8') }));
+process.stdout.write(JSON.stringify({ name: pos.length > 1 ? pos[0] : 'generated-1', namespace: 'shop', version: 1, info: { status: 'deployed' }, chart: { metadata: { name: 'nginx', version: '15.0.0' } } }));
 `,
     );
     chmodSync(bin, 0o755);
@@ -124,7 +125,8 @@ process.stdout.write(JSON.stringify({ name: args[1], namespace: 'shop', version:
       const r = await call('helm_install', { chart: 'bitnami/nginx', name: 'web', values: { replicaCount: 2 } }, testContext(fake, { kubeConfig: kc }));
       expect(text(r)).toBe('Helm release shop/web installed: revision 1, status deployed, chart nginx-15.0.0');
       const rec = JSON.parse(readFileSync(record, 'utf8'));
-      expect(rec.args.slice(0, 7)).toEqual(['install', 'web', 'bitnami/nginx', '--namespace', 'shop', '--output', 'json']);
+      expect(rec.args).toEqual(['install', '--namespace', 'shop', '--output', 'json', '--values', expect.stringMatching(/values\.yaml$/), '--', 'web', 'bitnami/nginx']);
+      expect(rec.cwdFiles).toEqual([]); // a relative chart path can name nothing
       expect(JSON.stringify(rec.args)).not.toContain('caller-exchanged-token');
       expect(rec.env.HELM_KUBETOKEN).toBe('caller-exchanged-token');
       expect(rec.env.HELM_KUBEAPISERVER).toBe(fake.url);
@@ -152,9 +154,83 @@ process.stdout.write(JSON.stringify({ name: args[1], namespace: 'shop', version:
       const kc = kubeConfigForToken({ name: 'c', server: 'https://api.example:6443', caData: Buffer.from(pem).toString('base64'), skipTLSVerify: false, namespace: 'shop' }, 't');
       await call('helm_uninstall', { name: 'web' }, testContext(fake, { kubeConfig: kc }));
       const rec = JSON.parse(readFileSync(record, 'utf8'));
-      expect(rec.args).toEqual(['uninstall', 'web', '--namespace', 'shop']);
+      expect(rec.args).toEqual(['uninstall', '--namespace', 'shop', '--', 'web']);
       expect(rec.ca).toBe(pem);
       expect(rec.env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY).toBeUndefined();
+    } finally {
+      await fake.close();
+      if (saved === undefined) delete process.env.HELM_BIN;
+      else process.env.HELM_BIN = saved;
+    }
+  });
+});
+
+describe('helm argument safety', () => {
+  let fake: FakeApiServer;
+  beforeEach(async () => {
+    fake = await startFakeApiServer();
+  });
+  afterEach(() => fake.close());
+
+  it.each([
+    ['/etc/passwd'],
+    ['./chart'],
+    ['../charts/x'],
+    ['chart'],
+    ['file:///etc/x.tgz'],
+    ['https://example.com/x-1.0.0.tgz'],
+    ['http://10.0.0.1/x.tgz'],
+    ['--set=a=b'],
+    ['-f'],
+    ['@file:values.yaml'],
+    ['oci://'],
+    ['repo/chart/extra'],
+  ])('helm_install refuses chart %j before running helm', async (chart) => {
+    await expect(call('helm_install', { chart }, testContext(fake))).rejects.toThrow(/must be a <repo>\/<chart> reference or an oci:\/\/ URL/);
+  });
+
+  it.each([['bitnami/nginx'], ['stable/grafana'], ['oci://ghcr.io/nginxinc/charts/nginx-ingress'], ['oci://localhost:5000/charts/app:1.2.3']])(
+    'helm_install accepts chart %j',
+    async (chart) => {
+      const saved = { PATH: process.env.PATH, HELM_BIN: process.env.HELM_BIN };
+      process.env.PATH = '/nonexistent';
+      delete process.env.HELM_BIN;
+      try {
+        // passes the schema, then stops at the missing binary
+        expect(text(await call('helm_install', { chart }, testContext(fake)))).toMatch(/^helm is not available/);
+      } finally {
+        process.env.PATH = saved.PATH;
+        if (saved.HELM_BIN) process.env.HELM_BIN = saved.HELM_BIN;
+      }
+    },
+  );
+
+  it.each([['--dry-run'], ['-n'], ['Web'], ['a'.repeat(54)]])('helm_install and helm_uninstall refuse release name %j', async (name) => {
+    await expect(call('helm_install', { chart: 'bitnami/nginx', name }, testContext(fake))).rejects.toThrow(/must be a Helm release name|at most 53/);
+    await expect(call('helm_uninstall', { name }, testContext(fake))).rejects.toThrow(/must be a Helm release name|at most 53/);
+  });
+
+  it('refuses a namespace that starts with "-"', async () => {
+    await expect(call('helm_uninstall', { name: 'web', namespace: '--kube-apiserver=x' }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
+  });
+});
+
+describe('runHelm file arguments', () => {
+  it('writes only tool-built file arguments; an "@file:" string is passed verbatim', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-helm-'));
+    const record = join(dir, 'record.json');
+    const bin = join(dir, 'helm');
+    writeFileSync(bin, `#!/usr/bin/env node\nconst fs=require('fs');const a=process.argv.slice(2);fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ a, f: fs.readFileSync(a[2],'utf8') }));\n`);
+    chmodSync(bin, 0o755);
+    const saved = process.env.HELM_BIN;
+    process.env.HELM_BIN = bin;
+    const fake = await startFakeApiServer();
+    try {
+      await runHelm(fake.kubeConfig('t'), ['x', '@file:values.yaml', { file: 'values.yaml', content: 'a: 1\n' }]);
+      const rec = JSON.parse(readFileSync(record, 'utf8'));
+      expect(rec.a[1]).toBe('@file:values.yaml');
+      expect(rec.a[2]).toMatch(/values\.yaml$/);
+      expect(rec.f).toBe('a: 1\n');
     } finally {
       await fake.close();
       if (saved === undefined) delete process.env.HELM_BIN;

@@ -1,7 +1,7 @@
 /** Toolset core: namespaces, OpenShift projects and events. */
-import { z } from 'zod';
 import { defineTool, READ_ONLY } from '../define.js';
 import { BUILTIN, listAndRender, listArgs } from '../output.js';
+import { optionalNamespace } from '../names.js';
 
 export const namespacesList = defineTool({
   name: 'namespaces_list',
@@ -34,7 +34,7 @@ export const eventsList = defineTool({
   description:
     'List Kubernetes events (warnings, errors, state changes) for debugging and troubleshooting, from all namespaces or the provided namespace',
   inputSchema: {
-    namespace: z.string().optional().describe('Optional namespace to list the events from; all namespaces if not provided'),
+    namespace: optionalNamespace().describe('Optional namespace to list the events from; all namespaces if not provided'),
     ...listArgs,
   },
   annotations: { title: 'Events: List', ...READ_ONLY },

@@ -8,15 +8,16 @@ import { assertAllowed } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
 import { getResource, resourcePath } from '../../k8s/resources.js';
 import { kubeRequestText } from '../../k8s/request.js';
+import { labelName, optionalNamespace, subdomainName } from '../names.js';
 
 export const podsLog = defineTool({
   name: 'pods_log',
   toolset: 'core',
   description: 'Get the logs of a Kubernetes Pod in the current or provided namespace with the provided name',
   inputSchema: {
-    namespace: z.string().optional().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
-    name: z.string().min(1).describe('Name of the Pod to get the logs from'),
-    container: z.string().optional().describe('Name of the Pod container to get the logs from (Optional)'),
+    namespace: optionalNamespace().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
+    name: subdomainName().describe('Name of the Pod to get the logs from'),
+    container: labelName().optional().describe('Name of the Pod container to get the logs from (Optional)'),
     previous: z.boolean().optional().describe('Return previous terminated container logs (Optional)'),
     tail: z
       .number()
@@ -64,13 +65,13 @@ export const podsExec = defineTool({
   description:
     'Execute a command in a Kubernetes Pod container in the current or provided namespace with the provided name and command',
   inputSchema: {
-    namespace: z.string().optional().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
-    name: z.string().min(1).describe('Name of the Pod where the command will be executed'),
+    namespace: optionalNamespace().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
+    name: subdomainName().describe('Name of the Pod where the command will be executed'),
     command: z
       .array(z.string())
       .min(1)
       .describe('Command to execute: the first item is the program, the rest its arguments. Example: ["ls", "-l", "/tmp"]'),
-    container: z.string().optional().describe('Name of the Pod container where the command will be executed (Optional, first container if not provided)'),
+    container: labelName().optional().describe('Name of the Pod container where the command will be executed (Optional, first container if not provided)'),
   },
   annotations: { title: 'Pods: Exec', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   handler: async (a, ctx, target) => {

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { defineTool, namespaceOr, READ_ONLY } from '../define.js';
 import { BUILTIN, getAndRender, gvkOf, listAndRender, listArgs } from '../output.js';
 import { assertAllowed } from '../policy.js';
-import { textResult } from '../result.js';
-import { applyResource, deleteResource, type KubeObject } from '../../k8s/resources.js';
+import { textResult, ToolError } from '../result.js';
+import { createResource, deleteResource, fieldManagerFor, type KubeObject } from '../../k8s/resources.js';
 import { renderYaml } from '../render.js';
+import { labelName, namespaceName, optionalNamespace, subdomainName } from '../names.js';
 
 export const podsList = defineTool({
   name: 'pods_list',
@@ -24,7 +25,7 @@ export const podsListInNamespace = defineTool({
   name: 'pods_list_in_namespace',
   toolset: 'core',
   description: 'List all the Kubernetes pods in the specified namespace in the current cluster',
-  inputSchema: { namespace: z.string().min(1).describe('Namespace to list pods from'), ...listArgs },
+  inputSchema: { namespace: namespaceName().describe('Namespace to list pods from'), ...listArgs },
   annotations: { title: 'Pods: List in Namespace', ...READ_ONLY },
   handler: (a, ctx, target) => {
     target.kind = 'Pod';
@@ -34,8 +35,8 @@ export const podsListInNamespace = defineTool({
 });
 
 const podRef = {
-  namespace: z.string().optional().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
-  name: z.string().min(1).describe('Name of the Pod'),
+  namespace: optionalNamespace().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
+  name: subdomainName().describe('Name of the Pod'),
 };
 
 export const podsGet = defineTool({
@@ -65,6 +66,8 @@ export const podsDelete = defineTool({
   },
 });
 
+const SERVICE = { group: '', version: 'v1', kind: 'Service', resource: 'services', namespaced: true } as const;
+
 /** Name for a Pod run without one: `kube-mcp-run-` + 5 random hex chars. */
 function randomPodName(): string {
   return `kube-mcp-run-${randomBytes(3).toString('hex').slice(0, 5)}`;
@@ -74,10 +77,10 @@ export const podsRun = defineTool({
   name: 'pods_run',
   toolset: 'core',
   description:
-    'Run a Kubernetes Pod in the current or provided namespace with the provided container image and optional name; with a port, also a Service exposing it',
+    'Run a Kubernetes Pod in the current or provided namespace with the provided container image and optional name; with a port, also a Service exposing it. Fails with AlreadyExists if a Pod (or Service) of that name exists',
   inputSchema: {
-    namespace: z.string().optional().describe('Namespace to run the Pod in (Optional, current namespace if not provided)'),
-    name: z.string().optional().describe('Name of the Pod (Optional, random name if not provided)'),
+    namespace: optionalNamespace().describe('Namespace to run the Pod in (Optional, current namespace if not provided)'),
+    name: labelName().optional().describe('Name of the Pod and of its Service, a DNS-1123 label (Optional, random name if not provided)'),
     image: z.string().min(1).describe('Container image to run in the Pod'),
     port: z.number().int().min(1).max(65535).optional().describe('TCP port to expose from the Pod container (Optional)'),
   },
@@ -103,18 +106,23 @@ export const podsRun = defineTool({
         ],
       },
     };
-    const created: KubeObject[] = [await applyResource(ctx.kubeConfig, BUILTIN.pod, pod)];
+    if (a.port) assertAllowed(ctx, gvkOf(SERVICE)); // before any write: a denied Service changes nothing
+    const fieldManager = fieldManagerFor(ctx.user);
+    const created: KubeObject[] = [await createResource(ctx.kubeConfig, BUILTIN.pod, pod, { fieldManager })];
     if (a.port) {
-      const svcMapping = { group: '', version: 'v1', kind: 'Service', resource: 'services', namespaced: true };
-      assertAllowed(ctx, gvkOf(svcMapping));
       const svc: KubeObject = {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name, namespace: ns, labels },
         spec: { selector: labels, ports: [{ name: 'http', port: a.port, targetPort: a.port, protocol: 'TCP' }] },
       };
-      created.push(await applyResource(ctx.kubeConfig, svcMapping, svc));
+      try {
+        created.push(await createResource(ctx.kubeConfig, SERVICE, svc, { fieldManager }));
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new ToolError(`Pod ${ns}/${name} was created, but its Service was not: ${why}`);
+      }
     }
-    return textResult(`# The following resources (YAML) have been created or updated successfully\n${renderYaml(created)}`);
+    return textResult(`# The following resources (YAML) have been created successfully\n${renderYaml(created)}`);
   },
 });

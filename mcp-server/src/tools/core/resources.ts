@@ -5,9 +5,11 @@ import { defineTool, namespaceOr, READ_ONLY } from '../define.js';
 import { getAndRender, gvkOf, listAndRender, listArgs } from '../output.js';
 import { assertAllowed, maybeRedact } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
+import { KubeApiError } from '../../k8s/request.js';
 import { renderYaml } from '../render.js';
-import { applyResource, deleteResource, scaleResource, type KubeObject } from '../../k8s/resources.js';
+import { applyResource, deleteResource, fieldManagerFor, scaleResource, type KubeObject } from '../../k8s/resources.js';
 import type { ResourceMapping, ToolContext } from '../types.js';
+import { manifestNameProblem, manifestNamespaceProblem, objectName, optionalNamespace } from '../names.js';
 
 const KINDS_HINT = '(common apiVersion and kind include: v1 Pod, v1 Service, v1 Node, apps/v1 Deployment, networking.k8s.io/v1 Ingress)';
 
@@ -28,7 +30,7 @@ export const resourcesList = defineTool({
   description: `List Kubernetes resources and objects in the current cluster by providing their apiVersion and kind and optionally the namespace and label selector\n${KINDS_HINT}`,
   inputSchema: {
     ...gvk,
-    namespace: z.string().optional().describe('Optional namespace to retrieve the namespaced resources from (all namespaces if not provided)'),
+    namespace: optionalNamespace().describe('Optional namespace to retrieve the namespaced resources from (all namespaces if not provided)'),
     ...listArgs,
   },
   annotations: { title: 'Resources: List', ...READ_ONLY },
@@ -45,8 +47,8 @@ export const resourcesGet = defineTool({
   description: `Get a Kubernetes resource in the current cluster by providing its apiVersion, kind, optionally the namespace, and its name\n${KINDS_HINT}`,
   inputSchema: {
     ...gvk,
-    namespace: z.string().optional().describe('Optional namespace of the resource (current namespace if not provided, ignored for cluster-scoped kinds)'),
-    name: z.string().min(1).describe('Name of the resource'),
+    namespace: optionalNamespace().describe('Optional namespace of the resource (current namespace if not provided, ignored for cluster-scoped kinds)'),
+    name: objectName().describe('Name of the resource'),
   },
   annotations: { title: 'Resources: Get', ...READ_ONLY },
   handler: async (a, ctx, target) => {
@@ -80,6 +82,13 @@ export function parseManifests(text: string): KubeObject[] {
     if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
       throw new ToolError(`resource: object ${i + 1} (${o.kind}) lacks metadata.name (generateName is not supported by server-side apply)`);
     }
+    const nameProblem = manifestNameProblem(o.metadata.name);
+    if (nameProblem) throw new ToolError(`resource: object ${i + 1} (${o.kind}) metadata.name ${JSON.stringify(o.metadata.name)} ${nameProblem}`);
+    const ns = o.metadata.namespace;
+    if (ns !== undefined && ns !== '') {
+      const nsProblem = typeof ns === 'string' ? manifestNamespaceProblem(ns) : 'must be a string';
+      if (nsProblem) throw new ToolError(`resource: object ${i + 1} (${o.kind}) metadata.namespace ${JSON.stringify(ns)} ${nsProblem}`);
+    }
   });
   if (out.length === 0) throw new ToolError('resource: no object found in the input');
   return out;
@@ -95,6 +104,12 @@ export const resourcesCreateOrUpdate = defineTool({
       .min(1)
       .describe('A JSON or YAML representation of the Kubernetes resource(s), with top-level fields such as apiVersion, kind, metadata and spec'),
     dryRun: z.boolean().optional().describe('If true, the server validates the resources without persisting them (Optional)'),
+    force: z
+      .boolean()
+      .optional()
+      .describe(
+        'If true, take over fields another field manager (another user or controller) owns; by default such a conflict is reported and nothing is changed (Optional)',
+      ),
   },
   annotations: { title: 'Resources: Create or Update', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   handler: async (a, ctx, target) => {
@@ -103,6 +118,7 @@ export const resourcesCreateOrUpdate = defineTool({
     const mappings: ResourceMapping[] = [];
     for (const o of objs) mappings.push(await resolve(ctx, o.apiVersion!, o.kind!));
     Object.assign(target, { kind: objs[0].kind, namespace: objs[0].metadata?.namespace, name: objs[0].metadata?.name });
+    const fieldManager = fieldManagerFor(ctx.user);
     const results: KubeObject[] = [];
     for (let i = 0; i < objs.length; i++) {
       const o = objs[i];
@@ -110,7 +126,15 @@ export const resourcesCreateOrUpdate = defineTool({
       if (m.namespaced) o.metadata = { ...o.metadata, namespace: namespaceOr(ctx, o.metadata?.namespace) };
       else if (o.metadata?.namespace) delete o.metadata.namespace;
       if (i === 0) target.namespace = o.metadata?.namespace;
-      results.push(maybeRedact(ctx, await applyResource(ctx.kubeConfig, m, o, { dryRun: a.dryRun })));
+      try {
+        results.push(maybeRedact(ctx, await applyResource(ctx.kubeConfig, m, o, { dryRun: a.dryRun, force: a.force, fieldManager })));
+      } catch (err) {
+        if (err instanceof KubeApiError && err.code === 409 && !a.force) {
+          const done = i === 0 ? 'nothing was changed' : `the ${i} object(s) before it were applied`;
+          throw new ToolError(`${err.message}\n(${o.kind} ${o.metadata?.name}: ${done}; set force: true to take over the conflicting fields)`);
+        }
+        throw err;
+      }
     }
     const head = a.dryRun ? '# Dry run: the following resources (YAML) were validated, nothing was persisted' : '# The following resources (YAML) have been created or updated successfully';
     return textResult(`${head}\n${renderYaml(results)}`);
@@ -123,8 +147,8 @@ export const resourcesDelete = defineTool({
   description: `Delete a Kubernetes resource in the current cluster by providing its apiVersion, kind, optionally the namespace, and its name\n${KINDS_HINT}`,
   inputSchema: {
     ...gvk,
-    namespace: z.string().optional().describe('Optional namespace of the resource (current namespace if not provided, ignored for cluster-scoped kinds)'),
-    name: z.string().min(1).describe('Name of the resource'),
+    namespace: optionalNamespace().describe('Optional namespace of the resource (current namespace if not provided, ignored for cluster-scoped kinds)'),
+    name: objectName().describe('Name of the resource'),
   },
   annotations: { title: 'Resources: Delete', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   handler: async (a, ctx, target) => {
@@ -143,8 +167,8 @@ export const resourcesScale = defineTool({
     'Get or update the scale (replicas) of a Kubernetes resource that has a scale subresource (Deployment, StatefulSet, ReplicaSet, …); without scale, returns the current scale',
   inputSchema: {
     ...gvk,
-    namespace: z.string().optional().describe('Optional namespace of the resource (current namespace if not provided)'),
-    name: z.string().min(1).describe('Name of the resource'),
+    namespace: optionalNamespace().describe('Optional namespace of the resource (current namespace if not provided)'),
+    name: objectName().describe('Name of the resource'),
     scale: z.number().int().min(0).optional().describe('Optional number of replicas to set; omit to read the current scale'),
   },
   annotations: { title: 'Resources: Scale', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

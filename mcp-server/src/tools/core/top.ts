@@ -1,12 +1,13 @@
 /** Toolset core: `pods_top` and `nodes_top` from the Metrics API (metrics.k8s.io/v1beta1). */
 import { z } from 'zod';
 import { defineTool, namespaceOr, READ_ONLY } from '../define.js';
-import { BUILTIN, gvkOf } from '../output.js';
+import { BUILTIN, gvkOf, LABEL_SELECTOR } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult } from '../result.js';
 import { alignColumns } from '../render.js';
 import { listResources, getResource, type KubeObject } from '../../k8s/resources.js';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
+import { optionalNamespace, subdomainName } from '../names.js';
 
 interface Usage {
   cpu?: string;
@@ -21,10 +22,7 @@ interface NodeMetrics {
   usage: Usage;
 }
 
-const LABEL = z
-  .string()
-  .regex(/^([/_.\-A-Za-z0-9=, ()!])+$/)
-  .optional();
+const LABEL = z.string().regex(LABEL_SELECTOR).optional();
 
 function sum(usages: Usage[], key: keyof Usage): number {
   return usages.reduce((n, u) => n + (u[key] ? parseQuantity(u[key]!) : 0), 0);
@@ -60,8 +58,8 @@ export const podsTop = defineTool({
     'List the resource consumption (CPU and memory) as recorded by the Kubernetes Metrics Server for the specified Pods in all namespaces, the provided namespace, or the current namespace',
   inputSchema: {
     all_namespaces: z.boolean().default(true).describe('If true, Pods in all namespaces; if false, the provided or current namespace'),
-    namespace: z.string().optional().describe('Namespace of the Pods (Optional, current namespace if not provided and all_namespaces is false)'),
-    name: z.string().optional().describe('Name of one Pod (Optional, all Pods if not provided)'),
+    namespace: optionalNamespace().describe('Namespace of the Pods (Optional, current namespace if not provided and all_namespaces is false)'),
+    name: subdomainName().optional().describe('Name of one Pod (Optional, all Pods if not provided)'),
     label_selector: LABEL.describe("Kubernetes label selector (e.g. 'app=myapp'), only when name is not provided (Optional)"),
   },
   annotations: { title: 'Pods: Top', ...READ_ONLY },
@@ -83,7 +81,7 @@ export const nodesTop = defineTool({
   toolset: 'core',
   description: 'List the resource consumption (CPU and memory) as recorded by the Kubernetes Metrics Server for the specified Nodes or all Nodes',
   inputSchema: {
-    name: z.string().optional().describe('Name of one Node (Optional, all Nodes if not provided)'),
+    name: subdomainName().optional().describe('Name of one Node (Optional, all Nodes if not provided)'),
     label_selector: LABEL.describe("Kubernetes label selector (e.g. 'node-role.kubernetes.io/worker='), only when name is not provided (Optional)"),
   },
   annotations: { title: 'Nodes: Top', ...READ_ONLY },

@@ -8,14 +8,31 @@ import { textResult } from '../result.js';
 import { alignColumns } from '../render.js';
 import { listResources } from '../../k8s/resources.js';
 import { latestReleases, RELEASE_SECRET_TYPE } from './releases.js';
-import { runHelm } from './helm-cli.js';
+import { runHelm, type HelmArg } from './helm-cli.js';
+import { optionalNamespace } from '../names.js';
+
+/**
+ * Chart references helm_install accepts: `<repo>/<chart>` (a repository configured for helm) or
+ * an `oci://<registry>[:port]/<path>[:tag][@sha256:<digest>]` reference. Local paths (absolute or
+ * relative), `file:` and `http(s):` URLs are refused: they would read the server's file system or
+ * fetch from the server pod's network. There is no setting to allow more yet.
+ */
+export const CHART_REF = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*|oci:\/\/[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:\/[a-z0-9][a-z0-9._-]*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
+
+/** Helm release names: DNS-1123 subdomain of at most 53 characters (Helm's own limit). */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const releaseName = () =>
+  z
+    .string()
+    .max(53)
+    .regex(RELEASE_NAME, 'must be a Helm release name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 53 characters');
 
 export const helmList = defineTool({
   name: 'helm_list',
   toolset: 'helm',
   description: 'List the Helm releases in the current or provided namespace, or in all namespaces (read from the release Secrets)',
   inputSchema: {
-    namespace: z.string().optional().describe('Namespace to list the releases from (Optional, current namespace if not provided)'),
+    namespace: optionalNamespace().describe('Namespace to list the releases from (Optional, current namespace if not provided)'),
     all_namespaces: z.boolean().optional().describe('If true, list the releases from all namespaces (Optional)'),
     all: z.boolean().optional().describe('If true, show releases of every status, not only deployed and failed (Optional)'),
   },
@@ -43,24 +60,27 @@ export const helmList = defineTool({
 export const helmInstall = defineTool({
   name: 'helm_install',
   toolset: 'helm',
-  description: 'Install a Helm chart (repository/chart, OCI reference or URL) in the current or provided namespace (needs the helm binary on the server)',
+  description:
+    'Install a Helm chart (repository/chart or oci:// reference; local paths and http(s)/file URLs are not accepted) in the current or provided namespace (needs the helm binary on the server)',
   inputSchema: {
-    chart: z.string().min(1).describe('Chart reference to install (for example: stable/grafana, oci://ghcr.io/nginxinc/charts/nginx-ingress)'),
+    chart: z
+      .string()
+      .regex(CHART_REF, 'must be a <repo>/<chart> reference or an oci:// URL (local paths, file: and http(s): URLs are not accepted)')
+      .describe('Chart reference to install: <repo>/<chart> or oci://<registry>/<path> (for example: stable/grafana, oci://ghcr.io/nginxinc/charts/nginx-ingress)'),
     values: z.record(z.unknown()).optional().describe('Values to pass to the chart (Optional)'),
-    name: z.string().optional().describe('Name of the release (Optional, random name if not provided)'),
-    namespace: z.string().optional().describe('Namespace to install the chart in (Optional, current namespace if not provided)'),
+    name: releaseName().optional().describe('Name of the release (Optional, random name if not provided)'),
+    namespace: optionalNamespace().describe('Namespace to install the chart in (Optional, current namespace if not provided)'),
   },
   annotations: { title: 'Helm: Install', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (a, ctx, target) => {
     const ns = namespaceOr(ctx, a.namespace);
     Object.assign(target, { kind: 'HelmRelease', namespace: ns, name: a.name });
-    const args = ['install', ...(a.name ? [a.name] : ['--generate-name']), a.chart, '--namespace', ns, '--output', 'json'];
-    const files: Record<string, string> = {};
-    if (a.values && Object.keys(a.values).length) {
-      files['values.yaml'] = stringify(a.values);
-      args.push('--values', '@file:values.yaml');
-    }
-    const { stdout } = await runHelm(ctx.kubeConfig, args, ctx.kubeconfigPath, files);
+    // Flags first, then `--`, then the positional arguments: nothing the caller sends is read as a flag.
+    const args: HelmArg[] = ['install', '--namespace', ns, '--output', 'json'];
+    if (a.values && Object.keys(a.values).length) args.push('--values', { file: 'values.yaml', content: stringify(a.values) });
+    if (!a.name) args.push('--generate-name');
+    args.push('--', ...(a.name ? [a.name] : []), a.chart);
+    const { stdout } = await runHelm(ctx.kubeConfig, args, ctx.kubeconfigPath);
     const rel = JSON.parse(stdout) as { name?: string; namespace?: string; version?: number; info?: { status?: string }; chart?: { metadata?: { name?: string; version?: string } } };
     const chart = rel.chart?.metadata;
     return textResult(
@@ -74,14 +94,14 @@ export const helmUninstall = defineTool({
   toolset: 'helm',
   description: 'Uninstall a Helm release in the current or provided namespace (needs the helm binary on the server)',
   inputSchema: {
-    name: z.string().min(1).describe('Name of the release to uninstall'),
-    namespace: z.string().optional().describe('Namespace of the release (Optional, current namespace if not provided)'),
+    name: releaseName().describe('Name of the release to uninstall'),
+    namespace: optionalNamespace().describe('Namespace of the release (Optional, current namespace if not provided)'),
   },
   annotations: { title: 'Helm: Uninstall', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   handler: async (a, ctx, target) => {
     const ns = namespaceOr(ctx, a.namespace);
     Object.assign(target, { kind: 'HelmRelease', namespace: ns, name: a.name });
-    const { stdout } = await runHelm(ctx.kubeConfig, ['uninstall', a.name, '--namespace', ns], ctx.kubeconfigPath);
+    const { stdout } = await runHelm(ctx.kubeConfig, ['uninstall', '--namespace', ns, '--', a.name], ctx.kubeconfigPath);
     return textResult(stdout.trim() || `release "${a.name}" uninstalled`);
   },
 });
