@@ -84,6 +84,25 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     }
   }
 
+  // Route hosts derived as `<name>-<namespace>.<appsDomain>`: the Route CRD allows labels of at most 63 characters.
+  const domain = cfg.openshift.appsDomain;
+  if (domain) {
+    const ms = cfg.namespaces.mcpServer;
+    const routes: [keyof BaseStackConfig['hosts'], boolean, string][] = [
+      ['mcpServer', cfg.mcpServer.route, `${cfg.mcpServer.name}-${ms}`],
+      ['playground', cfg.playground.enabled, `${cfg.playground.name}-${cfg.namespaces.playground}`],
+      ['mcpInspector', cfg.mcpInspector.enabled, `${cfg.mcpInspector.name}-${ms}`],
+      ['mcpInspectorProxy', cfg.mcpInspector.enabled, `${cfg.mcpInspector.name}-proxy-${ms}`],
+    ];
+    for (const [field, on, label] of routes) {
+      if (!on || cfg.hosts[field]) continue;
+      const host = `${label}.${domain}`;
+      if (label.length > 63 || host.length > 253) {
+        problem(['hosts', field], `the derived Route host "${host}" breaks the Route CRD's host rule (first label ${label.length} characters, at most 63; 253 in all); set this host or shorten the name or namespace`);
+      }
+    }
+  }
+
   // Keycloak CR API version.
   if (!keycloakCrApiVersion(cfg.keycloakOperator.channel, cfg.keycloak.apiVersion)) {
     problem(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${cfg.keycloakOperator.channel}"; set "v2alpha1" or "v2beta1"`);

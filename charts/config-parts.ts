@@ -20,6 +20,27 @@ export const hostWithPort = z
     'expected a host name with an optional port, e.g. "keycloak.apps.example.com" or "127.0.0.1:8443" (no scheme, no path)',
   );
 
+/**
+ * Why a string is not a valid OpenShift Route host (`spec.host`), or undefined when it is: a
+ * DNS-1123 subdomain of at most 253 characters with labels of at most 63 (the host pattern of
+ * the Route CRD, route.openshift.io/v1). A port is refused with the fix named: the router
+ * serves every Route on 80/443.
+ */
+export function routeHostProblem(host: string): string | undefined {
+  const port = /^(.*):(\d*)$/.exec(host);
+  if (port) return `a Route host carries no port (the router serves Routes on 443); use "${port[1]}"`;
+  if (host.length > 253 || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(host)) {
+    return 'expected a DNS host name for a Route, e.g. "mcp.apps.example.com": lower-case labels of at most 63 characters, 253 in all (no scheme, port or path)';
+  }
+  return undefined;
+}
+
+/** An OpenShift Route host: see {@link routeHostProblem}. */
+export const routeHost = z.string().superRefine((h, ctx) => {
+  const problem = routeHostProblem(h);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** A key of a Kubernetes Secret: `{ name, key }`. */
 export const secretKeyRef = z
   .object({

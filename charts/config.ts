@@ -17,6 +17,7 @@ import {
   dnsLabel,
   hostWithPort,
   imageSchema,
+  routeHost,
   resourcesSchema,
   secretKeyRef,
   subscriptionSchema,
@@ -42,16 +43,16 @@ const hostsSchema = z
   .object({
     /** Keycloak's public host (may carry a port, e.g. `127.0.0.1:8443` for test harnesses). @default `keycloak-admin.<appsDomain>` */
     keycloak: hostWithPort.optional(),
-    /** The OpenShift web console host (console redirect URI). @default `console-openshift-console.<appsDomain>` */
+    /** The OpenShift web console host (console redirect URI); may carry a port (not a Route of the stack). @default `console-openshift-console.<appsDomain>` */
     console: hostWithPort.optional(),
-    /** MCP server Route host. @default `<mcpServer.name>-<namespaces.mcpServer>.<appsDomain>` */
-    mcpServer: hostWithPort.optional(),
-    /** Playground Route host. @default `<playground.name>-<namespaces.playground>.<appsDomain>` */
-    playground: hostWithPort.optional(),
-    /** MCP Inspector Route host. @default `<mcpInspector.name>-<namespace>.<appsDomain>` */
-    mcpInspector: hostWithPort.optional(),
-    /** MCP Inspector proxy Route host. @default `<mcpInspector.name>-proxy-<namespace>.<appsDomain>` */
-    mcpInspectorProxy: hostWithPort.optional(),
+    /** MCP server Route host (`spec.host`: a DNS name, no port). @default `<mcpServer.name>-<namespaces.mcpServer>.<appsDomain>` */
+    mcpServer: routeHost.optional(),
+    /** Playground Route host (no port). @default `<playground.name>-<namespaces.playground>.<appsDomain>` */
+    playground: routeHost.optional(),
+    /** MCP Inspector Route host (no port). @default `<mcpInspector.name>-<namespace>.<appsDomain>` */
+    mcpInspector: routeHost.optional(),
+    /** MCP Inspector proxy Route host (no port). @default `<mcpInspector.name>-proxy-<namespace>.<appsDomain>` */
+    mcpInspectorProxy: routeHost.optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@
  * which is also what OpenShift's `restricted-v2` SCC admits without a UID range.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { routeHostProblem } from './config-parts.js';
 
 /** A container image pinned to a tag or digest. `latest` is refused. */
 export interface ContainerImage {
@@ -110,15 +111,27 @@ export function checkUrl(value: string, propPath: string, schemes: readonly stri
 }
 
 /**
- * Checks the public https base URL of a Route: scheme https, no path, query, fragment or
- * trailing slash (the Route serves the host's root, and servers append their own paths).
+ * Checks a base URL (the public https origin of a Route, or an in-cluster Service URL when
+ * `schemes` allows http): no path, query, fragment or trailing slash (servers append their own
+ * paths). @default schemes `['https:']`
  * @throws Error naming the prop otherwise
  */
-export function checkPublicBaseUrl(value: string, propPath: string): string {
-  checkUrl(value, propPath, ['https:']);
+export function checkPublicBaseUrl(value: string, propPath: string, schemes: readonly string[] = ['https:']): string {
+  checkUrl(value, propPath, schemes);
   const u = new URL(value);
   if (u.pathname !== '/' || u.search !== '' || u.hash !== '' || value.endsWith('/')) {
-    throw new Error(`${propPath}: "${value}" must be a bare https origin such as "https://host.apps.example.com" (no path, query or trailing slash)`);
+    const kind = schemes.map((s) => s.replace(':', '')).join(' or ');
+    throw new Error(`${propPath}: "${value}" must be a bare ${kind} origin such as "https://host.apps.example.com" (no path, query or trailing slash)`);
   }
+  return value;
+}
+
+/**
+ * Checks a Route host prop (`spec.host`) with {@link routeHostProblem}, the Route CRD's rule.
+ * @throws Error naming the prop and the fix (e.g. drop the port)
+ */
+export function checkRouteHost(value: string, propPath: string): string {
+  const problem = routeHostProblem(value);
+  if (problem) throw new Error(`${propPath}: "${value}": ${problem}`);
   return value;
 }

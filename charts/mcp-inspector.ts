@@ -15,6 +15,7 @@ import {
   RouteSpecToKind,
 } from '../imports/route.openshift.io.js';
 import {
+  checkRouteHost,
   checkUrl,
   ContainerImage,
   ContainerResources,
@@ -43,6 +44,10 @@ export interface McpInspectorProps {
   readonly publicUrl?: string;
   /** Public https URL of the Inspector's proxy; required together with {@link publicUrl}. @default none */
   readonly proxyPublicUrl?: string;
+  /** Host of the UI Route (`spec.host`, no port), from the model; set with {@link publicUrl}. @default none */
+  readonly routeHost?: string;
+  /** Host of the proxy Route (`spec.host`, no port), from the model; set with {@link proxyPublicUrl}. @default none */
+  readonly proxyRouteHost?: string;
   /** @default requests 100m/128Mi, limits 500m/512Mi */
   readonly resources?: ContainerResources;
 }
@@ -55,6 +60,9 @@ export class McpInspector extends Construct {
     const name = props.name ?? 'mcp-inspector';
     if ((props.publicUrl === undefined) !== (props.proxyPublicUrl === undefined)) {
       throw new Error('mcpInspector.proxyPublicUrl: set both publicUrl and proxyPublicUrl (the browser reaches the UI and the proxy), or neither');
+    }
+    if ((props.publicUrl === undefined) !== (props.routeHost === undefined) || (props.proxyPublicUrl === undefined) !== (props.proxyRouteHost === undefined)) {
+      throw new Error('mcpInspector.routeHost: set routeHost and proxyRouteHost exactly when publicUrl and proxyPublicUrl are set (the model gives all four)');
     }
     const mcpUrl = checkUrl(props.mcpServerUrl, 'mcpInspector.mcpServerUrl');
     const origins = [props.publicUrl, props.proxyPublicUrl]
@@ -127,20 +135,20 @@ export class McpInspector extends Construct {
       },
     });
 
-    if (props.publicUrl !== undefined && props.proxyPublicUrl !== undefined) {
-      const route = (rid: string, routeName: string, url: string, port: string, annotations?: Record<string, string>) =>
+    if (props.routeHost !== undefined && props.proxyRouteHost !== undefined) {
+      const route = (rid: string, routeName: string, host: string, port: string, annotations?: Record<string, string>) =>
         new Route(this, rid, {
           metadata: { name: routeName, namespace: ns, labels, ...(annotations ? { annotations } : {}) },
           spec: {
-            host: new URL(url).host,
+            host,
             to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
             port: { targetPort: port },
             tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },
           },
         });
-      route('Route', name, props.publicUrl, 'ui');
+      route('Route', name, checkRouteHost(props.routeHost, 'mcpInspector.routeHost'), 'ui');
       // SSE/streaming through the proxy: long router timeout.
-      route('ProxyRoute', `${name}-proxy`, props.proxyPublicUrl, 'proxy', { 'haproxy.router.openshift.io/timeout': '3600s' });
+      route('ProxyRoute', `${name}-proxy`, checkRouteHost(props.proxyRouteHost, 'mcpInspector.proxyRouteHost'), 'proxy', { 'haproxy.router.openshift.io/timeout': '3600s' });
     }
   }
 }

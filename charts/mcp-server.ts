@@ -20,6 +20,7 @@ import {
   checkPort,
   checkPublicBaseUrl,
   checkReplicas,
+  checkRouteHost,
   checkUrl,
   ContainerImage,
   ContainerResources,
@@ -85,10 +86,16 @@ export interface McpServerProps {
   /** Container resources. @default requests 100m/128Mi, limits 500m/512Mi */
   readonly resources?: ContainerResources;
   /**
-   * Public https base URL of the server (`server_url`). When set, an edge-terminated Route for its
-   * host is created (plain HTTP redirected to HTTPS). @default no Route, no `server_url`
+   * Base URL of the server (`server_url`; the RFC 9728 resource is `<serverUrl>/mcp`): the
+   * Route's https origin, or the in-cluster Service URL when there is no Route (the model's
+   * `mcpServer.serverUrl`). Required, so the server never reflects a request's Host header.
    */
-  readonly publicUrl?: string;
+  readonly serverUrl: string;
+  /**
+   * Host of an edge-terminated Route (`spec.host`, no port; plain HTTP redirected to HTTPS),
+   * from the model's `mcpServer.routeHost`. @default no Route
+   */
+  readonly routeHost?: string;
   /** OAuth resource-server and token-exchange settings. */
   readonly auth: McpServerAuthProps;
   /**
@@ -120,7 +127,7 @@ export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSett
     clusterProviderStrategy: 'in-cluster',
     requireOauth: true,
     authorizationUrl: checkUrl(a.issuerUrl, 'mcpServer.auth.issuerUrl', ['https:']),
-    serverUrl: props.publicUrl === undefined ? undefined : checkPublicBaseUrl(props.publicUrl, 'mcpServer.publicUrl'),
+    serverUrl: checkPublicBaseUrl(props.serverUrl, 'mcpServer.serverUrl', ['https:', 'http:']),
     oauthAudience: a.audience,
     oauthScopes: a.scopes ?? ['openid', 'mcp-server'],
     validateToken: true,
@@ -254,7 +261,8 @@ export class McpServer extends Construct {
       },
     });
 
-    if (props.publicUrl !== undefined) {
+    if (props.routeHost !== undefined) {
+      const host = checkRouteHost(props.routeHost, 'mcpServer.routeHost');
       new Route(this, 'Route', {
         metadata: {
           name,
@@ -266,7 +274,7 @@ export class McpServer extends Construct {
           annotations: { 'haproxy.router.openshift.io/timeout': `${Duration.hours(1).toSeconds()}s` },
         },
         spec: {
-          host: new URL(props.publicUrl).host,
+          host,
           to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
           port: { targetPort: 'http' },
           tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },

@@ -52,7 +52,10 @@ export interface OidcEndpoints {
   readonly tokenEndpoint: string;
 }
 
-/** Public hosts of the stack (no scheme). */
+/**
+ * Public hosts of the stack (no scheme). `keycloak` and `console` may carry a port (test
+ * harnesses, a console the stack does not route); the others are Route hosts, never with a port.
+ */
 export interface StackHosts {
   readonly keycloak: string;
   readonly console?: string;
@@ -119,6 +122,14 @@ export interface StackModel {
     readonly service: ServiceRef;
     /** `https://<host>` of its Route, when it has one. */
     readonly publicUrl?: string;
+    /** Host of its Route (`spec.host`, no port), when it has one (`mcpServer.route`). */
+    readonly routeHost?: string;
+    /**
+     * The server's base URL (`server_url` of config.toml; the RFC 9728 resource is `<serverUrl>/mcp`):
+     * {@link publicUrl} with a Route, else the in-cluster Service URL `http://<name>.<namespace>.svc:<port>`.
+     * Always set, so the server never takes its URL from a request's Host header.
+     */
+    readonly serverUrl: string;
     /** In-cluster streamable HTTP endpoint `<service url>/mcp`. */
     readonly mcpUrl: string;
     /** In-cluster legacy SSE endpoint `<service url>/sse` (Llama Stack's MCP tool group). */
@@ -134,13 +145,22 @@ export interface StackModel {
   readonly playground: {
     readonly namespace: string;
     readonly publicUrl?: string;
+    /** Host of its Route (`spec.host`, no port), when it runs. */
+    readonly routeHost?: string;
     /** oauth2-proxy callback `https://<host>/oauth2/callback`. */
     readonly redirectUri?: string;
     readonly clientSecret: SecretKeyRef;
     readonly cookieSecret: SecretKeyRef;
     readonly defaultModel?: string;
   };
-  readonly mcpInspector: { readonly namespace: string; readonly publicUrl?: string; readonly proxyPublicUrl?: string };
+  readonly mcpInspector: {
+    readonly namespace: string;
+    readonly publicUrl?: string;
+    readonly proxyPublicUrl?: string;
+    /** Hosts of the UI and proxy Routes (`spec.host`, no port), when it runs. */
+    readonly routeHost?: string;
+    readonly proxyRouteHost?: string;
+  };
 }
 
 /** Builds a {@link ServiceRef}. */
@@ -263,6 +283,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
   if (!apiVersion) throw new Error(`keycloak.apiVersion: cannot tell the CR version served by channel "${cfg.keycloakOperator.channel}"`);
   const mcpService = serviceRef(ns.mcpServer, cfg.mcpServer.name, cfg.mcpServer.port);
   const pg = cfg.playground;
+  const mcpPublicUrl = hosts.mcpServer ? `https://${hosts.mcpServer}` : undefined;
 
   return {
     config: cfg,
@@ -302,7 +323,9 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     mcpServer: {
       namespace: ns.mcpServer,
       service: mcpService,
-      publicUrl: hosts.mcpServer ? `https://${hosts.mcpServer}` : undefined,
+      publicUrl: mcpPublicUrl,
+      routeHost: hosts.mcpServer,
+      serverUrl: mcpPublicUrl ?? mcpService.url,
       mcpUrl: `${mcpService.url}/mcp`,
       sseUrl: `${mcpService.url}/sse`,
       stsClientSecret: { namespace: ns.mcpServer, ...cfg.mcpServer.stsClientSecret },
@@ -314,6 +337,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     playground: {
       namespace: ns.playground,
       publicUrl: urls.playgroundOrigin,
+      routeHost: hosts.playground,
       redirectUri: urls.playgroundRedirectUri,
       clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
       cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },
@@ -323,6 +347,8 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       namespace: ns.mcpServer,
       publicUrl: hosts.mcpInspector ? `https://${hosts.mcpInspector}` : undefined,
       proxyPublicUrl: hosts.mcpInspectorProxy ? `https://${hosts.mcpInspectorProxy}` : undefined,
+      routeHost: hosts.mcpInspector,
+      proxyRouteHost: hosts.mcpInspectorProxy,
     },
   };
 }

@@ -20,6 +20,7 @@ import {
 import {
   checkPublicBaseUrl,
   checkReplicas,
+  checkRouteHost,
   checkUrl,
   ContainerImage,
   ContainerResources,
@@ -44,8 +45,10 @@ export interface PlaygroundProps {
   readonly oauth2ProxyImage: ContainerImage;
   /** @default 1 */
   readonly replicas?: number;
-  /** Public https URL of the Playground; the Route is created for its host. */
+  /** Public https URL of the Playground (`https://<routeHost>`, from the model). */
   readonly publicUrl: string;
+  /** Host of its Route (`spec.host`, no port), from the model's `playground.routeHost`. */
+  readonly routeHost: string;
   /** oauth2-proxy callback, `<publicUrl>/oauth2/callback` as registered on the realm client. */
   readonly redirectUri: string;
   /** Realm issuer URL, exactly as in `iss`. */
@@ -90,6 +93,7 @@ export class Playground extends Construct {
     this.serviceName = name;
     const replicas = checkReplicas(props.replicas ?? 1, 'playground.replicas');
     const publicUrl = checkPublicBaseUrl(props.publicUrl, 'playground.publicUrl');
+    const routeHost = checkRouteHost(props.routeHost, 'playground.routeHost');
     const issuer = checkUrl(props.issuerUrl, 'playground.issuerUrl', ['https:']);
     const redirect = checkUrl(props.redirectUri, 'playground.redirectUri', ['https:']);
     const llamaStackUrl = checkUrl(props.llamaStackUrl, 'playground.llamaStackUrl');
@@ -211,7 +215,7 @@ export class Playground extends Construct {
     new Route(this, 'Route', {
       metadata: { name, namespace: ns, labels },
       spec: {
-        host: new URL(publicUrl).host,
+        host: routeHost,
         to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
         port: { targetPort: 'http' },
         tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },

@@ -200,7 +200,8 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
       replicas: ms.replicas,
       port: model.mcpServer.service.port,
       resources: ms.resources,
-      publicUrl: model.mcpServer.publicUrl,
+      serverUrl: model.mcpServer.serverUrl,
+      routeHost: model.mcpServer.routeHost,
       auth: {
         issuerUrl: model.oidc.issuer,
         audience: ms.oauthAudience,
@@ -233,6 +234,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         oauth2ProxyImage: pg.oauth2ProxyImage,
         replicas: pg.replicas,
         publicUrl: model.playground.publicUrl!,
+        routeHost: model.playground.routeHost!,
         redirectUri: model.playground.redirectUri!,
         issuerUrl: model.oidc.issuer,
         llamaStackUrl: model.llamaStack.service.url,
@@ -262,6 +264,8 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         mcpServerUrl: model.mcpServer.mcpUrl,
         publicUrl: model.mcpInspector.publicUrl,
         proxyPublicUrl: model.mcpInspector.proxyPublicUrl,
+        routeHost: model.mcpInspector.routeHost,
+        proxyRouteHost: model.mcpInspector.proxyRouteHost,
         resources: mi.resources,
       });
     });

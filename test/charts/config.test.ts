@@ -66,6 +66,11 @@ describe('parseStackConfig', () => {
     ['a DataScienceCluster component the API version lacks', (c) => (c.openshiftAi.components = { ...c.openshiftAi.components, notacomponent: 'Managed' }), /^openshiftAi\.components\.notacomponent: not a DataScienceCluster v1 component/],
     ['an OpenShift AI channel without a version', (c) => (c.openshiftAi.operator.channel = 'fast'), /^openshiftAi\.operator\.channel: cannot tell the DataScienceCluster API version/],
     ['a Llama Stack release the operator cannot run', (c) => (c.llamaStack.version = '0.4.1'), /^llamaStack\.operatorVersion: operator 0\.3\.0 starts the server from run\.yaml/],
+    ['an MCP server Route host with a port', (c) => (c.hosts = { mcpServer: 'mcp.example.com:8443' }), /^hosts\.mcpServer: a Route host carries no port \(the router serves Routes on 443\); use "mcp\.example\.com"$/],
+    ['a Playground Route host with a port', (c) => (c.hosts = { playground: 'play.example.com:443' }), /^hosts\.playground: a Route host carries no port/],
+    ['an MCP Inspector proxy Route host with a port', (c) => (c.hosts = { mcpInspectorProxy: 'proxy.example.com:8443' }), /^hosts\.mcpInspectorProxy: a Route host carries no port/],
+    ['a Route host with an upper-case or over-long label', (c) => (c.hosts = { mcpServer: `${'a'.repeat(64)}.example.com` }), /^hosts\.mcpServer: expected a DNS host name for a Route/],
+    ['a derived Route host whose first label exceeds 63 characters', (c) => (c.mcpServer = { ...c.mcpServer, name: 'm'.repeat(60) }), /^hosts\.mcpServer: the derived Route host "m{60}-mcp-server\.apps\.cluster\.example\.com" breaks the Route CRD's host rule \(first label 71 characters/],
     ['an issuer longer than the Authentication API accepts', (c) => (c.realm.realm = 'r'.repeat(500)), /^realm\.realm: the issuer https:\/\/keycloak-admin\.apps\.cluster\.example\.com\/realms\/r+ is 5\d\d characters; the Authentication API accepts at most 512/],
   ];
 
@@ -94,6 +99,12 @@ describe('parseStackConfig', () => {
     delete c.openshift.appsDomain;
     c.hosts = { keycloak: '127.0.0.1:8443', console: 'console.example.com', mcpServer: 'mcp.example.com', playground: 'play.example.com' };
     expect(parseStackConfig(c).hosts.keycloak).toBe('127.0.0.1:8443');
+  });
+
+  it('lets the console host carry a port (it is not a Route of the stack)', () => {
+    const c = referenceInput();
+    c.hosts = { console: 'console.example.com:8443' };
+    expect(parseStackConfig(c).hosts.console).toBe('console.example.com:8443');
   });
 
   it('defaults the MCP server and Playground namespaces to their own, apart from the developers\' edit namespace', () => {

@@ -12,7 +12,8 @@ function build(over: Partial<McpServerProps> = {}): KubeObject[] {
     new McpServer(c, 'mcp', {
       namespace: 'llama-stack',
       image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' },
-      publicUrl: 'https://ocp-mcp-server-llama-stack.apps.example.com',
+      serverUrl: 'https://ocp-mcp-server-llama-stack.apps.example.com',
+      routeHost: 'ocp-mcp-server-llama-stack.apps.example.com',
       auth: {
         issuerUrl: ISSUER,
         audience: 'mcp-server',
@@ -170,19 +171,20 @@ describe('MCP server workload', () => {
     expect(byKind(build({ sessionAffinity: false }), 'Service')[0]!.spec).not.toHaveProperty('sessionAffinity');
   });
 
-  test('without a public URL there is no Route and no server_url', () => {
-    const objs2 = build({ publicUrl: undefined });
+  test('without a Route host there is no Route, and server_url is still the given (in-cluster) URL', () => {
+    const objs2 = build({ routeHost: undefined, serverUrl: 'http://ocp-mcp-server.llama-stack.svc:8000' });
     expect(byKind(objs2, 'Route')).toEqual([]);
-    expect(parse(byKind(objs2, 'ConfigMap')[0]!.data['config.toml'])).not.toHaveProperty('server_url');
+    expect(parse(byKind(objs2, 'ConfigMap')[0]!.data['config.toml']).server_url).toBe('http://ocp-mcp-server.llama-stack.svc:8000');
   });
 
   test.each([
     [{ image: { repository: 'quay.io/x/mcp', tag: 'latest' } }, /mcpServer.image.tag: "latest" is not a pinned version/],
     [{ replicas: 0 }, /mcpServer.replicas: expected a positive integer/],
     [{ port: 70000 }, /mcpServer.port: expected a TCP port/],
-    [{ publicUrl: 'http://mcp.example.com' }, /mcpServer.publicUrl: "http:\/\/mcp.example.com" must use https/],
-    [{ publicUrl: 'https://mcp.example.com/mcp' }, /mcpServer.publicUrl: .* must be a bare https origin/],
-    [{ publicUrl: 'https://mcp.example.com/' }, /mcpServer.publicUrl: "https:\/\/mcp.example.com\/" .*trailing slash/],
+    [{ serverUrl: 'ftp://mcp.example.com' }, /mcpServer.serverUrl: "ftp:\/\/mcp.example.com" must use https or http/],
+    [{ serverUrl: 'https://mcp.example.com/mcp' }, /mcpServer.serverUrl: .* must be a bare https or http origin/],
+    [{ serverUrl: 'https://mcp.example.com/' }, /mcpServer.serverUrl: "https:\/\/mcp.example.com\/" .*trailing slash/],
+    [{ routeHost: 'mcp.example.com:8443' }, /mcpServer.routeHost: "mcp.example.com:8443": a Route host carries no port .*use "mcp.example.com"/],
   ])('rejects bad props with the prop named %#', (over, message) => {
     expect(() => build(over as Partial<McpServerProps>)).toThrow(message);
   });
@@ -193,6 +195,7 @@ describe('MCP server workload', () => {
         new McpServer(c, 'mcp', {
           namespace: 'ns',
           image: { repository: 'quay.io/x/mcp', tag: '1' },
+          serverUrl: 'http://mcp.ns.svc:8000',
           auth: {
             issuerUrl: 'http://kc/realms/openshift',
             audience: 'mcp-server',

@@ -32,6 +32,26 @@ describe('deriveModel', () => {
     expect(m.playground.redirectUri).toBe('https://play.example.com/oauth2/callback');
   });
 
+  it('gives the MCP server its Route host and server_url: the Route origin, or the in-cluster Service URL without a Route', () => {
+    const routed = deriveModel(referenceInput());
+    expect(routed.mcpServer.routeHost).toBe('ocp-mcp-server-mcp-server.apps.cluster.example.com');
+    expect(routed.mcpServer.serverUrl).toBe('https://ocp-mcp-server-mcp-server.apps.cluster.example.com');
+    const c = referenceInput();
+    c.mcpServer = { ...c.mcpServer, route: false };
+    const internal = deriveModel(c);
+    expect(internal.mcpServer.routeHost).toBeUndefined();
+    expect(internal.mcpServer.serverUrl).toBe('http://ocp-mcp-server.mcp-server.svc:8000');
+  });
+
+  it('exposes Route hosts without a scheme for the Playground and the MCP Inspector', () => {
+    const c = referenceInput();
+    c.mcpInspector = { enabled: true };
+    const m = deriveModel(c);
+    expect(m.playground.routeHost).toBe('llama-stack-playground-llama-stack-playground.apps.cluster.example.com');
+    expect(m.mcpInspector.routeHost).toBe('mcp-inspector-mcp-server.apps.cluster.example.com');
+    expect(m.mcpInspector.proxyRouteHost).toBe('mcp-inspector-proxy-mcp-server.apps.cluster.example.com');
+  });
+
   it('derives in-cluster Service URLs, the MCP SSE endpoint Llama Stack uses, and the Llama Stack Service', () => {
     const m = deriveModel(referenceInput());
     expect(m.mcpServer.service.url).toBe('http://ocp-mcp-server.mcp-server.svc:8000');

@@ -10,6 +10,7 @@ function build(over: Partial<PlaygroundProps> = {}): KubeObject[] {
       image: { repository: 'quay.io/sudash/llama-stack-playground-new', tag: '0.2.22' },
       oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'v7.8.1' },
       publicUrl: 'https://llama-stack-playground-llama-stack.apps.example.com',
+      routeHost: 'llama-stack-playground-llama-stack.apps.example.com',
       redirectUri: 'https://llama-stack-playground-llama-stack.apps.example.com/oauth2/callback',
       issuerUrl: ISSUER,
       llamaStackUrl: 'http://llamastack-with-config-service.llama-stack.svc:8321',
@@ -98,6 +99,7 @@ describe('Playground', () => {
 
   test('rejects an http public URL and an unpinned proxy image', () => {
     expect(() => build({ publicUrl: 'http://pg.example.com' })).toThrow(/playground.publicUrl: .* must use https/);
+    expect(() => build({ routeHost: 'pg.example.com:8443' })).toThrow(/playground.routeHost: "pg.example.com:8443": a Route host carries no port/);
     expect(() => build({ oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'latest' } })).toThrow(/playground.oauth2ProxyImage.tag/);
   });
 });

@@ -6,6 +6,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { StackConfig } from '../../charts/config.js';
+import { serverConfigProblems } from '../../charts/mcp-server-config.js';
 import type { RequiredSecret } from '../../charts/secrets.js';
 import {
   bindingsOf,
@@ -280,13 +281,27 @@ describe('generated configuration documents of the example stack', () => {
   test('config.toml parses back with smol-toml to the model values', () => {
     expect(toml).toMatchObject({
       authorization_url: m.oidc.issuer,
-      server_url: m.mcpServer.publicUrl,
+      server_url: m.mcpServer.serverUrl,
       port: String(m.mcpServer.service.port),
       oauth_audience: m.config.mcpServer.oauthAudience,
       sts_client_id: m.config.mcpServer.stsClientId,
       sts_audience: m.config.mcpServer.stsAudience,
       require_oauth: true,
     });
+  });
+
+  test("config.toml passes the bundled server's own schema and cross-key rules", () => {
+    expect(serverConfigProblems(toml)).toEqual([]);
+    expect(serverConfigProblems({ ...toml, sts_audience: undefined })).toEqual([expect.stringMatching(/^sts_audience is missing/)]);
+  });
+
+  test('server_url is the Route origin with a Route, and the in-cluster Service URL without one', () => {
+    expect(toml.server_url).toBe(`https://${m.hosts.mcpServer}`);
+    const noRoute = synthStack({ ...exampleConfig, mcpServer: { ...exampleConfig.mcpServer, route: false } });
+    expect(noRoute.objects.filter((o) => o.kind === 'Route' && o.metadata.name === mcpName)).toEqual([]);
+    const text = find(noRoute.objects, 'ConfigMap', `${mcpName}-config`).data['config.toml'];
+    expect(parseToml(text).server_url).toBe(noRoute.model.mcpServer.service.url);
+    expect(noRoute.model.mcpServer.service.url).toBe(`http://${mcpName}.${noRoute.model.namespaces.mcpServer}.svc:${noRoute.model.mcpServer.service.port}`);
   });
 
   test('run.yaml parses back with yaml and points at the realm and the MCP server Service', () => {
