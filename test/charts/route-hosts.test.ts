@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { StackConfig } from '../../charts/config.js';
+import { parseStackConfig, type StackConfig } from '../../charts/config.js';
 import { exampleConfig, synthStack } from '../support/stack.js';
 
 const crd = parseYaml(readFileSync(resolve(process.cwd(), '../shared/crds/openshift-route/routes.crd.yaml'), 'utf8'));
@@ -49,5 +49,21 @@ describe('Route hosts against the Route CRD host rule', () => {
   test.each(Object.entries(variants))('every Route host of %s matches the Route CRD host pattern', (_name, cfg) => {
     expect(synthStack(cfg).objects.some((o) => o.kind === 'Route')).toBe(true);
     expect(badRouteHosts(cfg)).toEqual([]);
+  });
+
+  const candidates = ['mcp.example.com', 'mcp.example.com:8443', 'mcp.example.com:443', 'MCP.example.com'];
+  const routeFields = ['mcpServer', 'playground', 'mcpInspector', 'mcpInspectorProxy'] as const;
+  test.each(routeFields)('whatever hosts.%s the config accepts yields a Route host the CRD accepts', (field) => {
+    const accepted = candidates.filter((host) => {
+      const cfg: StackConfig = { ...exampleConfig, mcpInspector: { enabled: true }, hosts: { [field]: host } };
+      try {
+        parseStackConfig(cfg);
+      } catch {
+        return false;
+      }
+      expect(badRouteHosts(cfg)).toEqual([]);
+      return true;
+    });
+    expect(accepted).toContain('mcp.example.com');
   });
 });
