@@ -8,7 +8,7 @@ import { BUILTIN_CLIENT_SCOPES } from './model.js';
 import type { RealmModel, User } from './model.js';
 import { selectRealm } from './connect.js';
 import { fieldChanges, listDelta, type Change } from './changes.js';
-import { realmSettings, secretRefKey } from './render.js';
+import { realmSettings, secretRefKey, userSettings } from './render.js';
 import { BUILTIN_SCOPE_DEFINITIONS } from './builtin-scopes.js';
 import { ensureBuiltinScopes, syncClients, syncClientScopes, syncRealmDefaultScopes, type RunContext } from './reconcile-clients.js';
 
@@ -95,14 +95,7 @@ async function syncGroups(ctx: RunContext, model: RealmModel): Promise<void> {
 async function syncUser(ctx: RunContext, u: User): Promise<void> {
   const { kc } = ctx;
   const object = `user ${u.username}`;
-  const desired = {
-    username: u.username,
-    enabled: u.enabled,
-    emailVerified: u.emailVerified,
-    ...(u.email !== undefined ? { email: u.email } : {}),
-    ...(u.firstName !== undefined ? { firstName: u.firstName } : {}),
-    ...(u.lastName !== undefined ? { lastName: u.lastName } : {}),
-  };
+  const desired = userSettings(u);
   const password = u.password ? ctx.secrets.get(secretRefKey(u.password)) : undefined;
   if (u.password && password === undefined && ctx.apply) throw new Error(`no value for Secret ${u.password.name} key ${u.password.key} (password of user ${u.username})`);
   let [have] = await kc.users.find({ username: u.username, exact: true });

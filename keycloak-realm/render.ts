@@ -114,7 +114,11 @@ function clientRepresentation(c: Client, secrets: SecretResolver, realmScopes: R
   };
 }
 
-function userRepresentation(u: User, secrets: SecretResolver): Record<string, unknown> {
+/**
+ * The UserRepresentation fields the model manages (no groups, no credentials): shared by the
+ * rendered import and the reconciler so both set a user the same way.
+ */
+export function userSettings(u: User): Record<string, unknown> {
   return {
     username: u.username,
     enabled: u.enabled,
@@ -122,6 +126,12 @@ function userRepresentation(u: User, secrets: SecretResolver): Record<string, un
     ...(u.email !== undefined ? { email: u.email } : {}),
     ...(u.firstName !== undefined ? { firstName: u.firstName } : {}),
     ...(u.lastName !== undefined ? { lastName: u.lastName } : {}),
+  };
+}
+
+function userRepresentation(u: User, secrets: SecretResolver): Record<string, unknown> {
+  return {
+    ...userSettings(u),
     groups: u.groups.map((g) => `/${g}`),
     ...(u.password
       ? { credentials: [{ type: 'password', value: secrets.resolve(u.password, `user password ${u.username}`), temporary: false }] }
