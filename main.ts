@@ -1,8 +1,9 @@
 /**
  * cdk8s app entry (`npx cdk8s synth`, or `npx tsx main.ts`).
  *
- * - Config: the default export of `examples/reference.config.ts`, or of the module named
- *   by `KMS_CONFIG` (a path, relative to the working directory).
+ * - Config: `examples/reference.config.ts`, or the file named by `KMS_CONFIG` (a path,
+ *   relative to the working directory), loaded by cli/config-load.ts like every command's
+ *   `--config` (TS/JS module, JSON or YAML).
  * - Output: `KMS_OUTDIR`, else `dist/`. When the cdk8s CLI passes another `CDK8S_OUTDIR`
  *   (its `output`), `synthesizeStackTo` copies the manifests there too so the CLI lists them.
  * - The config is validated before any App exists. On an invalid config every problem is
@@ -11,11 +12,11 @@
  *   holds also for a `StackConfigError` thrown while the config module loads (e.g. by
  *   `publicUrls(base)` on a typo in `base`): no stack trace is printed.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StackConfigError } from './charts/config.js';
 import { synthesizeStackTo, type SynthResult } from './charts/synth.js';
+import { ConfigLoadError, loadConfigInput } from './cli/config-load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,21 +33,16 @@ function isStackConfigError(e: unknown): e is StackConfigError {
   return e instanceof StackConfigError || (e instanceof Error && e.name === 'StackConfigError' && Array.isArray((e as { problems?: unknown }).problems));
 }
 
-async function loadConfig(): Promise<unknown> {
-  const path = process.env.KMS_CONFIG ? resolve(process.env.KMS_CONFIG) : join(here, 'examples', 'reference.config.ts');
-  if (!existsSync(path)) fail(`KMS_CONFIG: no such file ${path}`);
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  if (mod.default === undefined) fail(`${path}: expected a default export with the stack configuration`);
-  return mod.default;
-}
-
 let input: unknown;
 try {
-  input = await loadConfig();
+  input = await loadConfigInput(process.env.KMS_CONFIG ?? join(here, 'examples', 'reference.config.ts'));
 } catch (e) {
-  // A config module may validate while it loads (publicUrls); any other error keeps its stack.
-  if (isStackConfigError(e)) fail(`${e.message}\nnothing was written.`);
-  throw e;
+  // A config module may validate while it loads (publicUrls); any other error of the module
+  // keeps its stack; a missing file or export is one line.
+  const cause = e instanceof ConfigLoadError ? e.cause : e;
+  if (isStackConfigError(cause)) fail(`${cause.message}\nnothing was written.`);
+  if (e instanceof ConfigLoadError && cause === undefined) fail(`KMS_CONFIG: ${e.message}`);
+  throw cause;
 }
 let result: SynthResult;
 try {

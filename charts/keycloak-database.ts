@@ -2,7 +2,7 @@
  * PostgreSQL for Keycloak: a StatefulSet with a PersistentVolumeClaim template (the
  * reference kept its data in an emptyDir and lost it on restart) and a Service on 5432.
  * Credentials come from a Secret the stack references but does not create (see
- * charts/secrets.ts); the image is one that runs under an arbitrary UID (OpenShift
+ * charts/required-secrets.ts); the image is one that runs under an arbitrary UID (OpenShift
  * restricted-v2 SCC), configured through `POSTGRESQL_USER`, `POSTGRESQL_PASSWORD`,
  * `POSTGRESQL_DATABASE` and storing data in `/var/lib/pgsql/data` (sclorg / Red Hat
  * PostgreSQL image conventions).

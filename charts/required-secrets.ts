@@ -1,34 +1,12 @@
 /**
  * Every Secret the synthesized stack references but does not create. The manifests hold
- * references only; `kube-mcp-stack realm apply --generate-missing` (keycloak-realm/)
+ * references only; `kube-mcp-stack secrets ensure` / `realm apply --generate-missing` (cli/)
  * creates the missing ones from this list, each in the format its consumer needs.
  */
+import { secretKeyId, valueIds, type RequiredSecret } from '../secrets/required.js';
 import type { StackModel } from './model.js';
 
-/**
- * Value format of a required Secret key:
- * - `client-secret`: an OAuth client secret (random, URL-safe);
- * - `password`: a random password (database, test users);
- * - `cookie-secret`: oauth2-proxy cookie secret, 32 random bytes base64url-encoded (valid AES-256 key);
- * - `username`: not secret; the generator writes `value` as is (the database user);
- * - `external-token`: issued by someone else (a model API token); cannot be generated,
- *   only reported when missing.
- */
-export type RequiredSecretFormat = 'client-secret' | 'password' | 'cookie-secret' | 'username' | 'external-token';
-
-/** One key of one Secret the stack needs. */
-export interface RequiredSecret {
-  readonly namespace: string;
-  readonly name: string;
-  readonly key: string;
-  readonly format: RequiredSecretFormat;
-  /** Entries with the same `valueId` must hold the same value (e.g. a client secret in two namespaces). */
-  readonly valueId: string;
-  /** Fixed value for `format: 'username'` only. */
-  readonly value?: string;
-  /** Who reads it and why. */
-  readonly purpose: string;
-}
+export type { RequiredSecret, RequiredSecretFormat } from '../secrets/required.js';
 
 /**
  * Lists the Secrets of a stack model: realm client secrets and user passwords (Keycloak
@@ -42,7 +20,7 @@ export function requiredSecrets(model: StackModel): RequiredSecret[] {
   const out: RequiredSecret[] = [];
   const cfg = model.config;
   const kcNs = model.namespaces.keycloak;
-  const clientValue = (clientId: string) => `realm-client:${model.realm.realm}/${clientId}`;
+  const clientValue = (clientId: string) => valueIds.realmClient(model.realm.realm, clientId);
 
   for (const c of model.realm.clients) {
     if (c.publicClient || !c.secret) continue;
@@ -50,7 +28,7 @@ export function requiredSecrets(model: StackModel): RequiredSecret[] {
   }
   for (const u of model.realm.users) {
     if (!u.password) continue;
-    out.push({ namespace: kcNs, ...u.password, format: 'password', valueId: `realm-user:${model.realm.realm}/${u.username}`, purpose: `password of realm user "${u.username}"` });
+    out.push({ namespace: kcNs, ...u.password, format: 'password', valueId: valueIds.realmUser(model.realm.realm, u.username), purpose: `password of realm user "${u.username}"` });
   }
   if (model.clusterAuth.externalOidc) {
     out.push({ ...model.clusterAuth.consoleClientSecret, format: 'client-secret', valueId: clientValue(cfg.clusterAuth.consoleClientId), purpose: 'console OIDC client secret read by the cluster Authentication (oidcClients[].clientSecret)' });
@@ -58,31 +36,31 @@ export function requiredSecrets(model: StackModel): RequiredSecret[] {
   out.push({ ...model.mcpServer.stsClientSecret, format: 'client-secret', valueId: clientValue(cfg.mcpServer.stsClientId), purpose: 'MCP server token-exchange (STS) client secret, mounted as a file' });
   if (cfg.playground.enabled) {
     out.push({ ...model.playground.clientSecret, format: 'client-secret', valueId: clientValue(cfg.playground.clientId), purpose: 'oauth2-proxy client secret of the Playground' });
-    out.push({ ...model.playground.cookieSecret, format: 'cookie-secret', valueId: `cookie:${model.playground.cookieSecret.namespace}/${model.playground.cookieSecret.name}`, purpose: 'oauth2-proxy cookie secret of the Playground' });
+    out.push({ ...model.playground.cookieSecret, format: 'cookie-secret', valueId: valueIds.cookie(model.playground.cookieSecret), purpose: 'oauth2-proxy cookie secret of the Playground' });
   }
   const db = model.keycloak.database;
   if (db.inCluster) {
-    out.push({ ...db.username, format: 'username', value: db.inCluster.username, valueId: `keycloak-db-username:${kcNs}`, purpose: 'PostgreSQL user of Keycloak (StatefulSet and Keycloak CR)' });
-    out.push({ ...db.password, format: 'password', valueId: `keycloak-db-password:${kcNs}`, purpose: 'PostgreSQL password of Keycloak (StatefulSet and Keycloak CR)' });
+    out.push({ ...db.username, format: 'username', value: db.inCluster.username, valueId: valueIds.keycloakDbUsername(kcNs), purpose: 'PostgreSQL user of Keycloak (StatefulSet and Keycloak CR)' });
+    out.push({ ...db.password, format: 'password', valueId: valueIds.keycloakDbPassword(kcNs), purpose: 'PostgreSQL password of Keycloak (StatefulSet and Keycloak CR)' });
   } else {
-    out.push({ ...db.username, format: 'external-token', valueId: `keycloak-db-username:${db.host}`, purpose: 'user of the external Keycloak database' });
-    out.push({ ...db.password, format: 'external-token', valueId: `keycloak-db-password:${db.host}`, purpose: 'password of the external Keycloak database' });
+    out.push({ ...db.username, format: 'external-token', valueId: valueIds.keycloakDbUsername(db.host), purpose: 'user of the external Keycloak database' });
+    out.push({ ...db.password, format: 'external-token', valueId: valueIds.keycloakDbPassword(db.host), purpose: 'password of the external Keycloak database' });
   }
   if (cfg.llamaStack.enabled) {
     for (const p of cfg.llamaStack.inference) {
       if (!p.apiToken) continue;
-      out.push({ namespace: model.llamaStack.namespace, ...p.apiToken, format: 'external-token', valueId: `model-token:${model.llamaStack.namespace}/${p.apiToken.name}/${p.apiToken.key}`, purpose: `API token of inference provider "${p.providerId}"` });
+      out.push({ namespace: model.llamaStack.namespace, ...p.apiToken, format: 'external-token', valueId: valueIds.modelToken({ namespace: model.llamaStack.namespace, ...p.apiToken }), purpose: `API token of inference provider "${p.providerId}"` });
     }
   }
 
   const byKey = new Map<string, RequiredSecret>();
   for (const s of out) {
-    const k = `${s.namespace}/${s.name}/${s.key}`;
+    const k = secretKeyId(s);
     const prev = byKey.get(k);
     if (prev && prev.valueId !== s.valueId) {
       throw new Error(`Secret ${k} is referenced for two different values (${prev.purpose}; ${s.purpose}); give one of them another Secret name`);
     }
     if (!prev) byKey.set(k, s);
   }
-  return [...byKey.values()].sort((a, b) => `${a.namespace}/${a.name}/${a.key}`.localeCompare(`${b.namespace}/${b.name}/${b.key}`));
+  return [...byKey.values()].sort((a, b) => secretKeyId(a).localeCompare(secretKeyId(b)));
 }

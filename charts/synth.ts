@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
 import { parseStackConfig } from './config.js';
 import { deriveModel, type StackModel } from './model.js';
-import { requiredSecrets, type RequiredSecret } from './secrets.js';
+import { requiredSecrets, type RequiredSecret } from './required-secrets.js';
 import { addKubeMcpStack } from './stack.js';
 
 /** What {@link synthesizeStackTo} wrote. */

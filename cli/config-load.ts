@@ -1,43 +1,67 @@
 /**
- * Loads the stack configuration the realm commands work from: a TS/JS module (default
- * export, or export `config`), a JSON file or a YAML file, validated by the charts'
- * `parseStackConfig` and derived once into the stack model (realm with derived redirect
- * URIs, Keycloak namespace and name, Keycloak base URL).
+ * The one loader of stack configuration files, for every command and for main.ts: a TS/JS
+ * module (default export, or export `config`), a JSON file or a YAML file. {@link loadStackModel}
+ * validates it with the charts' `parseStackConfig` and derives the stack model once (realm
+ * with derived redirect URIs, Keycloak namespace and name, Keycloak base URL).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { parseStackConfig } from '../charts/config.js';
 import { deriveModel, type StackModel } from '../charts/model.js';
-import { RealmCliError } from './connect.js';
 
 /** The example config, used when `--config` is not given. */
 export const DEFAULT_CONFIG = 'examples/reference.config.ts';
 
 /**
- * @param path config file, relative to the working directory.
- * @throws RealmCliError when the file cannot be read or parsed, or the config is invalid
- *   (message lists every problem as `path: reason`).
+ * A config could not be loaded or is invalid; `message` is the one-line (load) or
+ * multi-line (`path: reason` per problem) cause, `cause` the original error.
  */
-export async function loadStackModel(path: string): Promise<StackModel> {
+export class ConfigLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigLoadError';
+  }
+}
+
+/**
+ * Reads a config file without validating it.
+ * @param path config file, relative to the working directory.
+ * @returns the module's default export (or export `config`), or the parsed JSON/YAML document
+ * @throws ConfigLoadError `cannot load config <path>: <reason>` when the file is missing or the
+ *   module has neither export (no `cause`), or it cannot be read, parsed or imported (`cause`
+ *   holds the original error, e.g. a StackConfigError thrown while the module loads; the
+ *   message has its first line)
+ */
+export async function loadConfigInput(path: string): Promise<unknown> {
   const file = resolve(path);
-  let input: unknown;
+  if (!existsSync(file)) throw new ConfigLoadError(`cannot load config ${path}: no such file`);
+  let mod: { default?: unknown; config?: unknown };
   try {
     const ext = extname(file).toLowerCase();
-    if (ext === '.json') input = JSON.parse(readFileSync(file, 'utf8'));
-    else if (ext === '.yaml' || ext === '.yml') input = parseYaml(readFileSync(file, 'utf8'));
-    else {
-      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; config?: unknown };
-      input = mod.default ?? mod.config;
-      if (input === undefined) throw new Error('the module has no default export and no export named "config"');
-    }
+    if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'));
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8'));
+    mod = (await import(pathToFileURL(file).href)) as typeof mod;
   } catch (e) {
-    throw new RealmCliError(`cannot load config ${path}: ${(e as Error).message.split('\n')[0]}`);
+    throw new ConfigLoadError(`cannot load config ${path}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
+  const input = mod.default ?? mod.config;
+  if (input === undefined) throw new ConfigLoadError(`cannot load config ${path}: the module has no default export and no export named "config"`);
+  return input;
+}
+
+/**
+ * Loads, validates and derives a config.
+ * @param path config file, relative to the working directory.
+ * @throws ConfigLoadError when the file cannot be read or parsed, or the config is invalid
+ *   (message `config <path>: ` followed by every problem as `path: reason`).
+ */
+export async function loadStackModel(path: string): Promise<StackModel> {
+  const input = await loadConfigInput(path);
   try {
     return deriveModel(parseStackConfig(input));
   } catch (e) {
-    throw new RealmCliError(`config ${path}: ${(e as Error).message}`);
+    throw new ConfigLoadError(`config ${path}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -1,14 +1,106 @@
 /**
- * `realm plan` / `realm apply` as a library call: validates the model, authenticates,
- * provides the Secrets, reconciles and prints one line per change. The CLI
- * (keycloak-realm/cli.ts) only parses options into {@link RealmRunOptions}.
+ * `kube-mcp-stack realm plan|apply`: the command (options → {@link RealmRunOptions}) and
+ * {@link runRealm}, the library call behind it: validates the model, authenticates, provides
+ * the Secrets, reconciles and prints one line per change. Exit codes: 0 no drift / applied,
+ * 2 drift found by `plan`, 1 error (one-line cause on stderr).
  */
-import { formatChange, type Change } from './changes.js';
-import { connectAdmin, credentialsFromEnv, credentialsFromSecret, describeConnectionError, httpStatus, RealmCliError, type AdminCredentials } from './connect.js';
-import { validateRealmModel, type RealmModel } from './model.js';
-import { reconcileRealm } from './reconcile.js';
-import { UnknownClientScopeError } from './reconcile-clients.js';
-import { ensureSecrets, readRealmSecrets, realmRequiredSecrets, type RequiredSecret, type SecretSource } from './secrets.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { requiredSecrets } from '../charts/required-secrets.js';
+import { formatChange, type Change } from '../keycloak-realm/changes.js';
+import { connectAdmin, credentialsFromEnv, credentialsFromSecret, describeConnectionError, httpStatus, RealmCliError, type AdminCredentials } from '../keycloak-realm/connect.js';
+import { validateRealmModel, type RealmModel } from '../keycloak-realm/model.js';
+import { readRealmSecrets, realmRequiredSecrets } from '../keycloak-realm/realm-secrets.js';
+import { reconcileRealm } from '../keycloak-realm/reconcile.js';
+import { UnknownClientScopeError } from '../keycloak-realm/reconcile-clients.js';
+import type { RequiredSecret } from '../secrets/required.js';
+import { ensureSecrets, KubernetesSecretSource, type SecretSource } from '../secrets/store.js';
+import { ConfigLoadError, DEFAULT_CONFIG, loadStackModel } from './config-load.js';
+
+interface RealmFlags {
+  config: string;
+  url?: string;
+  caFile?: string;
+  adminRealm: string;
+  prune?: boolean;
+  generateMissing?: boolean;
+}
+
+/**
+ * Parses `--url`: an absolute `http:` or `https:` URL of the Keycloak server (its base, e.g.
+ * `https://keycloak.apps.example.com`, without `/realms/…`), no query or fragment.
+ * @returns the URL without a trailing slash
+ * @throws InvalidArgumentError (commander reports it naming `--url` and exits 1)
+ */
+export function parseKeycloakUrl(value: string): string {
+  const expected = 'expected the Keycloak base URL, e.g. https://keycloak.apps.example.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`not an absolute URL; ${expected}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidArgumentError(`the scheme must be https (or http); ${expected}`);
+  if (url.search || url.hash) throw new InvalidArgumentError(`a query or fragment is not allowed; ${expected}`);
+  if (/\/realms(\/|$)/.test(url.pathname)) throw new InvalidArgumentError(`a /realms/… path is not allowed (the realm comes from the config); ${expected}`);
+  return value.replace(/\/+$/, '');
+}
+
+function addCommon(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
+    .addOption(new Option('--url <url>', 'Keycloak base URL, e.g. https://keycloak.apps.example.com (default: https://<keycloak host> derived from the config)').argParser(parseKeycloakUrl))
+    .option('--ca-file <pem>', 'CA certificate (PEM) to trust for Keycloak, in addition to the system CAs')
+    .option('--admin-realm <realm>', 'realm the admin credentials belong to', 'master')
+    .option('--prune', 'also delete client scopes, clients, mappers, groups (and users, when the model declares users) the model does not mention')
+    .addHelpText(
+      'after',
+      `
+Admin credentials: KEYCLOAK_ADMIN_USERNAME + KEYCLOAK_ADMIN_PASSWORD, or
+KEYCLOAK_ADMIN_CLIENT_ID + KEYCLOAK_ADMIN_CLIENT_SECRET, else the operator's Secret
+<keycloak>-initial-admin in the Keycloak namespace (read with your kubeconfig).
+Client secrets and user passwords are read from the Kubernetes Secrets the config references.`,
+    );
+}
+
+async function run(action: 'plan' | 'apply', flags: RealmFlags, setExit: (code: number) => void, secretSource?: SecretSource): Promise<void> {
+  try {
+    const model = await loadStackModel(flags.config);
+    const source = secretSource ?? new KubernetesSecretSource();
+    const result = await runRealm({
+      action,
+      realm: model.realm,
+      baseUrl: flags.url ?? model.keycloak.baseUrl,
+      caFile: flags.caFile,
+      adminRealm: flags.adminRealm,
+      keycloakNamespace: model.keycloak.namespace,
+      keycloakName: model.keycloak.name,
+      secretSource: source,
+      required: requiredSecrets(model),
+      prune: flags.prune,
+      generateMissing: flags.generateMissing,
+      out: (line) => process.stdout.write(`${line}\n`),
+    });
+    setExit(result.exitCode);
+  } catch (e) {
+    const msg = e instanceof RealmCliError || e instanceof ConfigLoadError ? e.message : (e as Error).message.split('\n')[0];
+    process.stderr.write(`kube-mcp-stack realm ${action}: ${msg}\n`);
+    setExit(1);
+  }
+}
+
+/** The `realm` command with `plan` and `apply`; `setExit` receives the exit code. */
+export function realmCommand(setExit: (code: number) => void): Command {
+  const realm = new Command('realm').description('converge a live Keycloak realm to the typed realm model (realm as code)');
+  addCommon(realm.command('plan'))
+    .description('print the differences between Keycloak and the model; exit 2 on drift, 0 when none')
+    .action((flags: RealmFlags) => run('plan', flags, setExit));
+  addCommon(realm.command('apply'))
+    .description('create/update the realm, client scopes, clients, groups and declared users to match the model')
+    .addOption(new Option('--generate-missing', 'first create every missing Secret the stack references, with strong random values'))
+    .action((flags: RealmFlags) => run('apply', flags, setExit));
+  return realm;
+}
+
 
 export interface RealmRunOptions {
   action: 'plan' | 'apply';

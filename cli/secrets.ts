@@ -1,6 +1,6 @@
 /**
  * `kube-mcp-stack secrets list|ensure`: the Secrets the synthesized stack references but does
- * not create (charts/secrets.ts `requiredSecrets`), checked or created in the cluster of the
+ * not create (charts/required-secrets.ts `requiredSecrets`), checked or created in the cluster of the
  * current kubeconfig. Needs no Keycloak, so it runs before the first `oc apply` of the
  * database and Keycloak charts. Never prints a secret value.
  * Each line names the other Secret keys that must hold the same value (same `valueId`), e.g.
@@ -14,9 +14,10 @@
 import { Command } from 'commander';
 import { namespaceManifestFiles } from '../charts/namespaces.js';
 import type { StackModel } from '../charts/model.js';
-import { requiredSecrets } from '../charts/secrets.js';
+import { requiredSecrets } from '../charts/required-secrets.js';
+import type { RequiredSecret } from '../secrets/required.js';
+import { ensureSecrets, KubernetesSecretSource, type SecretOutcome, type SecretSource } from '../secrets/store.js';
 import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
-import { ensureSecrets, KubernetesSecretSource, type RequiredSecret, type SecretOutcome, type SecretSource } from './secrets.js';
 
 interface SecretsFlags {
   config: string;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { Agent } from 'undici';
-import type { SecretSource } from './secrets.js';
+import type { SecretSource } from '../secrets/store.js';
 
 /** A failure with a one-line cause for the CLI (exit code 1). */
 export class RealmCliError extends Error {}

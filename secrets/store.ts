@@ -1,31 +1,27 @@
 /**
- * Where secret values come from: Kubernetes Secrets (via @kubernetes/client-node) or, in
- * tests without a kube-apiserver, memory. Values are only ever passed to Keycloak or
- * written to Secrets, never printed or logged.
+ * The Secret store: where secret values are read and written (Kubernetes Secrets via
+ * @kubernetes/client-node or, in tests without a kube-apiserver, memory), and
+ * {@link ensureSecrets}, which makes a list of {@link RequiredSecret}s exist. Values are
+ * only ever passed to Keycloak or written to Secrets, never printed or logged.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import type { RealmModel, SecretRef } from './model.js';
-
-/** A key of a Kubernetes Secret in a namespace. */
-export interface NamespacedSecretRef extends SecretRef {
-  readonly namespace: string;
-}
+import { secretKeyId as id, type RequiredSecret, type SecretKey } from './required.js';
 
 /** Reads and writes single keys of Secrets. */
 export interface SecretSource {
   /** Where values live, for messages (e.g. `Kubernetes`). */
   readonly description: string;
   /** The key's value, or `undefined` when the Secret or key does not exist. */
-  read(ref: NamespacedSecretRef): Promise<string | undefined>;
+  read(ref: SecretKey): Promise<string | undefined>;
   /**
    * Sets one key, creating the Secret (type Opaque) when absent; other keys are kept.
    * @throws {@link NamespaceMissingError} when the namespace does not exist
    */
-  write(ref: NamespacedSecretRef, value: string): Promise<void>;
+  write(ref: SecretKey, value: string): Promise<void>;
   /** Whether the namespace exists (Secrets can only be written into an existing one). */
   namespaceExists(namespace: string): Promise<boolean>;
   /** Creates the namespace (labelled `app.kubernetes.io/part-of: kube-mcp-stack`); no-op when it exists. */
@@ -34,13 +30,11 @@ export interface SecretSource {
 
 /** A Secret was to be written into a namespace that does not exist (Kubernetes answers 404 on create). */
 export class NamespaceMissingError extends Error {
-  constructor(readonly namespace: string, ref: NamespacedSecretRef) {
+  constructor(readonly namespace: string, ref: SecretKey) {
     super(`cannot write Secret ${ref.namespace}/${ref.name}: namespace ${namespace} does not exist`);
     this.name = 'NamespaceMissingError';
   }
 }
-
-const id = (r: NamespacedSecretRef) => `${r.namespace}/${r.name}/${r.key}`;
 
 /**
  * In-memory SecretSource for tests; `values` keyed `<namespace>/<name>/<key>`.
@@ -55,10 +49,10 @@ export class MemorySecretSource implements SecretSource {
   constructor(opts: { namespaces?: readonly string[] } = {}) {
     if (opts.namespaces) this.namespaces = new Set(opts.namespaces);
   }
-  async read(ref: NamespacedSecretRef): Promise<string | undefined> {
+  async read(ref: SecretKey): Promise<string | undefined> {
     return this.values.get(id(ref));
   }
-  async write(ref: NamespacedSecretRef, value: string): Promise<void> {
+  async write(ref: SecretKey, value: string): Promise<void> {
     if (!(await this.namespaceExists(ref.namespace))) throw new NamespaceMissingError(ref.namespace, ref);
     this.values.set(id(ref), value);
   }
@@ -105,7 +99,7 @@ export class KubernetesSecretSource implements SecretSource {
     return this.client;
   }
 
-  private async get(ref: NamespacedSecretRef): Promise<k8s.V1Secret | undefined> {
+  private async get(ref: SecretKey): Promise<k8s.V1Secret | undefined> {
     const api = this.api;
     try {
       return await api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
@@ -115,12 +109,12 @@ export class KubernetesSecretSource implements SecretSource {
     }
   }
 
-  async read(ref: NamespacedSecretRef): Promise<string | undefined> {
+  async read(ref: SecretKey): Promise<string | undefined> {
     const data = (await this.get(ref))?.data?.[ref.key];
     return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
   }
 
-  async write(ref: NamespacedSecretRef, value: string): Promise<void> {
+  async write(ref: SecretKey, value: string): Promise<void> {
     const existing = await this.get(ref);
     const encoded = Buffer.from(value, 'utf8').toString('base64');
     try {
@@ -169,21 +163,6 @@ export class KubernetesSecretSource implements SecretSource {
   }
 }
 
-/**
- * A Secret value the stack needs: `format` says what the consumer accepts, `valueId`
- * groups keys that must hold the same value (e.g. a client secret in the Keycloak
- * namespace and its copy for the MCP server). Same shape as `requiredSecrets()` of
- * charts/secrets.ts.
- */
-export interface RequiredSecret extends NamespacedSecretRef {
-  /** A {@link generateSecretValue} format, or `username` (write `value` as is) or `external-token` (never generated). */
-  readonly format: string;
-  readonly valueId: string;
-  /** Fixed value for `format: 'username'`. */
-  readonly value?: string;
-  readonly purpose: string;
-}
-
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function alnum(length: number): string {
   return Array.from({ length }, () => ALNUM[randomInt(ALNUM.length)]).join('');
@@ -214,23 +193,9 @@ export function generateSecretValue(format: string): string {
   }
 }
 
-/** The Secrets the realm itself reads: client secrets and user passwords, in the Keycloak namespace. */
-export function realmRequiredSecrets(model: RealmModel, keycloakNamespace: string): RequiredSecret[] {
-  const out: RequiredSecret[] = [];
-  for (const c of model.clients) {
-    if (c.secret && !c.publicClient) {
-      out.push({ ...c.secret, namespace: keycloakNamespace, format: 'client-secret', valueId: `client-secret:${c.clientId}`, purpose: `client secret of ${c.clientId}` });
-    }
-  }
-  for (const u of model.users) {
-    if (u.password) out.push({ ...u.password, namespace: keycloakNamespace, format: 'password', valueId: `user-password:${u.username}`, purpose: `password of user ${u.username}` });
-  }
-  return out;
-}
-
 /** Outcome per Secret key; never contains a value. */
 export interface SecretOutcome {
-  ref: NamespacedSecretRef;
+  ref: SecretKey;
   purpose: string;
   status: 'present' | 'created' | 'missing';
 }
@@ -267,14 +232,4 @@ export async function ensureSecrets(source: SecretSource, required: readonly Req
     }
   }
   return out;
-}
-
-/** Reads the values of the realm's Secret references into a map keyed by `secretRefKey` (`<name>/<key>`). */
-export async function readRealmSecrets(source: SecretSource, model: RealmModel, keycloakNamespace: string): Promise<Map<string, string>> {
-  const values = new Map<string, string>();
-  for (const r of realmRequiredSecrets(model, keycloakNamespace)) {
-    const v = await source.read(r);
-    if (v !== undefined) values.set(`${r.name}/${r.key}`, v);
-  }
-  return values;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { requiredSecrets } from '../../charts/secrets.js';
+import { requiredSecrets } from '../../charts/required-secrets.js';
 import { referenceInput, synthStack, type Obj } from './stack-fixture.js';
 
 /** Every `namespace/name/key` (or `namespace/name/*` for whole-Secret volumes) an object references. */

@@ -7,7 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { StackConfig } from '../../charts/config.js';
 import { serverConfigProblems } from '../../charts/mcp-server-config.js';
-import type { RequiredSecret } from '../../charts/secrets.js';
+import type { RequiredSecret } from '../../charts/required-secrets.js';
 import {
   bindingsOf,
   containerViolations,

@@ -1,6 +1,7 @@
 /** `kube-mcp-stack realm plan|apply --url`: a bad URL is refused up front, naming the option and the expected form. */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { main, parseKeycloakUrl } from './cli.js';
+import { main } from '../../cli/main.js';
+import { parseKeycloakUrl } from '../../cli/realm.js';
 
 afterEach(() => {
   jest.restoreAllMocks();

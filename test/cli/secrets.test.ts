@@ -1,8 +1,8 @@
-import { requiredSecrets } from '../charts/secrets.js';
-import { loadStackModel } from './config-load.js';
-import { runSecrets, sameValueKeys } from './secrets-cli.js';
-import { namespaceManifestFiles } from '../charts/namespaces.js';
-import { MemorySecretSource } from './secrets.js';
+import { requiredSecrets } from '../../charts/required-secrets.js';
+import { loadStackModel } from '../../cli/config-load.js';
+import { runSecrets, sameValueKeys } from '../../cli/secrets.js';
+import { namespaceManifestFiles } from '../../charts/namespaces.js';
+import { MemorySecretSource } from '../../secrets/store.js';
 
 const flags = { config: 'examples/reference.config.ts' };
 
@@ -98,7 +98,7 @@ describe('kube-mcp-stack secrets list|ensure', () => {
   });
 
   it('sameValueKeys groups by valueId and leaves out the key itself', () => {
-    const r = (namespace: string, name: string, valueId: string) => ({ namespace, name, key: 'k', valueId, format: 'password', purpose: 'p' });
+    const r = (namespace: string, name: string, valueId: string) => ({ namespace, name, key: 'k', valueId, format: 'password' as const, purpose: 'p' });
     const same = sameValueKeys([r('a', 's1', 'x'), r('b', 's2', 'x'), r('c', 's3', 'x'), r('a', 's4', 'y')]);
     expect(same.get('a/s1[k]')).toEqual(['b/s2[k]', 'c/s3[k]']);
     expect(same.get('c/s3[k]')).toEqual(['a/s1[k]', 'b/s2[k]']);

@@ -11,8 +11,8 @@ import * as oidc from 'openid-client';
 import { Agent } from 'undici';
 import { connectAdmin, selectRealm } from '../../keycloak-realm/connect.js';
 import { referenceRealm, type RealmModel } from '../../keycloak-realm/model.js';
-import { runRealm, type RealmRunOptions, type RealmRunResult } from '../../keycloak-realm/run.js';
-import { MemorySecretSource } from '../../keycloak-realm/secrets.js';
+import { runRealm, type RealmRunOptions, type RealmRunResult } from '../../cli/realm.js';
+import { MemorySecretSource } from '../../secrets/store.js';
 import { keycloakFromState } from './e2e-state.js';
 
 export const KEYCLOAK_NAMESPACE = 'redhat-keycloak';

@@ -1,7 +1,7 @@
 /** The reconciler against a real Keycloak: create, idempotence, drift detection and repair, prune, secrets. */
 import { jest } from '@jest/globals';
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
-import { MemorySecretSource } from '../../keycloak-realm/secrets.js';
+import { MemorySecretSource } from '../../secrets/store.js';
 import { defaultClientSecretRef } from '../../keycloak-realm/reference.js';
 import { admin, realmRun, secretValue, selectRealm, testRealm, uniqueRealm } from './realm-fixture.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseStackConfig } from '../../charts/config.js';
 import { deriveModel } from '../../charts/model.js';
-import { requiredSecrets } from '../../charts/secrets.js';
+import { requiredSecrets } from '../../charts/required-secrets.js';
 import { keycloakFromState } from './e2e-state.js';
 import { adminKubeConfig, cacheDir, repoRoot } from './kube-harness.js';
 import { kubeFromState } from './kube/setup.js';

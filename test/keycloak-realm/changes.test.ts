@@ -1,4 +1,4 @@
-import { fieldChanges, formatChange, listDelta } from './changes.js';
+import { fieldChanges, formatChange, listDelta } from '../../keycloak-realm/changes.js';
 
 describe('fieldChanges', () => {
   it('reports a nested attribute by its dotted path', () => {

@@ -1,4 +1,4 @@
-import { credentialsFromEnv, describeConnectionError, RealmCliError } from './connect.js';
+import { credentialsFromEnv, describeConnectionError, RealmCliError } from '../../keycloak-realm/connect.js';
 
 const fetchFailure = (code: string, message = code) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
 

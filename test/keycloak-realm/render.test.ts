@@ -1,5 +1,5 @@
-import { BUILTIN_CLIENT_SCOPES, referenceRealm, renderRealmRepresentation } from './model.js';
-import { secretRefKey } from './render.js';
+import { BUILTIN_CLIENT_SCOPES, referenceRealm, renderRealmRepresentation } from '../../keycloak-realm/model.js';
+import { secretRefKey } from '../../keycloak-realm/render.js';
 
 const model = referenceRealm({
   consoleRedirectUri: 'https://console.apps.example.test/auth/callback',

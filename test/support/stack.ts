@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import config from '../../examples/reference.config.js';
 import type { StackConfig } from '../../charts/config.js';
 import { deriveModel, type StackModel } from '../../charts/model.js';
-import { requiredSecrets, type RequiredSecret } from '../../charts/secrets.js';
+import { requiredSecrets, type RequiredSecret } from '../../charts/required-secrets.js';
 import { addKubeMcpStack } from '../../charts/stack.js';
 import { synthApp, type KubeObject, type SynthesizedObject } from './synth.js';
 
