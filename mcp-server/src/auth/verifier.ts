@@ -6,14 +6,9 @@
  */
 import { createRemoteJWKSet, customFetch, jwtVerify, errors, type JWTPayload, type RemoteJWKSet } from 'jose';
 import type { FetchLike } from '../net/ca-fetch.js';
+import { checkEndpointSchemes, type IssuerMetadata } from '../net/issuer-metadata.js';
 
-/** Subset of RFC 8414 / OIDC Discovery metadata this server uses. */
-export interface IssuerMetadata {
-  readonly issuer: string;
-  readonly jwks_uri: string;
-  readonly token_endpoint: string;
-  readonly [k: string]: unknown;
-}
+export { checkEndpointSchemes, type IssuerMetadata };
 
 /** Why a token was refused (never shown with the token). */
 export class TokenRejected extends Error {
@@ -47,27 +42,6 @@ export interface VerifierOptions {
  * matches the token's `kid`/`alg` against the keys.
  */
 export const ACCEPTED_ALGORITHMS: readonly string[] = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
-
-/**
- * Refuses metadata whose `jwks_uri` or `token_endpoint` is not https, unless the issuer
- * (= `authorization_url`, checked equal by the caller) is itself http: — the explicit dev opt-in.
- * @returns whether plain-http endpoints are allowed (the dev opt-in is on).
- * @throws Error naming the endpoint field and its URL.
- */
-export function checkEndpointSchemes(metadata: Pick<IssuerMetadata, 'issuer' | 'jwks_uri' | 'token_endpoint'>): boolean {
-  const insecureIssuer = new URL(metadata.issuer).protocol === 'http:';
-  for (const field of ['jwks_uri', 'token_endpoint'] as const) {
-    let protocol: string;
-    try {
-      protocol = new URL(metadata[field]).protocol;
-    } catch {
-      throw new Error(`issuer metadata: ${field} "${metadata[field]}" is not a URL`);
-    }
-    if (protocol === 'https:' || (insecureIssuer && protocol === 'http:')) continue;
-    throw new Error(`issuer metadata: ${field} "${metadata[field]}" must use https (plain http is accepted only when authorization_url itself is http://)`);
-  }
-  return insecureIssuer;
-}
 
 /** Validates bearer tokens for one issuer/audience. Create a new one on reload. */
 export class TokenVerifier {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { FetchLike } from '../net/ca-fetch.js';
-import { checkEndpointSchemes, type IssuerMetadata } from '../auth/verifier.js';
+import { checkEndpointSchemes, type IssuerMetadata } from '../net/issuer-metadata.js';
 import type { Metrics } from '../obs/metrics.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';

@@ -8,7 +8,7 @@
  * Resource lists per group/version: fetched lazily, refreshed the same way.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { DiscoveryCache, ResourceMapping } from '../tools/types.js';
+import type { DiscoveryCache, ResourceMapping } from './types.js';
 import { kubeRequest, KubeApiError } from './request.js';
 
 export interface DiscoveryCacheOptions {

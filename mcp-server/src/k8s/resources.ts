@@ -3,7 +3,7 @@
  * calls can ask for the API server's Table rendering and writes can use server-side apply.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ResourceMapping } from '../tools/types.js';
+import type { ResourceMapping } from './types.js';
 import { kubeRequest } from './request.js';
 
 /** Prefix of every field manager this server records (`metadata.managedFields[].manager`). */

@@ -4,7 +4,19 @@
  * are never logged.
  */
 import type { Logger } from 'pino';
-import type { AuditTarget, UserIdentity } from '../tools/types.js';
+
+/** The identity the validated OAuth access token carries (absent claims are undefined). */
+export interface UserIdentity {
+  readonly sub?: string;
+  readonly preferredUsername?: string;
+}
+
+/** Target of a call, for the audit log. */
+export interface AuditTarget {
+  namespace?: string;
+  kind?: string;
+  name?: string;
+}
 
 /** `success`; `error` (isError result); `exception` (the handler threw); `denied` (no credentials, e.g. failed exchange). */
 export type AuditOutcome = 'success' | 'error' | 'exception' | 'denied';

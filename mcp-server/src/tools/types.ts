@@ -8,22 +8,13 @@ import type { ZodRawShape, z } from 'zod';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { DiscoveryCache, GroupVersionKind, ResourceMapping } from '../k8s/types.js';
+import type { AuditTarget, UserIdentity } from '../obs/audit.js';
+
+export type { AuditTarget, DiscoveryCache, GroupVersionKind, ResourceMapping, UserIdentity };
 
 /** Toolset names, as in containers/kubernetes-mcp-server's `toolsets` key. */
 export type ToolsetName = 'core' | 'config' | 'helm';
-
-/** A group/version/kind the `denied_resources` key names (group `""` is the core group). */
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
-
-/** The identity the validated OAuth access token carries (absent claims are undefined). */
-export interface UserIdentity {
-  readonly sub?: string;
-  readonly preferredUsername?: string;
-}
 
 /** What a tool call sees of the server. Built per request; never shared between users. */
 export interface ToolContext {
@@ -46,30 +37,6 @@ export interface ToolContext {
   readonly log: Logger;
   /** The kubeconfig path for the `config` toolset (`kubeconfig` key), when one is configured. */
   readonly kubeconfigPath?: string;
-}
-
-/** Per-cluster API discovery cache (resources per group/version). */
-export interface DiscoveryCache {
-  /** Resolve a kind (optionally with apiVersion) to its REST mapping; throws if unknown. */
-  resolve(kubeConfig: KubeConfig, apiVersion: string | undefined, kind: string): Promise<ResourceMapping>;
-  /** Whether the cluster serves an API group (e.g. `project.openshift.io`, `metrics.k8s.io`). */
-  hasGroup(kubeConfig: KubeConfig, group: string): Promise<boolean>;
-}
-
-export interface ResourceMapping {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  /** Plural resource name, e.g. `pods`. */
-  readonly resource: string;
-  readonly namespaced: boolean;
-}
-
-/** Target of a call, for the audit log. */
-export interface AuditTarget {
-  namespace?: string;
-  kind?: string;
-  name?: string;
 }
 
 export interface ToolDef<S extends ZodRawShape = ZodRawShape> {
