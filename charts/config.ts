@@ -264,10 +264,18 @@ function reasonOf(issue: z.ZodIssue): string {
  *   Authentication API limits, one issuer, the TechPreviewNoUpgrade acknowledgement)
  */
 export function parseStackConfig(input: unknown): ValidStackConfig {
+  if (typeof input === 'object' && input !== null && validated.has(input)) return input as ValidStackConfig;
   const result = StackConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new StackConfigError(problemsOf(result.error));
+  if (!result.success) throw new StackConfigError(problemsOf(result.error));
+  validated.add(result.data);
+  return result.data;
 }
+
+/**
+ * The configurations {@link parseStackConfig} returned: parsing one of them again returns it as
+ * is, so the config is parsed once however many layers (synth, deriveModel) ask for a valid one.
+ */
+const validated = new WeakSet<object>();
 
 /** The problems of a zod error as `path: reason` pairs, without duplicates. */
 export function problemsOf(error: z.ZodError): ConfigProblem[] {

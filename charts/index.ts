@@ -33,7 +33,7 @@ export { synthesizeStackTo, type SynthResult } from './synth.js';
 export { namespaceManifestFiles, MANIFEST_EXTENSION } from './namespaces.js';
 export { keycloakBaseUrl, keycloakHost, realmIssuer, AUTHENTICATION_ISSUER_URL_MAX } from './urls.js';
 export { requiredSecrets, type RequiredSecret, type RequiredSecretFormat } from './required-secrets.js';
-export { keycloakCrApiVersion, KEYCLOAK_V2BETA1_SINCE, type KeycloakCrApiVersion } from './keycloak-api-version.js';
+export { keycloakCrApiVersion, KEYCLOAK_V2BETA1_SINCE, type KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 export { OperatorSubscription, type OperatorSubscriptionProps, type OlmSubscriptionSpec } from './olm.js';
 export { KeycloakOperator, type KeycloakOperatorProps } from './keycloak-operator.js';
 export { KeycloakDatabase, type KeycloakDatabaseProps } from './keycloak-database.js';

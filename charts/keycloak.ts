@@ -1,7 +1,7 @@
 /**
  * The Keycloak server as a Keycloak CR (k8s.keycloak.org), in the API version the pinned
  * operator channel serves: `v2alpha1` (RHBK up to 26.5, e.g. channel `stable-v26.2`) or
- * `v2beta1` (kind `Keycloak`, 26.6 and later); see charts/keycloak-api-version.ts.
+ * `v2beta1` (kind `Keycloak`, 26.6 and later); see charts/versions/keycloak-cr.ts.
  *
  * Settings: `hostname.hostname` is the full public base URL (`https://<host>`), so the
  * issuer (`<base>/realms/<realm>`) does not depend on request headers; `hostname.strict`;
@@ -20,7 +20,7 @@ import {
   KeycloakV2Alpha1SpecResourcesRequests,
 } from '../imports/keycloak-k8s.keycloak.org.js';
 import { checkUrl, imageString, type ContainerImage, type ContainerResources } from './container-defaults.js';
-import type { KeycloakCrApiVersion } from './keycloak-api-version.js';
+import type { KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 
 /** A key of a Secret. */
 export interface SecretKeySelector {

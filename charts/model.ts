@@ -14,8 +14,9 @@
 import type { RealmModel } from '../keycloak-realm/model.js';
 import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
 import { defaultAudiences } from './config-checks.js';
-import { keycloakCrApiVersion, type KeycloakCrApiVersion } from './keycloak-api-version.js';
-import { keycloakBaseUrl, keycloakHost, realmIssuer } from './urls.js';
+import { findKeycloakCrApiVersion, type KeycloakCrApiVersion } from './versions/keycloak-cr.js';
+import { valueOrThrow } from './versions/resolved.js';
+import { keycloakBaseUrl, keycloakHost, realmIssuer, routeHosts } from './urls.js';
 
 /** The namespace OpenShift reads cluster configuration references from. */
 export const OPENSHIFT_CONFIG_NAMESPACE = 'openshift-config';
@@ -174,17 +175,16 @@ type HostInputs = Pick<ValidStackConfig, 'openshift' | 'hosts' | 'namespaces' | 
 /** Derives the public hosts (see module doc). Missing hosts are undefined. */
 export function deriveHosts(cfg: HostInputs): StackHosts {
   const domain = cfg.openshift.appsDomain;
-  const mcpNs = cfg.namespaces.mcpServer;
-  const route = (name: string, ns: string) => (domain ? `${name}-${ns}.${domain}` : undefined);
   const keycloak = keycloakHost(cfg.hosts.keycloak, domain);
   if (!keycloak) throw new Error('hosts.keycloak: required when openshift.appsDomain is not set');
+  const routes = new Map(routeHosts(cfg).map((r) => [r.field, r.host]));
   return {
     keycloak,
     console: cfg.clusterAuth.externalOidc ? (cfg.hosts.console ?? (domain ? `console-openshift-console.${domain}` : undefined)) : cfg.hosts.console,
-    mcpServer: cfg.mcpServer.route ? (cfg.hosts.mcpServer ?? route(cfg.mcpServer.name, mcpNs)) : undefined,
-    playground: cfg.playground.enabled ? (cfg.hosts.playground ?? route(cfg.playground.name, cfg.namespaces.playground)) : undefined,
-    mcpInspector: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspector ?? route(cfg.mcpInspector.name, mcpNs)) : undefined,
-    mcpInspectorProxy: cfg.mcpInspector.enabled ? (cfg.hosts.mcpInspectorProxy ?? route(`${cfg.mcpInspector.name}-proxy`, mcpNs)) : undefined,
+    mcpServer: routes.get('mcpServer'),
+    playground: routes.get('playground'),
+    mcpInspector: routes.get('mcpInspector'),
+    mcpInspectorProxy: routes.get('mcpInspectorProxy'),
   };
 }
 
@@ -233,7 +233,8 @@ function addRedirects(realm: RealmModel, clientId: string, redirects: (string | 
 
 /**
  * Derives the whole {@link StackModel}.
- * @param config a validated configuration ({@link parseStackConfig}), or raw input, which is validated first
+ * @param config a validated configuration ({@link parseStackConfig}, not parsed again), or raw
+ *   input, which is validated first
  * @throws StackConfigError when raw input is invalid
  */
 export function deriveModel(config: ValidStackConfig | StackConfig): StackModel {
@@ -279,8 +280,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
           password: { namespace: ns.keycloak, ...db.passwordSecret },
         };
 
-  const apiVersion = keycloakCrApiVersion(cfg.keycloakOperator.channel, kc.apiVersion);
-  if (!apiVersion) throw new Error(`keycloak.apiVersion: cannot tell the CR version served by channel "${cfg.keycloakOperator.channel}"`);
+  const apiVersion = valueOrThrow(findKeycloakCrApiVersion(cfg.keycloakOperator.channel, kc.apiVersion));
   const mcpService = serviceRef(ns.mcpServer, cfg.mcpServer.name, cfg.mcpServer.port);
   const pg = cfg.playground;
   const mcpPublicUrl = hosts.mcpServer ? `https://${hosts.mcpServer}` : undefined;

@@ -15,25 +15,12 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OperatorSubscription } from './olm.js';
+import { DSC_COMPONENTS, openShiftAiApiVersion, type OpenShiftAiApiVersion } from './versions/openshift-ai.js';
+
+export { DSC_COMPONENTS, openShiftAiApiVersion, type OpenShiftAiApiVersion };
 
 /** `managementState` of an OpenShift AI component. */
 export type ManagementState = 'Managed' | 'Removed' | 'Unmanaged';
-
-/** DataScienceCluster API versions. */
-export type OpenShiftAiApiVersion = 'v1' | 'v2';
-
-/** Component names of `spec.components` per DataScienceCluster API version (from the CRDs). */
-export const DSC_COMPONENTS: Readonly<Record<OpenShiftAiApiVersion, readonly string[]>> = {
-  v1: [
-    'codeflare', 'dashboard', 'datasciencepipelines', 'feastoperator', 'kserve', 'kueue', 'llamastackoperator',
-    'modelmeshserving', 'modelregistry', 'ray', 'trainingoperator', 'trustyai', 'workbenches',
-  ],
-  v2: [
-    'aigateway', 'aipipelines', 'dashboard', 'feastoperator', 'kserve', 'kueue', 'llamastackoperator',
-    'mcplifecycleoperator', 'mlflowoperator', 'modelregistry', 'ogx', 'ray', 'sparkoperator', 'trainer',
-    'trainingoperator', 'trustyai', 'workbenches',
-  ],
-};
 
 /** OLM Subscription settings of the operator. */
 export interface OpenShiftAiSubscription {
@@ -73,23 +60,6 @@ export interface OpenShiftAiProps {
   readonly monitoring?: ManagementState;
   /** Components and their state; every other component of the API version is written `Removed`. @default dashboard and llamastackoperator Managed */
   readonly components?: Readonly<Record<string, ManagementState>>;
-}
-
-/**
- * Picks the DataScienceCluster API version served by an operator: from the explicit version,
- * else the channel's major version (`stable-2.25` → 2), else the pinned CSV's
- * (`rhods-operator.2.25.0` → 2). Major 2 serves v1 only; major 3 stores v2.
- * @throws if neither the channel nor the CSV carries a 2.x/3.x version and no explicit version is given
- */
-export function openShiftAiApiVersion(channel: string, explicit?: OpenShiftAiApiVersion, startingCSV?: string): OpenShiftAiApiVersion {
-  if (explicit) return explicit;
-  const major = /(?:^|-)(\d+)(?:\.\d+)?$/.exec(channel)?.[1] ?? (startingCSV ? /\.v?(\d+)\.\d+\.\d+/.exec(startingCSV)?.[1] : undefined);
-  if (major === '2') return 'v1';
-  if (major === '3') return 'v2';
-  throw new Error(
-    `openshiftAi.operator.channel: cannot tell the DataScienceCluster API version from channel "${channel}"` +
-      `${startingCSV ? ` or CSV "${startingCSV}"` : ''}; use a channel such as "stable-2.25" or "stable-3.0", or set openshiftAi.apiVersion`,
-  );
 }
 
 /** OpenShift AI operator and instance. */

@@ -12,7 +12,7 @@ import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KeycloakRealmImport, KeycloakRealmImportV2Alpha1 } from '../imports/keycloakrealmimport-k8s.keycloak.org.js';
 import { renderRealmRepresentation, type RealmModel } from '../keycloak-realm/model.js';
-import type { KeycloakCrApiVersion } from './keycloak-api-version.js';
+import type { KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 
 /** Props of {@link RealmImport}. */
 export interface RealmImportProps {

@@ -7,6 +7,7 @@
  * RHBK channels are named `stable-v<major>[.<minor>]`; a channel without a minor follows the
  * newest release of that major.
  */
+import { resolved, unresolved, type Resolved } from './resolved.js';
 
 /** First Keycloak release whose operator serves `v2beta1`. */
 export const KEYCLOAK_V2BETA1_SINCE: readonly [number, number] = [26, 6];
@@ -28,4 +29,13 @@ export function keycloakCrApiVersion(channel: string, override: 'auto' | Keycloa
   const minor = Number(m[2]);
   const [sMajor, sMinor] = KEYCLOAK_V2BETA1_SINCE;
   return major > sMajor || (major === sMajor && minor >= sMinor) ? 'v2beta1' : 'v2alpha1';
+}
+
+/**
+ * {@link keycloakCrApiVersion} with the problem to report when `auto` cannot read the channel.
+ * @returns the version, or a problem on `keycloak.apiVersion`
+ */
+export function findKeycloakCrApiVersion(channel: string, override: 'auto' | KeycloakCrApiVersion = 'auto'): Resolved<KeycloakCrApiVersion> {
+  const version = keycloakCrApiVersion(channel, override);
+  return version ? resolved(version) : unresolved(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${channel}"; set "v2alpha1" or "v2beta1"`);
 }
