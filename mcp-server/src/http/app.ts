@@ -9,6 +9,7 @@ import type { FactoryDeps } from '../mcp/server-factory.js';
 import { authenticate, exchangeEarly, resourceFor } from './auth-middleware.js';
 import { protectedResourceMetadata } from '../auth/challenge.js';
 import { methodNotAllowed, sseHandlers, streamableHandler } from '../mcp/transports.js';
+import { jsonRpcError } from '../mcp/json-rpc.js';
 
 export interface App {
   readonly app: Express;
@@ -86,9 +87,8 @@ export function jsonRpcErrorHandler(log: Pick<Logger, 'error'>) {
   return (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction): void => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log.error({ err: err.message }, 'request failed');
-    if (res.headersSent) return;
     const parseError = err.type === 'entity.parse.failed';
     const code = parseError ? -32700 : status === 500 ? -32603 : -32600;
-    res.status(status).json({ jsonrpc: '2.0', error: { code, message: parseError ? 'parse error' : status === 500 ? 'internal error' : err.message }, id: null });
+    jsonRpcError(res, status, code, parseError ? 'parse error' : status === 500 ? 'internal error' : err.message);
   };
 }

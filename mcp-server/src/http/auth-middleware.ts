@@ -10,7 +10,9 @@ import type { Runtime, Generation } from '../runtime.js';
 import type { Metrics } from '../obs/metrics.js';
 import { bearerChallenge, metadataUrlFor } from '../auth/challenge.js';
 import { TokenRejected } from '../auth/verifier.js';
-import type { CallerExtra } from '../mcp/server-factory.js';
+import { authInfoFor, callerOf } from '../caller.js';
+import { exchangeFor } from '../k8s/credentials.js';
+import { callsMethod } from '../mcp/json-rpc.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -81,14 +83,10 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     }
     try {
       const v = await gen.auth.verifier.verify(m[1]!);
-      const extra: CallerExtra = { user: { sub: v.claims.sub, preferredUsername: v.claims.preferred_username } };
-      req.auth = {
-        token: m[1]!,
-        clientId: v.claims.azp ?? '',
-        scopes: v.scopes,
-        expiresAt: v.claims.exp,
-        extra: extra as unknown as Record<string, unknown>,
-      };
+      req.auth = authInfoFor(
+        { token: m[1]!, user: { sub: v.claims.sub, preferredUsername: v.claims.preferred_username } },
+        { clientId: v.claims.azp ?? '', scopes: v.scopes, expiresAt: v.claims.exp },
+      );
       next();
     } catch (e) {
       if (e instanceof TokenRejected && e.kind === 'insufficient_scope') return reject(res, gen, req, metrics, 403, 'insufficient_scope', 'insufficient_scope', e.message);
@@ -98,10 +96,7 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
 }
 
 /** JSON-RPC methods whose handling needs cluster credentials (exchange before the transport). */
-function needsCredentials(body: unknown): boolean {
-  const msgs = Array.isArray(body) ? body : [body];
-  return msgs.some((m) => m && typeof m === 'object' && ((m as { method?: string }).method === 'tools/call' || (m as { method?: string }).method === 'tools/list'));
-}
+const needsCredentials = (body: unknown) => callsMethod(body, 'tools/call', 'tools/list');
 
 /**
  * Step 2 (after body parsing): for requests that will call or list tools (and for GET /sse),
@@ -112,13 +107,13 @@ function needsCredentials(body: unknown): boolean {
 export function exchangeEarly(metrics: Metrics, always = false): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const gen = req.generation!;
-    if (!gen.auth || !req.auth || !gen.auth.exchanger || !(always || needsCredentials(req.body))) return next();
-    const result = await gen.auth.exchanger.exchange(req.auth.token, (req.auth.extra as unknown as CallerExtra).user);
-    if (!result.ok && result.refusedSubjectToken) {
+    const caller = callerOf(req.auth);
+    if (!gen.auth || !caller || !gen.auth.exchanger || !(always || needsCredentials(req.body))) return next();
+    // The result stays on the caller: the tool call uses it and does not exchange again.
+    const result = await exchangeFor(gen.auth, caller);
+    if (result && !result.ok && result.refusedSubjectToken) {
       return reject(res, gen, req, metrics, 401, 'subject_token_refused', 'invalid_token', `the authorization server refused the token (${result.error}); authenticate again`);
     }
-    const extra = req.auth.extra as unknown as CallerExtra;
-    req.auth.extra = { ...extra, exchange: result } as unknown as Record<string, unknown>;
     next();
   };
 }

@@ -1,8 +1,9 @@
 /**
  * A FRESH `McpServer` per HTTP request (Streamable HTTP) or per SSE session — never one
  * connected instance shared between transports. Each tool handler is wrapped: it builds the
- * per-call ToolContext (the caller's exchanged token, or the server's own credentials when
- * `require_oauth` is off), writes the audit line and updates the metrics.
+ * per-call ToolContext from the typed caller (caller.ts) and its cluster credentials
+ * (k8s/credentials.ts: the caller's exchanged token, or the server's own when `require_oauth`
+ * is off), writes the audit line and updates the metrics.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -10,21 +11,16 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Generation } from '../runtime.js';
-import type { ExchangeResult } from '../exchange/exchanger.js';
+import { callerOf } from '../caller.js';
+import { credentialsFor } from '../k8s/credentials.js';
 import type { Metrics } from '../obs/metrics.js';
 import { writeAudit, type AuditOutcome } from '../obs/audit.js';
-import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef, UserIdentity } from '../tools/types.js';
+import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef } from '../tools/types.js';
+import { errorResult } from '../tools/result.js';
 import { filterByCluster, registrationOf } from '../tools/index.js';
 import { onUnauthorized } from '../k8s/request.js';
 
 export const SERVER_INFO = { name: 'kube-mcp-server', version: '0.1.0' } as const;
-
-/** What the auth middleware attaches to `AuthInfo.extra`. */
-export interface CallerExtra {
-  readonly user: UserIdentity;
-  /** The exchange done before the request reached the transport (tools/call, tools/list, GET /sse). */
-  readonly exchange?: ExchangeResult;
-}
 
 export interface FactoryDeps {
   readonly metrics: Metrics;
@@ -32,32 +28,6 @@ export interface FactoryDeps {
   readonly discovery: DiscoveryCache;
 }
 
-export function errorResult(text: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }] };
-}
-
-function callerOf(auth: AuthInfo | undefined): CallerExtra {
-  const extra = auth?.extra as Partial<CallerExtra> | undefined;
-  return { user: extra?.user ?? {}, exchange: extra?.exchange };
-}
-
-/**
- * The credentials for one call. With `require_oauth`: the exchanged token only (exchanging now
- * if the middleware has not); a failed exchange is an `isError` result naming Keycloak's error.
- */
-export async function kubeConfigFor(gen: Generation, auth: AuthInfo | undefined): Promise<KubeConfig | { failure: string; code: string }> {
-  if (!gen.auth) return gen.cluster.forServer();
-  if (!auth) return { failure: 'no access token on this request', code: 'unauthenticated' };
-  let exchange = callerOf(auth).exchange;
-  if (!exchange) {
-    if (!(await gen.auth.ensureReady()) || !gen.auth.exchanger) return { failure: 'authorization server metadata not available', code: 'exchange_unavailable' };
-    exchange = await gen.auth.exchanger.exchange(auth.token, callerOf(auth).user);
-  }
-  if (!exchange.ok) {
-    return { failure: `token exchange failed: the authorization server answered error "${exchange.error}"`, code: exchange.error };
-  }
-  return gen.cluster.forCaller(exchange.token);
-}
 
 /**
  * @param probe resolve API-group-dependent tools now (for tools/list and SSE sessions); when
@@ -67,8 +37,8 @@ export async function createMcpServer(gen: Generation, deps: FactoryDeps, auth: 
   let tools: readonly ToolDef[] = gen.tools;
   if (probe && gen.tools.some((t) => t.requiresApiGroup)) {
     // Probe with the request's credentials; without any, hide the API-group-dependent tools.
-    const kc = await kubeConfigFor(gen, auth).catch(() => undefined);
-    tools = kc && !('failure' in kc) ? await filterByCluster(gen.tools, deps.discovery, kc) : gen.tools.filter((t) => !t.requiresApiGroup);
+    const creds = await credentialsFor(gen, callerOf(auth)).catch(() => undefined);
+    tools = creds?.ok ? await filterByCluster(gen.tools, deps.discovery, creds.kubeConfig) : gen.tools.filter((t) => !t.requiresApiGroup);
   }
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: {} } });
   for (const def of tools) registerWrapped(server, def, gen, deps);
@@ -100,7 +70,8 @@ function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps:
     registrationOf(def),
     (async (args: Record<string, unknown>, extra: { authInfo?: AuthInfo }) => {
       const started = performance.now();
-      const { user } = callerOf(extra.authInfo);
+      const caller = callerOf(extra.authInfo);
+      const user = caller?.user ?? {};
       const target: AuditTarget = {};
       const log = deps.log.child({ tool: def.name, sub: user.sub });
       const stop = deps.metrics.toolDuration.startTimer({ tool: def.name });
@@ -112,9 +83,9 @@ function registerWrapped(server: McpServer, def: ToolDef, gen: Generation, deps:
       };
       let kubeConfig: KubeConfig;
       try {
-        const kc = await kubeConfigFor(gen, extra.authInfo);
-        if ('failure' in kc) return finish('denied', errorResult(kc.failure), kc.code);
-        kubeConfig = kc;
+        const creds = await credentialsFor(gen, caller);
+        if (!creds.ok) return finish('denied', errorResult(creds.failure), creds.code);
+        kubeConfig = creds.kubeConfig;
         if (gen.auth) warnOnRejectedExchangedToken(kubeConfig, gen, log);
       } catch (e) {
         return finish('denied', errorResult(`no cluster credentials: ${(e as Error).message}`), 'credentials');

@@ -8,16 +8,11 @@ import type { Request, Response } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createMcpServer, type CallerExtra, type FactoryDeps } from './server-factory.js';
+import { callerOf } from '../caller.js';
+import { callsMethod, jsonRpcError } from './json-rpc.js';
+import { createMcpServer, type FactoryDeps } from './server-factory.js';
 
-function wantsToolList(body: unknown): boolean {
-  const msgs = Array.isArray(body) ? body : [body];
-  return msgs.some((m) => m && typeof m === 'object' && (m as { method?: string }).method === 'tools/list');
-}
-
-function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  if (!res.headersSent) res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
-}
+const wantsToolList = (body: unknown) => callsMethod(body, 'tools/list');
 
 /** POST /mcp */
 export function streamableHandler(deps: FactoryDeps) {
@@ -60,7 +55,7 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
   const sessions = new Map<string, SseSession>();
   const open = async (req: Request, res: Response) => {
     const gen = req.generation!;
-    const sub = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
+    const sub = callerOf(req.auth)?.user.sub;
     // Ownership of the session is its opener's `sub`: without one, no session (never undefined === undefined).
     if (gen.auth && !sub) return jsonRpcError(res, 403, -32001, 'an SSE session needs a token with a sub claim');
     try {
@@ -88,7 +83,7 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
       void s.transport.close();
       return jsonRpcError(res, 404, -32001, 'SSE session ended by a configuration reload; reconnect');
     }
-    const caller = (req.auth?.extra as CallerExtra | undefined)?.user.sub;
+    const caller = callerOf(req.auth)?.user.sub;
     if (gen.auth && (!s.sub || !caller || caller !== s.sub)) {
       return jsonRpcError(res, 403, -32001, 'this SSE session belongs to another user');
     }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { authInfoFor } from '../../src/caller.js';
 import { sseHandlers } from '../../src/mcp/transports.js';
 import type { FactoryDeps } from '../../src/mcp/server-factory.js';
 
@@ -30,7 +31,7 @@ function recorder() {
 const silentDeps = { log: { error() {}, warn() {}, info() {}, debug() {} } } as unknown as FactoryDeps;
 
 function request(sub: string | undefined, extra: Partial<Request> = {}): Request {
-  return { generation: { id: 1, auth: {} }, auth: { token: 't', clientId: '', scopes: [], extra: { user: { sub } } }, query: {}, ...extra } as unknown as Request;
+  return { generation: { id: 1, auth: {} }, auth: authInfoFor({ token: 't', user: { sub } }, { clientId: '', scopes: [] }), query: {}, ...extra } as unknown as Request;
 }
 
 describe('SSE session ownership with require_oauth', () => {
