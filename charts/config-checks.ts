@@ -9,7 +9,7 @@
  * query/fragment/user info, `oidcClients` at most 20, claim names at most 256 characters.
  */
 import type { z } from 'zod';
-import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/model.js';
+import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/realm-model.js';
 import type { BaseStackConfig } from './config.js';
 import { AUTHENTICATION_ISSUER_URL_MAX, keycloakHost, realmIssuer, routeHosts } from './urls.js';
 import { findKeycloakCrApiVersion } from './versions/keycloak-cr.js';

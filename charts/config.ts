@@ -10,7 +10,7 @@
  * docs/config.md.
  */
 import { z } from 'zod';
-import { RealmModelSchema } from '../keycloak-realm/model.js';
+import { RealmModelSchema } from '../keycloak-realm/realm-model.js';
 import { checkStackConfig } from './config-checks.js';
 import {
   componentsSchema,
@@ -198,7 +198,7 @@ export const StackConfigBaseSchema = z
     }).default({}),
     /** @default in-cluster PostgreSQL, one instance */
     keycloak: keycloakSchema.default({}),
-    /** The realm (typed realm model of keycloak-realm/model.ts). */
+    /** The realm (typed realm model of keycloak-realm/realm-model.ts). */
     realm: RealmModelSchema,
     /** @default external OIDC on, acknowledgement off */
     clusterAuth: clusterAuthSchema.default({}),

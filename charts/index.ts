@@ -25,7 +25,7 @@ export {
   type StackHosts,
   type OidcEndpoints,
   type PublicUrls,
-  type SecretKeyRef,
+  type SecretKey,
   type ServiceRef,
 } from './model.js';
 export { addKubeMcpStack, CHART_IDS, type ChartId, type StackCharts } from './stack.js';
@@ -37,7 +37,7 @@ export { keycloakCrApiVersion, KEYCLOAK_V2BETA1_SINCE, type KeycloakCrApiVersion
 export { OperatorSubscription, type OperatorSubscriptionProps, type OlmSubscriptionSpec } from './olm.js';
 export { KeycloakOperator, type KeycloakOperatorProps } from './keycloak-operator.js';
 export { KeycloakDatabase, type KeycloakDatabaseProps } from './keycloak-database.js';
-export { KeycloakServer, type KeycloakServerProps, type KeycloakDatabaseConnection, type SecretKeySelector } from './keycloak.js';
+export { KeycloakServer, type KeycloakServerProps, type KeycloakDatabaseConnection } from './keycloak.js';
 export { RealmImport, type RealmImportProps } from './realm.js';
 export {
   ClusterAuth,
@@ -61,9 +61,9 @@ export {
   type ExternalAuthenticationProps,
   type ApiserverAuthenticationConfiguration,
 } from './external-auth.js';
-export { McpServer, type McpServerProps } from './mcp-server.js';
+export { KubernetesMcpServer, type McpServerProps } from './mcp-server.js';
 export { OpenShiftAi, type OpenShiftAiProps } from './openshift-ai.js';
 export { LlamaStack, type LlamaStackProps } from './llama-stack.js';
 export { Playground, type PlaygroundProps } from './playground.js';
 export { McpInspector, type McpInspectorProps } from './mcp-inspector.js';
-export { referenceRealm, RealmModelSchema, type RealmModel, type RealmModelInput } from '../keycloak-realm/model.js';
+export { referenceRealm, RealmModelSchema, type RealmModel, type RealmModelInput } from '../keycloak-realm/realm-model.js';

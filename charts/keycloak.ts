@@ -10,7 +10,7 @@
  * Secret references only.
  */
 import { Construct } from 'constructs';
-import type { ISecret } from 'cdk8s-plus-28';
+import type { ISecret, SecretValue } from 'cdk8s-plus-28';
 import {
   Keycloak,
   KeycloakSpecResourcesLimits,
@@ -22,12 +22,6 @@ import {
 import { checkUrl, imageString, type ContainerImage, type ContainerResources } from './container-defaults.js';
 import type { KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 
-/** A key of a Secret. */
-export interface SecretKeySelector {
-  readonly secret: ISecret;
-  readonly key: string;
-}
-
 /** Database wiring of the Keycloak CR (`spec.db`). */
 export interface KeycloakDatabaseConnection {
   /** Host name, e.g. `postgresql.redhat-keycloak.svc`. */
@@ -35,8 +29,8 @@ export interface KeycloakDatabaseConnection {
   /** @default 5432 */
   readonly port?: number;
   readonly database: string;
-  readonly username: SecretKeySelector;
-  readonly password: SecretKeySelector;
+  readonly username: SecretValue;
+  readonly password: SecretValue;
 }
 
 /** Props of {@link KeycloakServer}. */

@@ -9,12 +9,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Route,
-  RouteSpecTlsInsecureEdgeTerminationPolicy,
-  RouteSpecTlsTermination,
-  RouteSpecToKind,
-} from '../imports/route.openshift.io.js';
-import {
   checkRouteHost,
   checkUrl,
   ContainerImage,
@@ -24,6 +18,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './container-defaults.js';
+import { edgeRoute, workloadLabels } from './workload-kit.js';
 
 /** Ports of the Inspector container. */
 export const INSPECTOR_PORTS = { ui: 6274, proxy: 6277 } as const;
@@ -68,8 +63,7 @@ export class McpInspector extends Construct {
     const origins = [props.publicUrl, props.proxyPublicUrl]
       .filter((u): u is string => u !== undefined)
       .map((u, i) => checkUrl(u, i === 0 ? 'mcpInspector.publicUrl' : 'mcpInspector.proxyPublicUrl', ['https:']));
-    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'mcp-inspector', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
-    const selector = { 'app.kubernetes.io/name': name };
+    const { labels, selector } = workloadLabels(name, 'mcp-inspector');
 
     if (props.createNamespace) new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: ns, labels } });
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: ns, labels }, automountServiceAccountToken: false });
@@ -136,16 +130,8 @@ export class McpInspector extends Construct {
     });
 
     if (props.routeHost !== undefined && props.proxyRouteHost !== undefined) {
-      const route = (rid: string, routeName: string, host: string, port: string, annotations?: Record<string, string>) =>
-        new Route(this, rid, {
-          metadata: { name: routeName, namespace: ns, labels, ...(annotations ? { annotations } : {}) },
-          spec: {
-            host,
-            to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
-            port: { targetPort: port },
-            tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },
-          },
-        });
+      const route = (rid: string, routeName: string, host: string, targetPort: string, annotations?: Record<string, string>) =>
+        edgeRoute(this, rid, { name: routeName, namespace: ns, labels, host, service: name, targetPort, annotations });
       route('Route', name, checkRouteHost(props.routeHost, 'mcpInspector.routeHost'), 'ui');
       // SSE/streaming through the proxy: long router timeout.
       route('ProxyRoute', `${name}-proxy`, checkRouteHost(props.proxyRouteHost, 'mcpInspector.proxyRouteHost'), 'proxy', { 'haproxy.router.openshift.io/timeout': '3600s' });

@@ -8,14 +8,8 @@
  * client secret is mounted from a Secret as a file; the ConfigMap only names the file.
  */
 import { Duration } from 'cdk8s';
-import { IConfigMap, ISecret, k8s } from 'cdk8s-plus-28';
+import { IConfigMap, k8s, type SecretValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Route,
-  RouteSpecTlsInsecureEdgeTerminationPolicy,
-  RouteSpecTlsTermination,
-  RouteSpecToKind,
-} from '../imports/route.openshift.io.js';
 import {
   checkPort,
   checkPublicBaseUrl,
@@ -29,6 +23,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './container-defaults.js';
+import { edgeRoute, issuerCaVolume, workloadLabels } from './workload-kit.js';
 import { McpServerSettings, mcpServerConfigToml } from './mcp-server-config.js';
 
 /** Mount points inside the MCP server container. */
@@ -41,11 +36,11 @@ export const MCP_SERVER_PATHS = {
   serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount',
 } as const;
 
-/** A key inside a Secret. */
-export interface SecretKeyReference {
-  readonly secret: ISecret;
-  readonly key: string;
-}
+/**
+ * A key inside a Secret, for a construct: cdk8s-plus's `SecretValue` (`{ secret, key }`).
+ * @deprecated use `SecretValue` from cdk8s-plus-28; kept for charts/llama-stack.ts until it switches
+ */
+export type SecretKeyReference = SecretValue;
 
 /** OAuth and token-exchange settings of the MCP server, all values derived once by the model. */
 export interface McpServerAuthProps {
@@ -62,14 +57,14 @@ export interface McpServerAuthProps {
   /** Scopes of the exchanged token (`sts_scopes`). @default ["mcp:openshift"] */
   readonly stsScopes?: readonly string[];
   /** The STS client secret: mounted as a file, never copied into the ConfigMap. */
-  readonly stsClientSecret: SecretKeyReference;
+  readonly stsClientSecret: SecretValue;
   /** ConfigMap (in this namespace) holding the issuer's CA bundle, mounted for `certificate_authority`. */
   readonly issuerCa: IConfigMap;
   /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
   readonly issuerCaKey?: string;
 }
 
-/** Props of {@link McpServer}. */
+/** Props of {@link KubernetesMcpServer}. */
 export interface McpServerProps {
   /** Namespace of every object (must exist; in the stack the cluster-auth chart creates it). */
   readonly namespace: string;
@@ -142,7 +137,7 @@ export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSett
 }
 
 /** The MCP server workload. */
-export class McpServer extends Construct {
+export class KubernetesMcpServer extends Construct {
   /** Name of the Service (and Deployment). */
   public readonly serviceName: string;
   /** Service port. */
@@ -160,8 +155,7 @@ export class McpServer extends Construct {
     const replicas = checkReplicas(props.replicas ?? 2, 'mcpServer.replicas');
     const image = imageString(props.image, 'mcpServer.image');
     const sa = props.serviceAccountName ?? 'ocp-mcp';
-    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'mcp-server', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
-    const selector = { 'app.kubernetes.io/name': name };
+    const { labels, selector } = workloadLabels(name, 'mcp-server');
     this.serviceName = name;
     this.port = port;
     this.serviceAccountName = sa;
@@ -222,7 +216,7 @@ export class McpServer extends Construct {
             ],
             volumes: [
               { name: 'config', configMap: { name: configMapName } },
-              { name: 'issuer-ca', configMap: { name: props.auth.issuerCa.name, items: [{ key: caKey, path: caKey }] } },
+              issuerCaVolume(props.auth.issuerCa.name, caKey),
               {
                 name: 'sts-client-secret',
                 secret: {
@@ -263,22 +257,17 @@ export class McpServer extends Construct {
 
     if (props.routeHost !== undefined) {
       const host = checkRouteHost(props.routeHost, 'mcpServer.routeHost');
-      new Route(this, 'Route', {
-        metadata: {
-          name,
-          namespace: ns,
-          labels,
-          // SSE streams stay open; the router's default 30s timeout would cut them. Stickiness for
-          // SSE through the Route comes from the router's default cookie-based affinity (clients
-          // that drop cookies should use Streamable HTTP, /mcp, which needs none).
-          annotations: { 'haproxy.router.openshift.io/timeout': `${Duration.hours(1).toSeconds()}s` },
-        },
-        spec: {
-          host,
-          to: { kind: RouteSpecToKind.SERVICE, name, weight: 100 },
-          port: { targetPort: 'http' },
-          tls: { termination: RouteSpecTlsTermination.EDGE, insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT },
-        },
+      edgeRoute(this, 'Route', {
+        name,
+        namespace: ns,
+        labels,
+        host,
+        service: name,
+        targetPort: 'http',
+        // SSE streams stay open; the router's default 30s timeout would cut them. Stickiness for
+        // SSE through the Route comes from the router's default cookie-based affinity (clients
+        // that drop cookies should use Streamable HTTP, /mcp, which needs none).
+        annotations: { 'haproxy.router.openshift.io/timeout': `${Duration.hours(1).toSeconds()}s` },
       });
     }
   }

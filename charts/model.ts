@@ -11,11 +11,12 @@
  *   issuer form); JWKS `<issuer>/protocol/openid-connect/certs`;
  * - in-cluster Service URL `http://<service>.<namespace>.svc:<port>`.
  */
-import type { RealmModel } from '../keycloak-realm/model.js';
+import type { RealmModel } from '../keycloak-realm/realm-model.js';
 import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
 import { defaultAudiences } from './config-checks.js';
 import { findKeycloakCrApiVersion, type KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 import { valueOrThrow } from './versions/resolved.js';
+import type { SecretKey } from '../secrets/required.js';
 import { keycloakBaseUrl, keycloakHost, realmIssuer, routeHosts } from './urls.js';
 
 /** The namespace OpenShift reads cluster configuration references from. */
@@ -25,12 +26,8 @@ export const ISSUER_CA_KEY = 'ca-bundle.crt';
 /** Key of the console client secret in its Secret (fixed by the Authentication API). */
 export const OIDC_CLIENT_SECRET_KEY = 'clientSecret';
 
-/** A key of a Secret in a given namespace. */
-export interface SecretKeyRef {
-  readonly namespace: string;
-  readonly name: string;
-  readonly key: string;
-}
+/** A key of a Secret in a given namespace (the one name: secrets/required.ts). */
+export type { SecretKey };
 
 /** A Service of the stack and how to reach it in-cluster. */
 export interface ServiceRef {
@@ -96,8 +93,8 @@ export interface StackModel {
       readonly host: string;
       readonly port: number;
       readonly database: string;
-      readonly username: SecretKeyRef;
-      readonly password: SecretKeyRef;
+      readonly username: SecretKey;
+      readonly password: SecretKey;
       /** Set when the stack runs PostgreSQL itself. */
       readonly inCluster?: { readonly service: ServiceRef; readonly username: string };
     };
@@ -115,7 +112,7 @@ export interface StackModel {
     /** Emit FeatureGate TechPreviewNoUpgrade (4.19 with acknowledgement only). */
     readonly featureGate: boolean;
     readonly audiences: readonly string[];
-    readonly consoleClientSecret: SecretKeyRef;
+    readonly consoleClientSecret: SecretKey;
     readonly consoleRedirectUri?: string;
   };
   readonly mcpServer: {
@@ -136,7 +133,7 @@ export interface StackModel {
     /** In-cluster legacy SSE endpoint `<service url>/sse` (Llama Stack's MCP tool group). */
     readonly sseUrl: string;
     /** STS client secret in the MCP server namespace (same value as the realm client's). */
-    readonly stsClientSecret: SecretKeyRef;
+    readonly stsClientSecret: SecretKey;
   };
   readonly llamaStack: {
     readonly namespace: string;
@@ -150,8 +147,8 @@ export interface StackModel {
     readonly routeHost?: string;
     /** oauth2-proxy callback `https://<host>/oauth2/callback`. */
     readonly redirectUri?: string;
-    readonly clientSecret: SecretKeyRef;
-    readonly cookieSecret: SecretKeyRef;
+    readonly clientSecret: SecretKey;
+    readonly cookieSecret: SecretKey;
     readonly defaultModel?: string;
   };
   readonly mcpInspector: {
@@ -262,7 +259,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     db.type === 'in-cluster'
       ? (() => {
           const service = serviceRef(ns.keycloak, db.name, 5432);
-          const secret = (key: string): SecretKeyRef => ({ namespace: ns.keycloak, name: db.credentialsSecret, key });
+          const secret = (key: string): SecretKey => ({ namespace: ns.keycloak, name: db.credentialsSecret, key });
           return {
             host: service.host,
             port: service.port,

@@ -11,7 +11,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KeycloakRealmImport, KeycloakRealmImportV2Alpha1 } from '../imports/keycloakrealmimport-k8s.keycloak.org.js';
-import { renderRealmRepresentation, type RealmModel } from '../keycloak-realm/model.js';
+import { renderRealmRepresentation, type RealmModel } from '../keycloak-realm/realm-model.js';
 import type { KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 
 /** Props of {@link RealmImport}. */

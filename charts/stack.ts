@@ -22,7 +22,7 @@ import { KeycloakOperator } from './keycloak-operator.js';
 import { KeycloakServer } from './keycloak.js';
 import { LlamaStack } from './llama-stack.js';
 import { McpInspector } from './mcp-inspector.js';
-import { McpServer } from './mcp-server.js';
+import { KubernetesMcpServer } from './mcp-server.js';
 import type { StackModel } from './model.js';
 import { OpenShiftAi } from './openshift-ai.js';
 import { Playground } from './playground.js';
@@ -192,7 +192,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
 
   chart('mcp-server', (c) => {
     const ms = cfg.mcpServer;
-    new McpServer(c, 'McpServer', {
+    new KubernetesMcpServer(c, 'McpServer', {
       namespace: ns.mcpServer,
       name: ms.name,
       serviceAccountName: ms.serviceAccountName,

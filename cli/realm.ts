@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { requiredSecrets } from '../charts/required-secrets.js';
 import { formatChange, type Change } from '../keycloak-realm/changes.js';
 import { connectAdmin, credentialsFromEnv, credentialsFromSecret, describeConnectionError, httpStatus, RealmCliError, type AdminCredentials } from '../keycloak-realm/connect.js';
-import { validateRealmModel, type RealmModel } from '../keycloak-realm/model.js';
+import { validateRealmModel, type RealmModel } from '../keycloak-realm/realm-model.js';
 import { readRealmSecrets, realmRequiredSecrets } from '../keycloak-realm/realm-secrets.js';
 import { reconcileRealm } from '../keycloak-realm/reconcile.js';
 import { UnknownClientScopeError } from '../keycloak-realm/reconcile-clients.js';

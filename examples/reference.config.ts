@@ -11,7 +11,7 @@
  * No secret value appears here: every secret is a reference to a Kubernetes Secret
  * (`npx kube-mcp-stack realm apply --generate-missing` creates the missing ones).
  */
-import { referenceRealm } from '../keycloak-realm/model.js';
+import { referenceRealm } from '../keycloak-realm/realm-model.js';
 import type { StackConfig } from '../charts/config.js';
 import { publicUrls } from '../charts/model.js';
 

@@ -5,7 +5,7 @@
  */
 import { valueIds, type RequiredSecret } from '../secrets/required.js';
 import type { SecretSource } from '../secrets/store.js';
-import type { RealmModel } from './model.js';
+import type { RealmModel } from './realm-model.js';
 
 /** The Secrets the realm itself reads: client secrets and user passwords, in the Keycloak namespace. */
 export function realmRequiredSecrets(model: RealmModel, keycloakNamespace: string): RequiredSecret[] {

@@ -7,7 +7,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type ProtocolMapperRepresentation from '@keycloak/keycloak-admin-client/lib/defs/protocolMapperRepresentation.js';
 import type { BuiltinClientScope } from './builtin-scopes.js';
 import { fieldChanges, listDelta, type Change } from './changes.js';
-import type { Client, ClientScope, ProtocolMapper } from './model.js';
+import type { Client, ClientScope, ProtocolMapper } from './realm-model.js';
 import { clientScopeRepresentation, clientSettings, mapperRepresentation, secretRefKey } from './render.js';
 
 /** Shared state of one reconcile run. */

@@ -4,8 +4,8 @@
  * and mappers → realm default scopes → clients → groups → users), with targeted admin API calls. `apply: false` computes the plan only.
  */
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
-import { BUILTIN_CLIENT_SCOPES } from './model.js';
-import type { RealmModel, User } from './model.js';
+import { BUILTIN_CLIENT_SCOPES } from './realm-model.js';
+import type { RealmModel, User } from './realm-model.js';
 import { selectRealm } from './connect.js';
 import { fieldChanges, listDelta, type Change } from './changes.js';
 import { realmSettings, secretRefKey, userSettings } from './render.js';

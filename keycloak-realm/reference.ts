@@ -9,7 +9,7 @@
  * - no wildcard redirect URIs: `mcp-server` and `openshift` are not browser clients
  *   (standard flow off), `mcp-client` gets the redirect URIs passed in.
  */
-import { RealmModelSchema, type RealmModel, type SecretRef, type UserSchema } from './model.js';
+import { RealmModelSchema, type RealmModel, type SecretRef, type UserSchema } from './realm-model.js';
 import type { z } from 'zod';
 
 /** The confidential clients of the reference realm, whose secrets live in Kubernetes Secrets. */

@@ -3,7 +3,7 @@
  * `POST /admin/realms`, of a realm export, and of `KeycloakRealmImport.spec.realm`).
  */
 import { BUILTIN_REALM_DEFAULT_SCOPES, BUILTIN_REALM_OPTIONAL_SCOPES, BUILTIN_SCOPE_DEFINITIONS } from './builtin-scopes.js';
-import type { Client, ClientScope, ProtocolMapper, RealmModel, SecretRef, User } from './model.js';
+import type { Client, ClientScope, ProtocolMapper, RealmModel, SecretRef, User } from './realm-model.js';
 
 /**
  * `placeholders`: secrets become `${NAME}` strings for the Keycloak operator, which

@@ -3,7 +3,7 @@
  * Used by the charts' config validation (paths are prefixed by the caller) and by the
  * reconciler before it touches Keycloak.
  */
-import { BUILTIN_CLIENT_SCOPES, type RealmModel } from './model.js';
+import { BUILTIN_CLIENT_SCOPES, type RealmModel } from './realm-model.js';
 
 /** One problem: `path` is dotted/indexed within the realm model, e.g. `clients[1].secret`. */
 export interface RealmIssue {

@@ -1,6 +1,6 @@
 import { ConfigMap, Secret } from 'cdk8s-plus-28';
 import { parse } from 'smol-toml';
-import { McpServer, McpServerProps } from '../../charts/mcp-server.js';
+import { KubernetesMcpServer, McpServerProps } from '../../charts/mcp-server.js';
 import { mcpServerConfigObject, mcpServerConfigToml } from '../../charts/mcp-server-config.js';
 import { crossKeyProblems, rawConfigSchema } from '../../mcp-server/src/config/schema.js';
 import { KubeObject, synthConstruct } from '../support/synth.js';
@@ -9,7 +9,7 @@ const ISSUER = 'https://keycloak-admin.apps.example.com/realms/openshift';
 
 function build(over: Partial<McpServerProps> = {}): KubeObject[] {
   return synthConstruct((c) => {
-    new McpServer(c, 'mcp', {
+    new KubernetesMcpServer(c, 'mcp', {
       namespace: 'llama-stack',
       image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' },
       serverUrl: 'https://ocp-mcp-server-llama-stack.apps.example.com',
@@ -192,7 +192,7 @@ describe('MCP server workload', () => {
   test('rejects an issuer that is not https', () => {
     expect(() =>
       synthConstruct((c) => {
-        new McpServer(c, 'mcp', {
+        new KubernetesMcpServer(c, 'mcp', {
           namespace: 'ns',
           image: { repository: 'quay.io/x/mcp', tag: '1' },
           serverUrl: 'http://mcp.ns.svc:8000',

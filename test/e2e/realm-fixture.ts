@@ -10,7 +10,7 @@ import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import * as oidc from 'openid-client';
 import { Agent } from 'undici';
 import { connectAdmin, selectRealm } from '../../keycloak-realm/connect.js';
-import { referenceRealm, type RealmModel } from '../../keycloak-realm/model.js';
+import { referenceRealm, type RealmModel } from '../../keycloak-realm/realm-model.js';
 import { runRealm, type RealmRunOptions, type RealmRunResult } from '../../cli/realm.js';
 import { MemorySecretSource } from '../../secrets/store.js';
 import { keycloakFromState } from './e2e-state.js';

@@ -8,7 +8,7 @@
 import { jest } from '@jest/globals';
 import { Chart, Testing } from 'cdk8s';
 import { RealmImport } from '../../charts/realm.js';
-import type { RealmModel } from '../../keycloak-realm/model.js';
+import type { RealmModel } from '../../keycloak-realm/realm-model.js';
 import { realmRequiredSecrets } from '../../keycloak-realm/realm-secrets.js';
 import { ensureSecrets, MemorySecretSource } from '../../secrets/store.js';
 import { admin, KEYCLOAK_NAMESPACE, realmRun, testRealm, uniqueRealm } from './realm-fixture.js';

@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
-import { ClientSchema, type RealmModel } from '../../keycloak-realm/model.js';
+import { ClientSchema, type RealmModel } from '../../keycloak-realm/realm-model.js';
 import { defaultClientSecretRef } from '../../keycloak-realm/reference.js';
 import { MemorySecretSource } from '../../secrets/store.js';
 import { ACCESS_TOKEN_TYPE, DEV_PASSWORD_REF, oidcClient, realmRun, refusal, secretValue, testRealm, TOKEN_EXCHANGE, uniqueRealm } from './realm-fixture.js';

@@ -1,4 +1,4 @@
-import { BUILTIN_CLIENT_SCOPES, referenceRealm, renderRealmRepresentation } from '../../keycloak-realm/model.js';
+import { BUILTIN_CLIENT_SCOPES, referenceRealm, renderRealmRepresentation } from '../../keycloak-realm/realm-model.js';
 import { secretRefKey } from '../../keycloak-realm/render.js';
 
 const model = referenceRealm({

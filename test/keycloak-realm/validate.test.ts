@@ -1,4 +1,4 @@
-import { RealmModelSchema, referenceRealm, validateRealmModel, type RealmModelInput } from '../../keycloak-realm/model.js';
+import { RealmModelSchema, referenceRealm, validateRealmModel, type RealmModelInput } from '../../keycloak-realm/realm-model.js';
 
 const reference = () => referenceRealm({ consoleRedirectUri: 'https://console.apps.example.test/auth/callback' });
 const issuesOf = (input: RealmModelInput) => validateRealmModel(RealmModelSchema.parse(input));

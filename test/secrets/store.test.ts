@@ -1,4 +1,4 @@
-import { referenceRealm } from '../../keycloak-realm/model.js';
+import { referenceRealm } from '../../keycloak-realm/realm-model.js';
 import { realmRequiredSecrets } from '../../keycloak-realm/realm-secrets.js';
 import type { RequiredSecret, RequiredSecretFormat } from '../../secrets/required.js';
 import { ensureSecrets, generateSecretValue, MemorySecretSource, NamespaceMissingError } from '../../secrets/store.js';

@@ -5,7 +5,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ResourceMapping, ToolContext } from './types.js';
-import { getResource, listResources, type KubeList, type ListOptions } from '../k8s/resources.js';
+import { getResource, listResources, type KubeList, type ListOptions } from '../k8s/resource-client.js';
 import { assertAllowed, maybeRedact } from './policy.js';
 import { continueFooter, renderTable, renderYaml, TABLE_ACCEPT, type Table } from './render.js';
 import { textResult } from './result.js';

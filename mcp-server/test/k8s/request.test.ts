@@ -1,5 +1,5 @@
 import { KubeApiError, kubeRequest, kubeRequestText, requestUrl, statusError } from '../../src/k8s/request.js';
-import { resourcePath } from '../../src/k8s/resources.js';
+import { resourcePath } from '../../src/k8s/resource-client.js';
 import { kubeConfigForToken } from '../../src/k8s/cluster.js';
 import { startFakeApiServer, status } from './fake-apiserver.js';
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { FIELD_MANAGER, FIELD_MANAGER_MAX, fieldManagerFor } from '../../src/k8s/resources.js';
+import { FIELD_MANAGER, FIELD_MANAGER_MAX, fieldManagerFor } from '../../src/k8s/resource-client.js';
 import { DEFAULT_LIST_LIMIT } from '../../src/tools/output.js';
 import { call, testContext, text } from './context.js';
 import { serveDiscovery, startFakeApiServer, status, type FakeApiServer } from '../k8s/fake-apiserver.js';

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { StackConfig } from '../../../charts/config.js';
 import { publicUrls } from '../../../charts/model.js';
-import { referenceRealm, type UserSchema } from '../../../keycloak-realm/model.js';
+import { referenceRealm, type UserSchema } from '../../../keycloak-realm/realm-model.js';
 import reference from '../../../examples/reference.config.js';
 import type { z } from 'zod';
 

@@ -6,7 +6,7 @@ import { defineTool, namespaceOr } from '../define.js';
 import { BUILTIN, gvkOf } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
-import { getResource, resourcePath } from '../../k8s/resources.js';
+import { getResource, resourcePath } from '../../k8s/resource-client.js';
 import { kubeRequestText } from '../../k8s/request.js';
 import { labelName, optionalNamespace, subdomainName } from '../names.js';
 

@@ -5,7 +5,7 @@ import { defineTool, namespaceOr, READ_ONLY } from '../define.js';
 import { BUILTIN, getAndRender, gvkOf, listAndRender, listArgs } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
-import { createResource, deleteResource, fieldManagerFor, type KubeObject } from '../../k8s/resources.js';
+import { createResource, deleteResource, fieldManagerFor, type KubeObject } from '../../k8s/resource-client.js';
 import { renderYaml } from '../render.js';
 import { labelName, namespaceName, optionalNamespace, subdomainName } from '../names.js';
 

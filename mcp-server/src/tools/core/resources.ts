@@ -7,7 +7,7 @@ import { assertAllowed, maybeRedact } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
 import { KubeApiError } from '../../k8s/request.js';
 import { renderYaml } from '../render.js';
-import { applyResource, deleteResource, fieldManagerFor, scaleResource, type KubeObject } from '../../k8s/resources.js';
+import { applyResource, deleteResource, fieldManagerFor, scaleResource, type KubeObject } from '../../k8s/resource-client.js';
 import type { ResourceMapping, ToolContext } from '../types.js';
 import { manifestNameProblem, manifestNamespaceProblem, objectName, optionalNamespace } from '../names.js';
 

@@ -5,7 +5,7 @@ import { BUILTIN, gvkOf, LABEL_SELECTOR } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult } from '../result.js';
 import { alignColumns } from '../render.js';
-import { listResources, getResource, type KubeObject } from '../../k8s/resources.js';
+import { listResources, getResource, type KubeObject } from '../../k8s/resource-client.js';
 import { formatCpu, formatMemory, parseQuantity } from './quantity.js';
 import { optionalNamespace, subdomainName } from '../names.js';
 

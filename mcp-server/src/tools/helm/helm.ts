@@ -6,7 +6,7 @@ import { BUILTIN, gvkOf } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult } from '../result.js';
 import { alignColumns } from '../render.js';
-import { listResources } from '../../k8s/resources.js';
+import { listResources } from '../../k8s/resource-client.js';
 import { latestReleases, RELEASE_SECRET_TYPE } from './releases.js';
 import { runHelm, type HelmArg } from './helm-cli.js';
 import { optionalNamespace } from '../names.js';

@@ -5,7 +5,7 @@
  * chart and app version are ever taken out of the payload: values and manifests can hold secrets.
  */
 import { gunzipSync } from 'node:zlib';
-import type { KubeObject } from '../../k8s/resources.js';
+import type { KubeObject } from '../../k8s/resource-client.js';
 
 export const RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
 
