@@ -12,11 +12,24 @@ export function realmRequiredSecrets(model: RealmModel, keycloakNamespace: strin
   const out: RequiredSecret[] = [];
   for (const c of model.clients) {
     if (c.secret && !c.publicClient) {
-      out.push({ ...c.secret, namespace: keycloakNamespace, format: 'client-secret', valueId: valueIds.realmClient(model.realm, c.clientId), purpose: `client secret of ${c.clientId}` });
+      out.push({
+        ...c.secret,
+        namespace: keycloakNamespace,
+        format: 'client-secret',
+        valueId: valueIds.realmClient(model.realm, c.clientId),
+        purpose: `client secret of ${c.clientId}`,
+      });
     }
   }
   for (const u of model.users) {
-    if (u.password) out.push({ ...u.password, namespace: keycloakNamespace, format: 'password', valueId: valueIds.realmUser(model.realm, u.username), purpose: `password of user ${u.username}` });
+    if (u.password)
+      out.push({
+        ...u.password,
+        namespace: keycloakNamespace,
+        format: 'password',
+        valueId: valueIds.realmUser(model.realm, u.username),
+        purpose: `password of user ${u.username}`,
+      });
   }
   return out;
 }

@@ -37,5 +37,7 @@ export function keycloakCrApiVersion(channel: string, override: 'auto' | Keycloa
  */
 export function findKeycloakCrApiVersion(channel: string, override: 'auto' | KeycloakCrApiVersion = 'auto'): Resolved<KeycloakCrApiVersion> {
   const version = keycloakCrApiVersion(channel, override);
-  return version ? resolved(version) : unresolved(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${channel}"; set "v2alpha1" or "v2beta1"`);
+  return version
+    ? resolved(version)
+    : unresolved(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${channel}"; set "v2alpha1" or "v2beta1"`);
 }

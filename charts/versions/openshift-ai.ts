@@ -11,13 +11,38 @@ export type OpenShiftAiApiVersion = 'v1' | 'v2';
 /** Component names of `spec.components` per DataScienceCluster API version (from the CRDs). */
 export const DSC_COMPONENTS: Readonly<Record<OpenShiftAiApiVersion, readonly string[]>> = {
   v1: [
-    'codeflare', 'dashboard', 'datasciencepipelines', 'feastoperator', 'kserve', 'kueue', 'llamastackoperator',
-    'modelmeshserving', 'modelregistry', 'ray', 'trainingoperator', 'trustyai', 'workbenches',
+    'codeflare',
+    'dashboard',
+    'datasciencepipelines',
+    'feastoperator',
+    'kserve',
+    'kueue',
+    'llamastackoperator',
+    'modelmeshserving',
+    'modelregistry',
+    'ray',
+    'trainingoperator',
+    'trustyai',
+    'workbenches',
   ],
   v2: [
-    'aigateway', 'aipipelines', 'dashboard', 'feastoperator', 'kserve', 'kueue', 'llamastackoperator',
-    'mcplifecycleoperator', 'mlflowoperator', 'modelregistry', 'ogx', 'ray', 'sparkoperator', 'trainer',
-    'trainingoperator', 'trustyai', 'workbenches',
+    'aigateway',
+    'aipipelines',
+    'dashboard',
+    'feastoperator',
+    'kserve',
+    'kueue',
+    'llamastackoperator',
+    'mcplifecycleoperator',
+    'mlflowoperator',
+    'modelregistry',
+    'ogx',
+    'ray',
+    'sparkoperator',
+    'trainer',
+    'trainingoperator',
+    'trustyai',
+    'workbenches',
   ],
 };
 
@@ -52,5 +77,8 @@ export function openShiftAiApiVersion(channel: string, explicit?: OpenShiftAiApi
 export function unknownDscComponents(version: OpenShiftAiApiVersion, components: Readonly<Record<string, unknown>>): FieldProblem[] {
   return Object.keys(components)
     .filter((name) => !DSC_COMPONENTS[version].includes(name))
-    .map((name) => ({ field: ['openshiftAi', 'components', name], reason: `not a DataScienceCluster ${version} component; expected one of ${DSC_COMPONENTS[version].join(', ')}` }));
+    .map((name) => ({
+      field: ['openshiftAi', 'components', name],
+      reason: `not a DataScienceCluster ${version} component; expected one of ${DSC_COMPONENTS[version].join(', ')}`,
+    }));
 }

@@ -28,19 +28,19 @@ export function layerOf(file: string): string {
 
 /** Every layer outside the apps' `src/` and the layers it may import (its own is always allowed). */
 const ALLOWED: Record<string, readonly string[]> = {
-  'bin': ['cli'],
+  bin: ['cli'],
   'main.ts': ['charts', 'cli'],
-  'bench': ['charts', 'cli', 'examples', 'keycloak-realm', 'secrets', 'mcp-server', 'test'],
-  'scripts': ['charts', 'cli', 'examples', 'keycloak-realm', 'secrets', 'test'],
-  'examples': ['charts', 'keycloak-realm'],
-  'cli': ['charts', 'keycloak-realm', 'secrets'],
+  bench: ['charts', 'cli', 'examples', 'keycloak-realm', 'secrets', 'mcp-server', 'test'],
+  scripts: ['charts', 'cli', 'examples', 'keycloak-realm', 'secrets', 'test'],
+  examples: ['charts', 'keycloak-realm'],
+  cli: ['charts', 'keycloak-realm', 'secrets'],
   // charts/ reads the MCP server's config schema only (it generates config.toml), nothing else of the app.
-  'charts': ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config'],
+  charts: ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config'],
   'keycloak-realm': ['secrets'],
-  'secrets': [],
-  'imports': [],
+  secrets: [],
+  imports: [],
   'mcp-server': [], // mcp-server/scripts
-  'playground': [],
+  playground: [],
 };
 
 /**
@@ -133,10 +133,12 @@ describe('import layers (docs/ARCHITECTURE.md)', () => {
   });
 
   it('every import goes in an allowed direction', () => {
-    const broken = [...edges].flatMap(([from, tos]) => [...tos].flatMap(([to, example]) => {
-      const why = violation(from, to);
-      return why ? [`${from} -> ${to} (${example}): ${why}`] : [];
-    }));
+    const broken = [...edges].flatMap(([from, tos]) =>
+      [...tos].flatMap(([to, example]) => {
+        const why = violation(from, to);
+        return why ? [`${from} -> ${to} (${example}): ${why}`] : [];
+      }),
+    );
     expect(broken).toEqual([]);
   });
 
@@ -161,8 +163,7 @@ describe('import layers (docs/ARCHITECTURE.md)', () => {
     const read = (f: string) =>
       ({ 'charts/a.ts': "import { b } from '../keycloak-realm/b.js';", 'keycloak-realm/b.ts': "export { a } from '../charts/a.js';" })[f]!;
     const e = layerEdges(['charts/a.ts', 'keycloak-realm/b.ts'], read);
-    expect(e.get('keycloak-realm')?.get('charts')).toBe("keycloak-realm/b.ts imports ../charts/a.js");
+    expect(e.get('keycloak-realm')?.get('charts')).toBe('keycloak-realm/b.ts imports ../charts/a.js');
     expect(cycles(e).map((c) => c.join(' -> '))).toEqual(['charts -> keycloak-realm -> charts']);
   });
 });
-

@@ -25,9 +25,7 @@ export interface CredentialSource {
 }
 
 /** Credentials for one call, or why there are none (`code`: a short error code for the audit line). */
-export type Credentials =
-  | { readonly ok: true; readonly kubeConfig: KubeConfig }
-  | { readonly ok: false; readonly failure: string; readonly code: string };
+export type Credentials = { readonly ok: true; readonly kubeConfig: KubeConfig } | { readonly ok: false; readonly failure: string; readonly code: string };
 
 /**
  * The caller's token exchange, done once per request (kept on the caller).
