@@ -5,6 +5,7 @@
  * Playground, MCP Inspector). Every default is secure; docs/config.md lists them all.
  */
 import { z } from 'zod';
+import { MCP_SERVER_DEFAULTS } from './mcp-server-defaults.js';
 
 /** A DNS-1123 label: Namespace, Service, ConfigMap and Secret names. */
 export const dnsLabel = z
@@ -111,17 +112,17 @@ export function subscriptionSchema(d: SubscriptionDefaults) {
 const mcpServerSchema = z
   .object({
     /** Deployment, Service, ConfigMap and Route name. @default `ocp-mcp-server` */
-    name: dnsLabel.default('ocp-mcp-server'),
+    name: dnsLabel.default(MCP_SERVER_DEFAULTS.name),
     /** ServiceAccount (bound to nothing). @default `ocp-mcp` */
-    serviceAccountName: dnsLabel.default('ocp-mcp'),
+    serviceAccountName: dnsLabel.default(MCP_SERVER_DEFAULTS.serviceAccountName),
     /** @default `quay.io/kube-mcp-stack/mcp-server:0.1.0` */
-    image: imageSchema.default({ repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' }),
+    image: imageSchema.default(MCP_SERVER_DEFAULTS.image),
     /** @default 2 (with a PodDisruptionBudget) */
-    replicas: positiveInt.default(2),
+    replicas: positiveInt.default(MCP_SERVER_DEFAULTS.replicas),
     /** HTTP port (`port` in config.toml). @default 8000 */
-    port: port.default(8000),
+    port: port.default(MCP_SERVER_DEFAULTS.port),
     /** @default requests 100m/128Mi, limits 500m/512Mi */
-    resources: resourcesSchema.default({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
+    resources: resourcesSchema.default(MCP_SERVER_DEFAULTS.resources),
     /** `toolsets`. @default core, config, helm */
     toolsets: z.array(z.enum(['core', 'config', 'helm'])).min(1).default(['core', 'config', 'helm']),
     /** `read_only`. @default false */
@@ -135,13 +136,13 @@ const mcpServerSchema = z
     /** `oauth_audience`: the `aud` a user token must carry. @default `mcp-server` */
     oauthAudience: z.string().min(1).default('mcp-server'),
     /** `oauth_scopes`. @default openid, mcp-server */
-    oauthScopes: z.array(z.string().min(1)).default(['openid', 'mcp-server']),
+    oauthScopes: z.array(z.string().min(1)).default([...MCP_SERVER_DEFAULTS.oauthScopes]),
     /** `sts_client_id`: the confidential realm client that performs token exchange. @default `mcp-server` */
     stsClientId: z.string().min(1).default('mcp-server'),
     /** `sts_audience`: audience of the exchanged token (an `Authentication` audience). @default `openshift` */
     stsAudience: z.string().min(1).default('openshift'),
     /** `sts_scopes`. @default mcp:openshift */
-    stsScopes: z.array(z.string().min(1)).default(['mcp:openshift']),
+    stsScopes: z.array(z.string().min(1)).default([...MCP_SERVER_DEFAULTS.stsScopes]),
     /** Secret in the MCP server namespace with the STS client secret, mounted as a file. @default `{ name: 'mcp-server-sts', key: 'clientSecret' }` */
     stsClientSecret: secretKeyRef.default({ name: 'mcp-server-sts', key: 'clientSecret' }),
     /** `denied_resources`: kinds no tool may touch. @default [] */

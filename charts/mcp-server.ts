@@ -8,7 +8,7 @@
  * client secret is mounted from a Secret as a file; the ConfigMap only names the file.
  */
 import { Duration } from 'cdk8s';
-import { IConfigMap, k8s, type SecretValue } from 'cdk8s-plus-28';
+import { ConfigMap, IConfigMap, k8s, Secret, type SecretValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkPort,
@@ -23,6 +23,8 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './container-defaults.js';
+import type { StackModel } from './model.js';
+import { MCP_SERVER_DEFAULTS } from './mcp-server-defaults.js';
 import { edgeRoute, issuerCaVolume, workloadLabels } from './workload-kit.js';
 import { McpServerSettings, mcpServerConfigToml } from './mcp-server-config.js';
 
@@ -108,31 +110,65 @@ export interface McpServerProps {
   readonly tools?: Pick<McpServerSettings, 'toolsets' | 'readOnly' | 'disableDestructive' | 'deniedResources' | 'listOutput' | 'logLevel'>;
 }
 
-const DEFAULT_RESOURCES: ContainerResources = {
-  requests: { cpu: '100m', memory: '128Mi' },
-  limits: { cpu: '500m', memory: '512Mi' },
-};
-
 /** Builds the in-cluster settings the Deployment's `config.toml` carries. */
 export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSettings {
   const a = props.auth;
   return {
     ...props.tools,
-    port: props.port ?? 8000,
+    port: props.port ?? MCP_SERVER_DEFAULTS.port,
     clusterProviderStrategy: 'in-cluster',
     requireOauth: true,
     authorizationUrl: checkUrl(a.issuerUrl, 'mcpServer.auth.issuerUrl', ['https:']),
     serverUrl: checkPublicBaseUrl(props.serverUrl, 'mcpServer.serverUrl', ['https:', 'http:']),
     oauthAudience: a.audience,
-    oauthScopes: a.scopes ?? ['openid', 'mcp-server'],
+    oauthScopes: a.scopes ?? [...MCP_SERVER_DEFAULTS.oauthScopes],
     validateToken: true,
     tokenExchange: {
       clientId: a.stsClientId,
       audience: a.stsAudience,
-      scopes: a.stsScopes ?? ['mcp:openshift'],
+      scopes: a.stsScopes ?? [...MCP_SERVER_DEFAULTS.stsScopes],
       clientSecretFile: `${MCP_SERVER_PATHS.stsSecretDir}/${MCP_SERVER_PATHS.stsSecretFile}`,
     },
     certificateAuthority: `${MCP_SERVER_PATHS.issuerCaDir}/${a.issuerCaKey ?? 'ca.crt'}`,
+  };
+}
+
+/**
+ * The props of the stack's MCP server, from the derived model (the chart's only input).
+ * @param scope where the referenced Secret and ConfigMap are imported (the chart)
+ */
+export function mcpServerProps(scope: Construct, model: StackModel): McpServerProps {
+  const ms = model.config.mcpServer;
+  const ca = model.issuerCa;
+  return {
+    namespace: model.namespaces.mcpServer,
+    name: ms.name,
+    serviceAccountName: ms.serviceAccountName,
+    image: ms.image,
+    replicas: ms.replicas,
+    port: model.mcpServer.service.port,
+    resources: ms.resources,
+    serverUrl: model.mcpServer.serverUrl,
+    routeHost: model.mcpServer.routeHost,
+    auth: {
+      issuerUrl: model.oidc.issuer,
+      audience: ms.oauthAudience,
+      scopes: ms.oauthScopes,
+      stsClientId: ms.stsClientId,
+      stsAudience: ms.stsAudience,
+      stsScopes: ms.stsScopes,
+      stsClientSecret: { secret: Secret.fromSecretName(scope, 'StsSecret', model.mcpServer.stsClientSecret.name), key: model.mcpServer.stsClientSecret.key },
+      issuerCa: ConfigMap.fromConfigMapName(scope, 'IssuerCa', ca.configMapName),
+      issuerCaKey: ca.key,
+    },
+    tools: {
+      toolsets: ms.toolsets,
+      readOnly: ms.readOnly,
+      disableDestructive: ms.disableDestructive,
+      deniedResources: ms.deniedResources,
+      listOutput: ms.listOutput,
+      logLevel: ms.logLevel,
+    },
   };
 }
 
@@ -150,11 +186,11 @@ export class KubernetesMcpServer extends Construct {
   constructor(scope: Construct, id: string, props: McpServerProps) {
     super(scope, id);
     const ns = props.namespace;
-    const name = props.name ?? 'ocp-mcp-server';
-    const port = checkPort(props.port ?? 8000, 'mcpServer.port');
-    const replicas = checkReplicas(props.replicas ?? 2, 'mcpServer.replicas');
+    const name = props.name ?? MCP_SERVER_DEFAULTS.name;
+    const port = checkPort(props.port ?? MCP_SERVER_DEFAULTS.port, 'mcpServer.port');
+    const replicas = checkReplicas(props.replicas ?? MCP_SERVER_DEFAULTS.replicas, 'mcpServer.replicas');
     const image = imageString(props.image, 'mcpServer.image');
-    const sa = props.serviceAccountName ?? 'ocp-mcp';
+    const sa = props.serviceAccountName ?? MCP_SERVER_DEFAULTS.serviceAccountName;
     const { labels, selector } = workloadLabels(name, 'mcp-server');
     this.serviceName = name;
     this.port = port;
@@ -204,7 +240,7 @@ export class KubernetesMcpServer extends Construct {
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 livenessProbe: probe('/healthz', 5),
                 readinessProbe: probe('/readyz', 5),
-                resources: resourceRequirements(props.resources ?? DEFAULT_RESOURCES),
+                resources: resourceRequirements(props.resources ?? MCP_SERVER_DEFAULTS.resources),
                 securityContext: restrictedContainerSecurityContext(true),
                 volumeMounts: [
                   { name: 'config', mountPath: MCP_SERVER_PATHS.configDir, readOnly: true },

@@ -22,7 +22,7 @@ import { KeycloakOperator } from './keycloak-operator.js';
 import { KeycloakServer } from './keycloak.js';
 import { LlamaStack } from './llama-stack.js';
 import { McpInspector } from './mcp-inspector.js';
-import { KubernetesMcpServer } from './mcp-server.js';
+import { KubernetesMcpServer, mcpServerProps } from './mcp-server.js';
 import type { StackModel } from './model.js';
 import { OpenShiftAi } from './openshift-ai.js';
 import { Playground } from './playground.js';
@@ -191,37 +191,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
   });
 
   chart('mcp-server', (c) => {
-    const ms = cfg.mcpServer;
-    new KubernetesMcpServer(c, 'McpServer', {
-      namespace: ns.mcpServer,
-      name: ms.name,
-      serviceAccountName: ms.serviceAccountName,
-      image: ms.image,
-      replicas: ms.replicas,
-      port: model.mcpServer.service.port,
-      resources: ms.resources,
-      serverUrl: model.mcpServer.serverUrl,
-      routeHost: model.mcpServer.routeHost,
-      auth: {
-        issuerUrl: model.oidc.issuer,
-        audience: ms.oauthAudience,
-        scopes: ms.oauthScopes,
-        stsClientId: ms.stsClientId,
-        stsAudience: ms.stsAudience,
-        stsScopes: ms.stsScopes,
-        stsClientSecret: { secret: secretRef(c, 'StsSecret', model.mcpServer.stsClientSecret.name), key: model.mcpServer.stsClientSecret.key },
-        issuerCa: configMapRef(c, 'IssuerCa', ca.configMapName),
-        issuerCaKey: ca.key,
-      },
-      tools: {
-        toolsets: ms.toolsets,
-        readOnly: ms.readOnly,
-        disableDestructive: ms.disableDestructive,
-        deniedResources: ms.deniedResources,
-        listOutput: ms.listOutput,
-        logLevel: ms.logLevel,
-      },
-    });
+    new KubernetesMcpServer(c, 'McpServer', mcpServerProps(c, model));
   });
 
   if (cfg.playground.enabled) {

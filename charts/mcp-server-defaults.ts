@@ -1,0 +1,23 @@
+/**
+ * The MCP server's defaults, each one constant used by both the config schema
+ * (charts/config-parts.ts `.default(...)`) and the construct's props (charts/mcp-server.ts
+ * `props.x ?? DEFAULT`), so the two cannot drift.
+ */
+import type { ContainerImage, ContainerResources } from './container-defaults.js';
+
+export const MCP_SERVER_DEFAULTS = {
+  /** Deployment, Service, Route and PDB name; the ConfigMap is `<name>-config`. */
+  name: 'ocp-mcp-server',
+  /** ServiceAccount (bound to nothing). */
+  serviceAccountName: 'ocp-mcp',
+  image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' } satisfies ContainerImage,
+  /** With a PodDisruptionBudget. */
+  replicas: 2,
+  /** Container and Service port (`port` in config.toml). */
+  port: 8000,
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } satisfies ContainerResources,
+  /** `oauth_scopes`. */
+  oauthScopes: ['openid', 'mcp-server'],
+  /** `sts_scopes`. */
+  stsScopes: ['mcp:openshift'],
+} as const;
