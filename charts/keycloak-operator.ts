@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { OperatorSubscription, type OlmSubscriptionSpec } from './olm.js';
+import type { StackModel } from './model.js';
 
 /** Props of {@link KeycloakOperator}. */
 export interface KeycloakOperatorProps {
@@ -14,6 +15,16 @@ export interface KeycloakOperatorProps {
   readonly subscription: OlmSubscriptionSpec;
   /** OperatorGroup name. @default `keycloak-operator-group` */
   readonly operatorGroupName?: string;
+}
+
+/** The props of the stack's KeycloakOperator, from the derived model (the chart's only input). */
+export function keycloakOperatorProps(model: StackModel): KeycloakOperatorProps {
+  const op = model.config.keycloakOperator;
+  return {
+    namespace: model.namespaces.keycloak,
+    operatorGroupName: op.operatorGroupName,
+    subscription: { name: op.name, channel: op.channel, source: op.source, sourceNamespace: op.sourceNamespace, installPlanApproval: op.installPlanApproval, startingCSV: op.startingCSV },
+  };
 }
 
 /** Namespace + OperatorGroup (OwnNamespace) + Subscription of the Keycloak operator. */

@@ -10,7 +10,7 @@
  * Secret references only.
  */
 import { Construct } from 'constructs';
-import type { ISecret, SecretValue } from 'cdk8s-plus-28';
+import { Secret, type ISecret, type SecretValue } from 'cdk8s-plus-28';
 import {
   Keycloak,
   KeycloakSpecResourcesLimits,
@@ -21,6 +21,7 @@ import {
 } from '../imports/keycloak-k8s.keycloak.org.js';
 import { checkUrl, imageString, type ContainerImage, type ContainerResources } from './container-defaults.js';
 import type { KeycloakCrApiVersion } from './versions/keycloak-cr.js';
+import type { StackModel } from './model.js';
 
 /** Database wiring of the Keycloak CR (`spec.db`). */
 export interface KeycloakDatabaseConnection {
@@ -54,6 +55,32 @@ export interface KeycloakServerProps {
   readonly ingress?: boolean;
   readonly resources: ContainerResources;
   readonly database: KeycloakDatabaseConnection;
+}
+
+/** The props of the stack's KeycloakServer, from the derived model (the chart's only input). */
+export function keycloakServerProps(scope: Construct, model: StackModel): KeycloakServerProps {
+  const kc = model.config.keycloak;
+  const db = model.keycloak.database;
+  const secret = (id: string, name: string) => Secret.fromSecretName(scope, id, name);
+  return {
+    namespace: model.namespaces.keycloak,
+    name: model.keycloak.name,
+    apiVersion: model.keycloak.apiVersion,
+    baseUrl: model.keycloak.baseUrl,
+    instances: kc.instances,
+    image: kc.image,
+    proxyHeaders: kc.proxyHeaders,
+    tlsSecret: kc.tlsSecret ? secret('Tls', kc.tlsSecret) : undefined,
+    ingress: kc.ingress,
+    resources: kc.resources,
+    database: {
+      host: db.host,
+      port: db.port,
+      database: db.database,
+      username: { secret: secret('DbUser', db.username.name), key: db.username.key },
+      password: { secret: secret('DbPassword', db.password.name), key: db.password.key },
+    },
+  };
 }
 
 /** The Keycloak CR. */

@@ -19,6 +19,7 @@ import {
   restrictedPodSecurityContext,
 } from './container-defaults.js';
 import { edgeRoute, workloadLabels } from './workload-kit.js';
+import type { StackModel } from './model.js';
 
 /** Ports of the Inspector container. */
 export const INSPECTOR_PORTS = { ui: 6274, proxy: 6277 } as const;
@@ -45,6 +46,22 @@ export interface McpInspectorProps {
   readonly proxyRouteHost?: string;
   /** @default requests 100m/128Mi, limits 500m/512Mi */
   readonly resources?: ContainerResources;
+}
+
+/** The props of the stack's McpInspector, from the derived model (the chart's only input). */
+export function mcpInspectorProps(model: StackModel): McpInspectorProps {
+  const mi = model.config.mcpInspector;
+  return {
+    namespace: model.mcpInspector.namespace,
+    name: mi.name,
+    image: mi.image,
+    mcpServerUrl: model.mcpServer.mcpUrl,
+    publicUrl: model.mcpInspector.publicUrl,
+    proxyPublicUrl: model.mcpInspector.proxyPublicUrl,
+    routeHost: model.mcpInspector.routeHost,
+    proxyRouteHost: model.mcpInspector.proxyRouteHost,
+    resources: mi.resources,
+  };
 }
 
 /** The MCP Inspector workload. */

@@ -16,6 +16,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OperatorSubscription } from './olm.js';
 import { DSC_COMPONENTS, openShiftAiApiVersion, type OpenShiftAiApiVersion } from './versions/openshift-ai.js';
+import type { StackModel } from './model.js';
 
 export { DSC_COMPONENTS, openShiftAiApiVersion, type OpenShiftAiApiVersion };
 
@@ -60,6 +61,23 @@ export interface OpenShiftAiProps {
   readonly monitoring?: ManagementState;
   /** Components and their state; every other component of the API version is written `Removed`. @default dashboard and llamastackoperator Managed */
   readonly components?: Readonly<Record<string, ManagementState>>;
+}
+
+/** The props of the stack's OpenShiftAi, from the derived model (the chart's only input). */
+export function openShiftAiProps(model: StackModel): OpenShiftAiProps {
+  const ai = model.config.openshiftAi;
+  const ns = model.namespaces;
+  return {
+    operatorNamespace: ns.openshiftAiOperator,
+    applicationsNamespace: ns.openshiftAiApplications,
+    monitoringNamespace: ns.openshiftAiMonitoring,
+    subscription: { ...ai.operator },
+    apiVersion: ai.apiVersion,
+    dsciName: ai.dsciName,
+    dscName: ai.dscName,
+    monitoring: ai.monitoring,
+    components: ai.components,
+  };
 }
 
 /** OpenShift AI operator and instance. */

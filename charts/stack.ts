@@ -18,13 +18,13 @@ import type { Construct } from 'constructs';
 import { ClusterAuth, TechPreviewFeatureGate } from './cluster-auth.js';
 import { ExternalAuthentication, externalOidcModel } from './external-auth.js';
 import { KeycloakDatabase } from './keycloak-database.js';
-import { KeycloakOperator } from './keycloak-operator.js';
-import { KeycloakServer } from './keycloak.js';
+import { KeycloakOperator, keycloakOperatorProps } from './keycloak-operator.js';
+import { KeycloakServer, keycloakServerProps } from './keycloak.js';
 import { LlamaStack } from './llama-stack.js';
-import { McpInspector } from './mcp-inspector.js';
+import { McpInspector, mcpInspectorProps } from './mcp-inspector.js';
 import { KubernetesMcpServer, mcpServerProps } from './mcp-server.js';
 import type { StackModel } from './model.js';
-import { OpenShiftAi } from './openshift-ai.js';
+import { OpenShiftAi, openShiftAiProps } from './openshift-ai.js';
 import { Playground } from './playground.js';
 import { RealmImport } from './realm.js';
 
@@ -73,28 +73,12 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
   const ca = model.issuerCa;
 
   chart('keycloak-operator', (c) => {
-    const op = cfg.keycloakOperator;
-    new KeycloakOperator(c, 'KeycloakOperator', {
-      namespace: ns.keycloak,
-      operatorGroupName: op.operatorGroupName,
-      subscription: { name: op.name, channel: op.channel, source: op.source, sourceNamespace: op.sourceNamespace, installPlanApproval: op.installPlanApproval, startingCSV: op.startingCSV },
-    });
+    new KeycloakOperator(c, 'KeycloakOperator', keycloakOperatorProps(model));
   });
 
   if (cfg.openshiftAi.enabled) {
     chart('openshift-ai', (c) => {
-      const ai = cfg.openshiftAi;
-      new OpenShiftAi(c, 'OpenShiftAi', {
-        operatorNamespace: ns.openshiftAiOperator,
-        applicationsNamespace: ns.openshiftAiApplications,
-        monitoringNamespace: ns.openshiftAiMonitoring,
-        subscription: { ...ai.operator },
-        apiVersion: ai.apiVersion,
-        dsciName: ai.dsciName,
-        dscName: ai.dscName,
-        monitoring: ai.monitoring,
-        components: ai.components,
-      });
+      new OpenShiftAi(c, 'OpenShiftAi', openShiftAiProps(model));
     });
   }
 
@@ -118,26 +102,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
   }
 
   chart('keycloak', (c) => {
-    const kc = cfg.keycloak;
-    new KeycloakServer(c, 'Keycloak', {
-      namespace: ns.keycloak,
-      name: model.keycloak.name,
-      apiVersion: model.keycloak.apiVersion,
-      baseUrl: model.keycloak.baseUrl,
-      instances: kc.instances,
-      image: kc.image,
-      proxyHeaders: kc.proxyHeaders,
-      tlsSecret: kc.tlsSecret ? secretRef(c, 'Tls', kc.tlsSecret) : undefined,
-      ingress: kc.ingress,
-      resources: kc.resources,
-      database: {
-        host: db.host,
-        port: db.port,
-        database: db.database,
-        username: { secret: secretRef(c, 'DbUser', db.username.name), key: db.username.key },
-        password: { secret: secretRef(c, 'DbPassword', db.password.name), key: db.password.key },
-      },
-    });
+    new KeycloakServer(c, 'Keycloak', keycloakServerProps(c, model));
   });
 
   chart('realm', (c) => {
@@ -226,18 +191,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
 
   if (cfg.mcpInspector.enabled) {
     chart('mcp-inspector', (c) => {
-      const mi = cfg.mcpInspector;
-      new McpInspector(c, 'McpInspector', {
-        namespace: model.mcpInspector.namespace,
-        name: mi.name,
-        image: mi.image,
-        mcpServerUrl: model.mcpServer.mcpUrl,
-        publicUrl: model.mcpInspector.publicUrl,
-        proxyPublicUrl: model.mcpInspector.proxyPublicUrl,
-        routeHost: model.mcpInspector.routeHost,
-        proxyRouteHost: model.mcpInspector.proxyRouteHost,
-        resources: mi.resources,
-      });
+      new McpInspector(c, 'McpInspector', mcpInspectorProps(model));
     });
   }
 
