@@ -1,21 +1,19 @@
 /**
  * The MCP server's defaults, each one constant used by both the config schema
  * (charts/config-parts.ts `.default(...)`) and the construct's props (charts/mcp-server.ts
- * `props.x ?? DEFAULT`), so the two cannot drift.
+ * `props.x ?? DEFAULT`), so the two cannot drift. It imports nothing, so both can use it.
  */
-import type { ContainerImage, ContainerResources } from './container-defaults.js';
-
 export const MCP_SERVER_DEFAULTS = {
   /** Deployment, Service, Route and PDB name; the ConfigMap is `<name>-config`. */
   name: 'ocp-mcp-server',
   /** ServiceAccount (bound to nothing). */
   serviceAccountName: 'ocp-mcp',
-  image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' } satisfies ContainerImage,
+  image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' },
   /** With a PodDisruptionBudget. */
   replicas: 2,
   /** Container and Service port (`port` in config.toml). */
   port: 8000,
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } satisfies ContainerResources,
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   /** `oauth_scopes`. */
   oauthScopes: ['openid', 'mcp-server'],
   /** `sts_scopes`. */
