@@ -15,6 +15,7 @@ import type { RealmModel } from '../keycloak-realm/model.js';
 import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
 import { defaultAudiences } from './config-checks.js';
 import { keycloakCrApiVersion, type KeycloakCrApiVersion } from './keycloak-api-version.js';
+import { accessTokenLifespanOf, cookieRefreshFor } from './playground-session.js';
 import { keycloakBaseUrl, keycloakHost, realmIssuer } from './urls.js';
 
 /** The namespace OpenShift reads cluster configuration references from. */
@@ -50,6 +51,8 @@ export interface OidcEndpoints {
   readonly jwksUri: string;
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
+  /** `<issuer>/protocol/openid-connect/logout` (OIDC RP-initiated logout, `end_session_endpoint`). */
+  readonly endSessionEndpoint: string;
 }
 
 /**
@@ -149,6 +152,18 @@ export interface StackModel {
     readonly routeHost?: string;
     /** oauth2-proxy callback `https://<host>/oauth2/callback`. */
     readonly redirectUri?: string;
+    /**
+     * Where Keycloak may send the browser after an RP-initiated logout: `https://<host>/`,
+     * registered on the Playground client (attribute `post.logout.redirect.uris`).
+     */
+    readonly postLogoutRedirectUri?: string;
+    /** Access-token lifespan of the Playground client's tokens, seconds (charts/playground-session.ts). */
+    readonly accessTokenLifespan: number;
+    /** oauth2-proxy `--cookie-refresh`: `playground.cookieRefresh`, else derived from {@link accessTokenLifespan}. */
+    readonly cookieRefresh: string;
+    readonly cookieExpire: string;
+    /** oauth2-proxy `--trusted-proxy-ip` CIDRs (where the router connects from). */
+    readonly trustedProxyCidrs: readonly string[];
     readonly clientSecret: SecretKeyRef;
     readonly cookieSecret: SecretKeyRef;
     readonly defaultModel?: string;
@@ -231,6 +246,21 @@ function addRedirects(realm: RealmModel, clientId: string, redirects: (string | 
   };
 }
 
+/** Keycloak client attribute listing the allowed post-logout redirect URIs (`##`-separated). */
+export const POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE = 'post.logout.redirect.uris';
+
+function addPostLogoutRedirect(realm: RealmModel, clientId: string, uri: string | undefined): RealmModel {
+  if (!uri) return realm;
+  return {
+    ...realm,
+    clients: realm.clients.map((c) => {
+      if (c.clientId !== clientId) return c;
+      const list = (c.attributes[POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE] ?? '').split('##').filter(Boolean);
+      return list.includes(uri) ? c : { ...c, attributes: { ...c.attributes, [POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE]: [...list, uri].join('##') } };
+    }),
+  };
+}
+
 /**
  * Derives the whole {@link StackModel}.
  * @param config a validated configuration ({@link parseStackConfig}), or raw input, which is validated first
@@ -249,11 +279,15 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     jwksUri: `${issuer}/protocol/openid-connect/certs`,
     authorizationEndpoint: `${issuer}/protocol/openid-connect/auth`,
     tokenEndpoint: `${issuer}/protocol/openid-connect/token`,
+    endSessionEndpoint: `${issuer}/protocol/openid-connect/logout`,
   };
 
   let realm = cfg.realm;
   if (cfg.clusterAuth.externalOidc) realm = addRedirects(realm, cfg.clusterAuth.consoleClientId, [urls.consoleRedirectUri], []);
-  if (cfg.playground.enabled) realm = addRedirects(realm, cfg.playground.clientId, [urls.playgroundRedirectUri], [urls.playgroundOrigin]);
+  if (cfg.playground.enabled) {
+    realm = addRedirects(realm, cfg.playground.clientId, [urls.playgroundRedirectUri], [urls.playgroundOrigin]);
+    realm = addPostLogoutRedirect(realm, cfg.playground.clientId, urls.playgroundOrigin && `${urls.playgroundOrigin}/`);
+  }
 
   const kc = cfg.keycloak;
   const db = kc.database;
@@ -339,6 +373,11 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       publicUrl: urls.playgroundOrigin,
       routeHost: hosts.playground,
       redirectUri: urls.playgroundRedirectUri,
+      postLogoutRedirectUri: urls.playgroundOrigin && `${urls.playgroundOrigin}/`,
+      accessTokenLifespan: accessTokenLifespanOf(realm, pg.clientId),
+      cookieRefresh: pg.cookieRefresh ?? cookieRefreshFor(accessTokenLifespanOf(realm, pg.clientId)),
+      cookieExpire: pg.cookieExpire,
+      trustedProxyCidrs: pg.trustedProxyCidrs,
       clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
       cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },
       defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,
