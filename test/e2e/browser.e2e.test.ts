@@ -54,6 +54,8 @@ let context: BrowserContext;
 let page: Page;
 let routeHost: string;
 let loginAt = 0;
+let signOutAt = 0;
+let copiedCookies: Parameters<BrowserContext['addCookies']>[0] = [];
 
 const phase = (name: string, t0: number) => process.stdout.write(`[e2e] phase ${name}: ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 const shot = async (name: string) => {
@@ -86,7 +88,13 @@ beforeAll(async () => {
   routeHost = f.model.playground.routeHost!;
 
   // dist/ into the apiserver, then the realm (and every missing Secret) by the project's CLI.
-  const objects = (await Promise.all((await manifestFiles(f.distDir)).map(readManifests))).flat();
+  // Only what the journey's pods read and the RBAC they act under: the objects shared with the
+  // stack suite (realm import, Authentication, Llama Stack) differ in their issuer and stay that
+  // suite's (its server-side apply would meet this suite's field manager as a conflict).
+  const own = new Set([f.model.mcpServer.namespace, f.model.playground.namespace]);
+  const objects = (await Promise.all((await manifestFiles(f.distDir)).map(readManifests))).flat()
+    .filter((o) => o.kind === 'Namespace' || own.has(o.metadata?.namespace ?? '') || ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind ?? ''));
+  expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'ConfigMap', 'RoleBinding']));
   const applied = await serverSideApply(admin, objects, FIELD_MANAGER);
   expect(applied.filter((r) => r.error)).toEqual([]);
   const run = await realmApply(f, keycloak, kube.adminKubeconfig);
@@ -208,6 +216,9 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
 
   test('sign-out ends the Keycloak session: the next visit shows the login page again', async () => {
     const before = upstream.visits.length;
+    copiedCookies = (await context.cookies()).filter((c) => c.name.startsWith('_oauth2_proxy'));
+    expect(copiedCookies.length).toBeGreaterThan(1); // the session is split over several cookies (see docs/components.md)
+    signOutAt = Date.now();
     await page.goto(`https://${routeHost}/oauth2/sign_out`);
     await page.goto(`https://${routeHost}/`);
     expect(page.url().startsWith(`${f.model.oidc.authorizationEndpoint}?`)).toBe(true);
@@ -215,6 +226,28 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
     await shot('04-after-sign-out');
     expect(upstream.visits.length).toBe(before); // nothing reached the upstream without a login
     expect(await proxy.log()).not.toMatch(/error while calling backend logout/);
+  }, 2 * MINUTE);
+
+  test('a session cookie copied before sign-out stops working at its next refresh', async () => {
+    // The copied session's tokens were refreshed at the last visit; its next refresh is due
+    // after cookieRefresh, and Keycloak refuses it (the session ended at sign-out).
+    const refreshSeconds = Number(/^(\d+)s$/.exec(f.model.playground.cookieRefresh)![1]);
+    const wait = lastVisit().at + (refreshSeconds + 2) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const thief = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      await thief.addCookies(copiedCookies);
+      const p = await thief.newPage();
+      const before = upstream.visits.length;
+      await p.goto(`https://${routeHost}/`);
+      expect(p.url().startsWith(`${f.model.oidc.authorizationEndpoint}?`)).toBe(true);
+      expect(upstream.visits.length).toBe(before);
+      await p.screenshot({ path: join(shotsDir, '05-copied-cookie-after-sign-out.png'), fullPage: true });
+    } finally {
+      await thief.close();
+    }
+    expect(await proxy.log()).toMatch(/Fatal refresh error detected/);
+    expect(Date.now() - signOutAt).toBeLessThan((refreshSeconds + E2E_BROWSER_ACCESS_TOKEN_LIFESPAN) * 1000);
   }, 2 * MINUTE);
 
   test('no program logged a token or a Secret value', async () => {
