@@ -15,7 +15,8 @@
  * Failure demonstrations (for the closing note, not CI): `KMS_E2E_OAUTH2_PROXY_VERSION=v7.8.1`
  * runs that release instead of the pinned one; `KMS_E2E_COOKIE_REFRESH=10m` appends
  * `--cookie-refresh=10m` to the synthesized args (a refresh above the lifespan, which the config
- * itself refuses).
+ * itself refuses); `KMS_E2E_OAUTH2_PROXY_DROP_ARGS=--trusted-proxy-ip` leaves out args by prefix
+ * (v7.8.1 does not know `--trusted-proxy-ip` and exits at start; without it, its login callback fails).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, rm } from 'node:fs/promises';
@@ -39,7 +40,10 @@ const keycloak = keycloakFromState();
 const kube = kubeFromState();
 const admin: KubeConfig = adminKubeConfig(kube);
 const workDir = join(cacheDir(), 'e2e-browser', `run-${process.pid}`);
-const shotsDir = join(cacheDir(), 'screenshots', 'browser-journey');
+/** `browser-journey`, or `browser-journey-<deviation>` for a failure demonstration (see module doc). */
+const variant = [process.env.KMS_E2E_OAUTH2_PROXY_VERSION, process.env.KMS_E2E_COOKIE_REFRESH && `refresh-${process.env.KMS_E2E_COOKIE_REFRESH}`]
+  .filter(Boolean).join('-');
+const shotsDir = join(cacheDir(), 'screenshots', variant ? `browser-journey-${variant}` : 'browser-journey');
 /** Chromium from Debian (.ci/run installs it); `KMS_CHROMIUM` points elsewhere. */
 const CHROMIUM = process.env.KMS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -124,7 +128,8 @@ beforeAll(async () => {
   mcp = await cluster.start(mcpPod, 'mcp-server');
   upstream = await startStandInUpstream(pgPod.port('ui'), cluster.localUrl(f.model.mcpServer.mcpUrl), ns);
   const refresh = process.env.KMS_E2E_COOKIE_REFRESH;
-  proxy = await cluster.start(pgPod, 'oauth2-proxy', { timeoutMs: 10 * MINUTE, extraArgs: refresh ? [`--cookie-refresh=${refresh}`] : [] });
+  const drop = (process.env.KMS_E2E_OAUTH2_PROXY_DROP_ARGS ?? '').split(',').filter(Boolean);
+  proxy = await cluster.start(pgPod, 'oauth2-proxy', { timeoutMs: 10 * MINUTE, extraArgs: refresh ? [`--cookie-refresh=${refresh}`] : [], dropArgs: drop });
   front = await startEdgeRoute(routeHost, pgPod.port('proxy'), generateTlsMaterial(join(workDir, 'edge-tls')));
   phase('browser: pods started', t1);
 

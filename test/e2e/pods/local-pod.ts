@@ -145,6 +145,8 @@ export interface StartOptions {
    * show a failure); each is printed as `[pods] deviation: …`. @default []
    */
   readonly extraArgs?: readonly string[];
+  /** Prefixes of the container's args to leave out (a deliberate deviation, printed like extraArgs). @default [] */
+  readonly dropArgs?: readonly string[];
 }
 
 /** A JWT (three base64url parts, header starting `{"`). */
@@ -442,7 +444,13 @@ export class LocalCluster {
     const extra = options.extraArgs ?? [];
     for (const a of extra) process.stdout.write(`[pods] deviation: ${pod.namespace}/${pod.workload} ${container} gets extra arg ${a}\n`);
     const [executable, ...pre] = await image.entrypoint(tag);
-    const argv = [executable, ...pre, ...(c.args ?? []).map((a) => this.rewrite(a, pod, mounts, image)), ...extra];
+    const drop = options.dropArgs ?? [];
+    const kept = (c.args ?? []).filter((a) => {
+      const dropped = drop.some((d) => a.startsWith(d));
+      if (dropped) process.stdout.write(`[pods] deviation: ${pod.namespace}/${pod.workload} ${container} runs without arg ${a}\n`);
+      return !dropped;
+    });
+    const argv = [executable, ...pre, ...kept.map((a) => this.rewrite(a, pod, mounts, image)), ...extra];
     const logFile = join(pod.dir, `${container}.log`);
     await mkdir(pod.dir, { recursive: true });
     const fd = openSync(logFile, 'a');
