@@ -112,8 +112,13 @@ beforeAll(async () => {
     if (await core.readNamespacedServiceAccount({ namespace: ns, name: 'default' }).then(() => true, () => false)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'e2e-journey-pod', namespace: ns }, spec: { containers: [{ name: 'main', image: 'registry.example.com/e2e/idle:1' }] } };
-  expect((await serverSideApply(admin, [pod as KubernetesObject], FIELD_MANAGER)).filter((r) => r.error)).toEqual([]);
+  const pod = (name: string, namespace: string) =>
+    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'main', image: 'registry.example.com/e2e/idle:1' }] } }) as KubernetesObject;
+  for (let i = 0; i < 100; i++) {
+    if (await core.readNamespacedServiceAccount({ namespace: 'kube-system', name: 'default' }).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect((await serverSideApply(admin, [pod('e2e-journey-pod', ns), pod('e2e-system-journey-pod', 'kube-system')], FIELD_MANAGER)).filter((r) => r.error)).toEqual([]);
   await waitForRootCa(core, f.model.mcpServer.namespace);
 
   // The pods, from dist/.
@@ -254,6 +259,44 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
     expect(await proxy.log()).toMatch(/Fatal refresh error detected/);
     expect(Date.now() - signOutAt).toBeLessThan((refreshSeconds + E2E_BROWSER_ACCESS_TOKEN_LIFESPAN) * 1000);
   }, 2 * MINUTE);
+
+  test('two users in two browser contexts at the same time each see only their own answer', async () => {
+    const login = async (role: 'developer' | 'admin') => {
+      const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 700 } });
+      const p = await ctx.newPage();
+      const u = USERS[role];
+      await p.goto(`https://${routeHost}/?ns=kube-system`);
+      await p.fill('#username', u.username);
+      await p.fill('#password', await readSecret(admin, f.model.keycloak.namespace, u.password.name, u.password.key));
+      await Promise.all([p.waitForURL(`https://${routeHost}/**`, { timeout: MINUTE }), p.click('#kc-login')]);
+      return { ctx, p, u };
+    };
+    const [dev, adm] = await Promise.all([login('developer'), login('admin')]);
+    try {
+      // Both ask at once, several times, for kube-system.
+      for (let i = 0; i < 3; i++) await Promise.all([dev.p.reload(), adm.p.reload()]);
+      const devText = (await dev.p.textContent('#mcp')) ?? '';
+      const admText = (await adm.p.textContent('#mcp')) ?? '';
+      await dev.p.screenshot({ path: join(shotsDir, '06-developer-kube-system-forbidden.png'), fullPage: true });
+      await adm.p.screenshot({ path: join(shotsDir, '07-admin-kube-system-listed.png'), fullPage: true });
+      expect(await dev.p.textContent('#user')).toBe(`user: ${dev.u.username}`);
+      expect(await adm.p.textContent('#user')).toBe(`user: ${adm.u.username}`);
+      expect(devText).toMatch(/Forbidden/);
+      expect(devText).toContain(dev.u.username);
+      expect(admText).toContain('e2e-system-journey-pod');
+      expect(admText).not.toMatch(/Forbidden/);
+      // Every kube-system answer the upstream computed went to the user whose token asked.
+      const answers = upstream.visits.filter((v) => v.namespace === 'kube-system' && v.token);
+      expect(answers.length).toBeGreaterThanOrEqual(8);
+      for (const v of answers) {
+        if (v.claims?.preferred_username === dev.u.username) expect(v.mcp?.isError).toBe(true);
+        else expect(v.claims?.preferred_username === adm.u.username && v.mcp?.isError === false && v.mcp.text.includes('e2e-system-journey-pod')).toBe(true);
+      }
+    } finally {
+      await dev.ctx.close();
+      await adm.ctx.close();
+    }
+  }, 3 * MINUTE);
 
   test('no program logged a token or a Secret value', async () => {
     expect(cluster.started.map((r) => r.program.name).sort()).toEqual([`${f.model.mcpServer.service.name}/mcp-server`, `${f.model.config.playground.name}/oauth2-proxy`].sort());

@@ -3,7 +3,7 @@
  * part is merged): listens on the local port of the pod's `ui` container port, where the
  * synthesized oauth2-proxy sidecar's `--upstream` points, and for every page request
  *   - records the `X-Forwarded-Access-Token` oauth2-proxy forwarded (in memory only, never logged),
- *   - calls the real MCP server with it (`pods_list_in_namespace` in `namespace`),
+ *   - calls the real MCP server with it (`pods_list_in_namespace` in `?ns=`, default `namespace`),
  *   - answers an HTML page naming the token's user, its remaining lifetime and the tool result.
  * It is the only part of the journey that is not a real program of dist/.
  */
@@ -19,6 +19,8 @@ export interface UpstreamVisit {
   /** The forwarded access token ('' when none). */
   readonly token: string;
   readonly claims?: { preferred_username?: string; aud?: string | string[]; exp?: number; iat?: number; azp?: string; sid?: string };
+  /** Namespace the tool call listed. */
+  readonly namespace: string;
   /** The MCP tool call made with the token. */
   readonly mcp?: { readonly isError: boolean; readonly text: string };
   /** Error of the MCP call itself (e.g. 401 for an expired token). */
@@ -48,6 +50,7 @@ export async function startStandInUpstream(port: number, mcpUrl: string, namespa
         return;
       }
       const token = String(req.headers['x-forwarded-access-token'] ?? '');
+      const ns = new URL(path, 'http://stand-in').searchParams.get('ns') || namespace;
       let claims: UpstreamVisit['claims'];
       let mcp: UpstreamVisit['mcp'];
       let mcpError: string | undefined;
@@ -56,7 +59,7 @@ export async function startStandInUpstream(port: number, mcpUrl: string, namespa
         try {
           const client = await mcpClient(mcpUrl, token);
           try {
-            const r = await client.callTool({ name: 'pods_list_in_namespace', arguments: { namespace } });
+            const r = await client.callTool({ name: 'pods_list_in_namespace', arguments: { namespace: ns } });
             mcp = { isError: r.isError === true, text: resultText(r) };
           } finally {
             await client.close().catch(() => undefined);
@@ -65,14 +68,14 @@ export async function startStandInUpstream(port: number, mcpUrl: string, namespa
           mcpError = e instanceof Error ? e.message.split('\n')[0] : String(e);
         }
       }
-      visits.push({ at: Date.now(), path, token, claims, mcp, mcpError });
+      visits.push({ at: Date.now(), path, namespace: ns, token, claims, mcp, mcpError });
       const left = claims?.exp ? claims.exp - Math.floor(Date.now() / 1000) : undefined;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(`<!doctype html><html><head><title>Playground stand-in</title></head><body style="font-family:sans-serif">
 <h1>Playground stand-in upstream</h1>
 <p id="user">user: ${escapeHtml(claims?.preferred_username ?? '(no token)')}</p>
 <p id="token">access token: aud ${escapeHtml(JSON.stringify(claims?.aud ?? null))}, expires in ${left ?? '?'} s</p>
-<h2>MCP server: pods_list_in_namespace ${escapeHtml(namespace)}</h2>
+<h2>MCP server: pods_list_in_namespace ${escapeHtml(ns)}</h2>
 <pre id="mcp">${escapeHtml(mcpError ? `error: ${mcpError}` : mcp ? `${mcp.isError ? 'isError ' : ''}${mcp.text}` : '(not called)')}</pre>
 <p><a id="sign-out" href="/oauth2/sign_out">Sign out</a></p>
 </body></html>`);
