@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { OAUTH2_PROXY_RELEASE } from './oauth2-proxy-release.js';
+import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
 /** A DNS-1123 label: Namespace, Service, ConfigMap and Secret names. */
 export const dnsLabel = z
@@ -257,7 +258,7 @@ const playgroundSchema = z
      * network (router pods, and host-network routers through the node's pod-network address);
      * set your cluster's `networking.clusterNetwork` when it differs.
      */
-    trustedProxyCidrs: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"')).min(1).default(['10.128.0.0/14']),
+    trustedProxyCidrs: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"')).min(1).default([OPENSHIFT_DEFAULT_CLUSTER_NETWORK]),
     /** UI container resources. @default requests 250m/512Mi, limits 1/1Gi */
     resources: resourcesSchema.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
     /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */

@@ -13,6 +13,12 @@
  */
 import type { RealmModel } from '../keycloak-realm/model.js';
 
+/**
+ * OpenShift's default cluster network (`networking.clusterNetwork`), where the router connects to
+ * pods from: the default of `playground.trustedProxyCidrs` (oauth2-proxy `--trusted-proxy-ip`).
+ */
+export const OPENSHIFT_DEFAULT_CLUSTER_NETWORK = '10.128.0.0/14';
+
 /** Keycloak's realm default access-token lifespan (`accessTokenLifespan`), seconds. */
 export const KEYCLOAK_DEFAULT_ACCESS_TOKEN_LIFESPAN = 300;
 /** Keycloak client attribute that overrides the realm's access-token lifespan for one client (seconds). */

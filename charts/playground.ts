@@ -29,6 +29,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './container-defaults.js';
+import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
 /** Ports of the Playground pod. */
 export const PLAYGROUND_PORTS = { ui: 8501, proxy: 4180, service: 8080 } as const;
@@ -143,7 +144,7 @@ export class Playground extends Construct {
       `--cookie-refresh=${props.cookieRefresh}`,
       // Sessions live in the (encrypted, split) cookie: no session store to run (docs/components.md).
       '--session-store-type=cookie',
-      ...(props.trustedProxyCidrs ?? ['10.128.0.0/14']).map((cidr) => `--trusted-proxy-ip=${cidr}`),
+      ...(props.trustedProxyCidrs ?? [OPENSHIFT_DEFAULT_CLUSTER_NETWORK]).map((cidr) => `--trusted-proxy-ip=${cidr}`),
       ...(endSession ? [`--backend-logout-url=${endSession}?id_token_hint={id_token}`] : []),
       '--skip-provider-button=true',
       // Only static assets and the health check skip the login. Streamlit's `/_stcore` websocket
