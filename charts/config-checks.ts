@@ -16,6 +16,7 @@ import { findKeycloakCrApiVersion } from './versions/keycloak-cr.js';
 import { resolveLlamaStackRelease } from './llama-stack.js';
 import { findOpenShiftAiApiVersion, unknownDscComponents } from './versions/openshift-ai.js';
 import type { FieldProblem, Resolved } from './versions/resolved.js';
+import { accessTokenLifespanOf, durationSeconds, maxCookieRefreshSeconds } from './playground-session.js';
 
 type Path = (string | number)[];
 
@@ -170,5 +171,20 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!c) problem(['playground', 'clientId'], `no realm client "${pg.clientId}"; declare it in realm.clients`);
     else if (c.client.publicClient) problem(['realm', 'clients', c.index, 'publicClient'], `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`);
     pg.scopes.forEach((s, i) => scopes.has(s) || problem(['playground', 'scopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+    checkPlaygroundSession(cfg, problem);
+  }
+}
+
+/** `playground.cookieRefresh` keeps forwarded tokens unexpired; `cookieExpire` outlives a refresh (charts/playground-session.ts). */
+function checkPlaygroundSession(cfg: BaseStackConfig, problem: (path: Path, message: string) => void): void {
+  const pg = cfg.playground;
+  const lifespan = accessTokenLifespanOf(cfg.realm, pg.clientId);
+  const max = maxCookieRefreshSeconds(lifespan);
+  const refresh = pg.cookieRefresh === undefined ? max : durationSeconds(pg.cookieRefresh);
+  if (refresh > max) {
+    problem(['playground', 'cookieRefresh'], `${pg.cookieRefresh} lets oauth2-proxy forward expired tokens: ${pg.clientId}'s access tokens live ${lifespan}s, so refresh at most every ${max}s; set "${max}s" or omit it to derive it`);
+  }
+  if (durationSeconds(pg.cookieExpire) <= refresh) {
+    problem(['playground', 'cookieExpire'], `must be longer than the refresh interval (${refresh}s), or sessions end before they are refreshed; set e.g. "15m"`);
   }
 }

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { MCP_SERVER_DEFAULTS } from './mcp-server-defaults.js';
+import { OAUTH2_PROXY_RELEASE } from './oauth2-proxy-release.js';
+import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
 /** A DNS-1123 label: Namespace, Service, ConfigMap and Secret names. */
 export const dnsLabel = z
@@ -227,8 +229,11 @@ const playgroundSchema = z
     name: dnsLabel.default('llama-stack-playground'),
     /** UI image. @default `quay.io/sudash/llama-stack-playground-new:0.2.22` */
     image: imageSchema.default({ repository: 'quay.io/sudash/llama-stack-playground-new', tag: '0.2.22' }),
-    /** oauth2-proxy sidecar image. @default `quay.io/oauth2-proxy/oauth2-proxy:v7.8.1` */
-    oauth2ProxyImage: imageSchema.default({ repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'v7.8.1' }),
+    /**
+     * oauth2-proxy sidecar image. @default `quay.io/oauth2-proxy/oauth2-proxy:v7.15.6`, the release
+     * pinned in charts/oauth2-proxy-release.json (the one the e2e builds and runs; v7.8.1 fails the login)
+     */
+    oauth2ProxyImage: imageSchema.default({ repository: OAUTH2_PROXY_RELEASE.image, tag: OAUTH2_PROXY_RELEASE.version }),
     /** @default 1 */
     replicas: positiveInt.default(1),
     /** Default model of the UI. @default the first inference provider's model */
@@ -241,8 +246,20 @@ const playgroundSchema = z
     oauthSecretName: dnsLabel.default('llama-stack-playground-oauth'),
     /** Session cookie lifetime (Go duration). @default `15m` */
     cookieExpire: z.string().regex(/^\d+[smh]$/, 'expected a duration such as "15m"').default('15m'),
-    /** Cookie refresh interval (Go duration, below cookieExpire). @default `14m` */
-    cookieRefresh: z.string().regex(/^\d+[smh]$/, 'expected a duration such as "14m"').default('14m'),
+    /**
+     * Cookie refresh interval (Go duration). @default derived from the access-token lifespan of
+     * `clientId` (realm `settings.accessTokenLifespan`, Keycloak's 300 s when unset):
+     * lifespan − min(60 s, lifespan/2), e.g. `240s`, so the upstream never gets an expired token
+     * (charts/playground-session.ts). When set, it must stay at or below that value.
+     */
+    cookieRefresh: z.string().regex(/^\d+[smh]$/, 'expected a duration such as "4m"').optional(),
+    /**
+     * CIDRs oauth2-proxy trusts to send `X-Forwarded-*` headers (`--trusted-proxy-ip`): where the
+     * OpenShift router connects from. @default `10.128.0.0/14`, OpenShift's default cluster
+     * network (router pods, and host-network routers through the node's pod-network address);
+     * set your cluster's `networking.clusterNetwork` when it differs.
+     */
+    trustedProxyCidrs: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"')).min(1).default([OPENSHIFT_DEFAULT_CLUSTER_NETWORK]),
     /** UI container resources. @default requests 250m/512Mi, limits 1/1Gi */
     resources: resourcesSchema.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
     /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */

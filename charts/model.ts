@@ -18,6 +18,7 @@ import { findKeycloakCrApiVersion, type KeycloakCrApiVersion } from './versions/
 import { valueOrThrow } from './versions/resolved.js';
 import type { SecretKey } from '../secrets/required.js';
 import { keycloakBaseUrl, keycloakHost, realmIssuer, routeHosts } from './urls.js';
+import { accessTokenLifespanOf, cookieRefreshFor } from './playground-session.js';
 
 /** The namespace OpenShift reads cluster configuration references from. */
 export const OPENSHIFT_CONFIG_NAMESPACE = 'openshift-config';
@@ -48,6 +49,8 @@ export interface OidcEndpoints {
   readonly jwksUri: string;
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
+  /** `<issuer>/protocol/openid-connect/logout` (OIDC RP-initiated logout, `end_session_endpoint`). */
+  readonly endSessionEndpoint: string;
 }
 
 /**
@@ -147,6 +150,18 @@ export interface StackModel {
     readonly routeHost?: string;
     /** oauth2-proxy callback `https://<host>/oauth2/callback`. */
     readonly redirectUri?: string;
+    /**
+     * Where Keycloak may send the browser after an RP-initiated logout: `https://<host>/`,
+     * registered on the Playground client (attribute `post.logout.redirect.uris`).
+     */
+    readonly postLogoutRedirectUri?: string;
+    /** Access-token lifespan of the Playground client's tokens, seconds (charts/playground-session.ts). */
+    readonly accessTokenLifespan: number;
+    /** oauth2-proxy `--cookie-refresh`: `playground.cookieRefresh`, else derived from {@link accessTokenLifespan}. */
+    readonly cookieRefresh: string;
+    readonly cookieExpire: string;
+    /** oauth2-proxy `--trusted-proxy-ip` CIDRs (where the router connects from). */
+    readonly trustedProxyCidrs: readonly string[];
     readonly clientSecret: SecretKey;
     readonly cookieSecret: SecretKey;
     readonly defaultModel?: string;
@@ -228,6 +243,21 @@ function addRedirects(realm: RealmModel, clientId: string, redirects: (string | 
   };
 }
 
+/** Keycloak client attribute listing the allowed post-logout redirect URIs (`##`-separated). */
+export const POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE = 'post.logout.redirect.uris';
+
+function addPostLogoutRedirect(realm: RealmModel, clientId: string, uri: string | undefined): RealmModel {
+  if (!uri) return realm;
+  return {
+    ...realm,
+    clients: realm.clients.map((c) => {
+      if (c.clientId !== clientId) return c;
+      const list = (c.attributes[POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE] ?? '').split('##').filter(Boolean);
+      return list.includes(uri) ? c : { ...c, attributes: { ...c.attributes, [POST_LOGOUT_REDIRECT_URIS_ATTRIBUTE]: [...list, uri].join('##') } };
+    }),
+  };
+}
+
 /**
  * Derives the whole {@link StackModel}.
  * @param config a validated configuration ({@link parseStackConfig}, not parsed again), or raw
@@ -247,11 +277,15 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
     jwksUri: `${issuer}/protocol/openid-connect/certs`,
     authorizationEndpoint: `${issuer}/protocol/openid-connect/auth`,
     tokenEndpoint: `${issuer}/protocol/openid-connect/token`,
+    endSessionEndpoint: `${issuer}/protocol/openid-connect/logout`,
   };
 
   let realm = cfg.realm;
   if (cfg.clusterAuth.externalOidc) realm = addRedirects(realm, cfg.clusterAuth.consoleClientId, [urls.consoleRedirectUri], []);
-  if (cfg.playground.enabled) realm = addRedirects(realm, cfg.playground.clientId, [urls.playgroundRedirectUri], [urls.playgroundOrigin]);
+  if (cfg.playground.enabled) {
+    realm = addRedirects(realm, cfg.playground.clientId, [urls.playgroundRedirectUri], [urls.playgroundOrigin]);
+    realm = addPostLogoutRedirect(realm, cfg.playground.clientId, urls.playgroundOrigin && `${urls.playgroundOrigin}/`);
+  }
 
   const kc = cfg.keycloak;
   const db = kc.database;
@@ -336,6 +370,11 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       publicUrl: urls.playgroundOrigin,
       routeHost: hosts.playground,
       redirectUri: urls.playgroundRedirectUri,
+      postLogoutRedirectUri: urls.playgroundOrigin && `${urls.playgroundOrigin}/`,
+      accessTokenLifespan: accessTokenLifespanOf(realm, pg.clientId),
+      cookieRefresh: pg.cookieRefresh ?? cookieRefreshFor(accessTokenLifespanOf(realm, pg.clientId)),
+      cookieExpire: pg.cookieExpire,
+      trustedProxyCidrs: pg.trustedProxyCidrs,
       clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
       cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },
       defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,

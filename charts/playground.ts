@@ -29,6 +29,7 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from './container-defaults.js';
+import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
 /** Ports of the Playground pod. */
 export const PLAYGROUND_PORTS = { ui: 8501, proxy: 4180, service: 8080 } as const;
@@ -69,8 +70,22 @@ export interface PlaygroundProps {
   readonly cookieSecretKey?: string;
   /** Session cookie lifetime (Go duration). @default "15m" */
   readonly cookieExpire?: string;
-  /** Cookie refresh interval (Go duration). @default "14m" */
-  readonly cookieRefresh?: string;
+  /**
+   * Cookie refresh interval (Go duration): below the access-token lifespan, so the upstream never
+   * gets an expired token. In the stack the model derives it from the realm (charts/playground-session.ts).
+   */
+  readonly cookieRefresh: string;
+  /**
+   * CIDRs trusted to send `X-Forwarded-*` (`--trusted-proxy-ip`, one flag each): where the router
+   * connects from. @default ["10.128.0.0/14"] (OpenShift's default cluster network)
+   */
+  readonly trustedProxyCidrs?: readonly string[];
+  /**
+   * The realm's end-session endpoint (`<issuer>/protocol/openid-connect/logout`): `/oauth2/sign_out`
+   * calls it with the session's ID token (`--backend-logout-url=<url>?id_token_hint={id_token}`),
+   * so signing out ends the Keycloak session too. @default none (sign-out only clears the cookie)
+   */
+  readonly endSessionEndpoint?: string;
   /** ConfigMap with the issuer's CA, trusted by oauth2-proxy for the issuer. @default none: system trust */
   readonly issuerCa?: IConfigMap;
   /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
@@ -97,6 +112,7 @@ export class Playground extends Construct {
     const issuer = checkUrl(props.issuerUrl, 'playground.issuerUrl', ['https:']);
     const redirect = checkUrl(props.redirectUri, 'playground.redirectUri', ['https:']);
     const llamaStackUrl = checkUrl(props.llamaStackUrl, 'playground.llamaStackUrl');
+    const endSession = props.endSessionEndpoint === undefined ? undefined : checkUrl(props.endSessionEndpoint, 'playground.endSessionEndpoint', ['https:']);
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'playground', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
     const selector = { 'app.kubernetes.io/name': name };
     const caDir = '/etc/pki/issuer-ca';
@@ -125,7 +141,11 @@ export class Playground extends Construct {
       '--reverse-proxy=true',
       '--cookie-secure=true',
       `--cookie-expire=${props.cookieExpire ?? '15m'}`,
-      `--cookie-refresh=${props.cookieRefresh ?? '14m'}`,
+      `--cookie-refresh=${props.cookieRefresh}`,
+      // Sessions live in the (encrypted, split) cookie: no session store to run (docs/components.md).
+      '--session-store-type=cookie',
+      ...(props.trustedProxyCidrs ?? [OPENSHIFT_DEFAULT_CLUSTER_NETWORK]).map((cidr) => `--trusted-proxy-ip=${cidr}`),
+      ...(endSession ? [`--backend-logout-url=${endSession}?id_token_hint={id_token}`] : []),
       '--skip-provider-button=true',
       // Only static assets and the health check skip the login. Streamlit's `/_stcore` websocket
       // carries the whole app, so unlike the reference it stays behind authentication (the

@@ -34,7 +34,9 @@ export function effectiveStrategy(cfg: Pick<ServerConfig, 'cluster_provider_stra
  */
 export function clusterAccessFor(cfg: ServerConfig): ClusterAccess {
   const strategy = effectiveStrategy(cfg);
-  const target: ClusterTarget = loadClusterTarget({ strategy, kubeconfig: cfg.kubeconfig });
+  // KMS_SERVICE_ACCOUNT_DIR: where the in-cluster strategy reads ca.crt and namespace when the
+  // pod's mount is elsewhere (the container run outside a pod, test/e2e/pods); default the Kubernetes mount.
+  const target: ClusterTarget = loadClusterTarget({ strategy, kubeconfig: cfg.kubeconfig, serviceAccountDir: process.env.KMS_SERVICE_ACCOUNT_DIR || undefined });
   return {
     forCaller: (token) => kubeConfigForToken(target, token),
     forServer: () => {

@@ -8,7 +8,7 @@ function build(over: Partial<PlaygroundProps> = {}): KubeObject[] {
     new Playground(c, 'pg', {
       namespace: 'llama-stack',
       image: { repository: 'quay.io/sudash/llama-stack-playground-new', tag: '0.2.22' },
-      oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'v7.8.1' },
+      oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'v7.15.6' },
       publicUrl: 'https://llama-stack-playground-llama-stack.apps.example.com',
       routeHost: 'llama-stack-playground-llama-stack.apps.example.com',
       redirectUri: 'https://llama-stack-playground-llama-stack.apps.example.com/oauth2/callback',
@@ -18,6 +18,8 @@ function build(over: Partial<PlaygroundProps> = {}): KubeObject[] {
       oauthSecret: Secret.fromSecretName(c, 's', 'llama-stack-playground-oauth'),
       issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'keycloak-oidc-ca'),
       issuerCaKey: 'ca-bundle.crt',
+      cookieRefresh: '240s',
+      endSessionEndpoint: `${ISSUER}/protocol/openid-connect/logout`,
       ...over,
     });
   });
@@ -41,7 +43,7 @@ describe('Playground', () => {
         '--upstream=http://localhost:8501',
         '--pass-access-token=true',
         '--cookie-expire=15m',
-        '--cookie-refresh=14m',
+        '--cookie-refresh=240s',
         '--provider-ca-file=/etc/pki/issuer-ca/ca-bundle.crt',
       ]),
     );

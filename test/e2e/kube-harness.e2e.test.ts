@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { adminKubeConfig, startKube } from './kube-harness.js';
 import { isRunning } from './kube/processes.js';
 import { kubeFromState } from './kube/setup.js';
+import { E2E_BROWSER_REALM, E2E_REALM } from './kube/stack-config.js';
 
 const kube = kubeFromState();
 const admin = adminKubeConfig(kube);
@@ -31,15 +32,16 @@ describe('the harness kube-apiserver', () => {
     await expect(anonymous.makeApiClient(CoreV1Api).listNamespace()).rejects.toMatchObject({ code: 403 });
   }, 60_000);
 
-  test('authenticates JWTs from the realm issuer with the stack audiences and claim mappings', () => {
+  test('authenticates JWTs from the realm issuers (stack suite, browser journey) with the stack audiences and claim mappings', () => {
     const cfg = parse(readFileSync(kube.authenticationConfigFile!, 'utf8')) as {
       jwt: { issuer: { url: string; audiences: string[] }; claimMappings: { username: { claim: string; prefix: string }; groups: { claim: string } } }[];
     };
-    expect(cfg.jwt).toHaveLength(1);
-    expect(cfg.jwt[0].issuer.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/realms\//);
-    expect(cfg.jwt[0].issuer.audiences).toContain('openshift');
-    expect(cfg.jwt[0].claimMappings.username).toEqual({ claim: 'preferred_username', prefix: '' });
-    expect(cfg.jwt[0].claimMappings.groups.claim).toBe('groups');
+    expect(cfg.jwt.map((j) => j.issuer.url.replace(/^https:\/\/127\.0\.0\.1:\d+/, ''))).toEqual([`/realms/${E2E_REALM}`, `/realms/${E2E_BROWSER_REALM}`]);
+    for (const jwt of cfg.jwt) {
+      expect(jwt.issuer.audiences).toContain('openshift');
+      expect(jwt.claimMappings.username).toEqual({ claim: 'preferred_username', prefix: '' });
+      expect(jwt.claimMappings.groups.claim).toBe('groups');
+    }
   });
 
   test('has the CRDs Established and the aggregated `edit` role filled by the controller manager', async () => {

@@ -2,8 +2,8 @@
  * The real etcd + kube-apiserver harness of the end-to-end suite (issue 5).
  *
  * `startKube()` builds the pinned binaries when the cache lacks them (test/e2e/kube/build.sh),
- * then starts etcd, kube-apiserver and a kube-controller-manager limited to three controllers
- * (ClusterRole aggregation, ServiceAccounts, namespaces) on 127.0.0.1 with random free ports: RBAC authorization,
+ * then starts etcd, kube-apiserver and a kube-controller-manager limited to four controllers
+ * (ClusterRole aggregation, ServiceAccounts, namespaces, kube-root-ca.crt) on 127.0.0.1 with random free ports: RBAC authorization,
  * serving and admin (`system:masters`) certificates from a throw-away CA, service-account
  * signing keys and, when given, `--authentication-config` with a structured
  * AuthenticationConfiguration (apiserver.config.k8s.io/v1). It then installs the project's CRDs
@@ -229,7 +229,9 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
     // one), and namespace deletion.
     const kcm = startProgram('kube-controller-manager', join(bin, 'kube-controller-manager'), [
       `--kubeconfig=${adminKubeconfig}`,
-      '--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller',
+      // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap of every namespace (pods project its ca.crt).
+      '--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller,root-ca-cert-publisher',
+      `--root-ca-file=${pki.caCert}`,
       '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--v=1',
     ], join(logDir, 'kube-controller-manager.log'));
     programs.push(kcm);

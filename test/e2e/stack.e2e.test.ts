@@ -5,22 +5,23 @@
  *   1. the synthesized dist/ server-side applies with zero errors, and a second apply is a no-op;
  *   2. the realm applied by `kube-mcp-stack realm apply --generate-missing` yields exchanged
  *      tokens the apiserver maps to the user and groups, and dist/'s RBAC limits them;
- *   3. the bundled MCP server, started with the synthesized config.toml, acts as each user;
+ *   3. the bundled MCP server, started from its synthesized pod (test/e2e/pods), acts as each user;
  *   4. the MCP Inspector's CLI (a client no one here wrote) lists and calls tools.
  * Each phase prints one `[e2e] phase …: Ns` line.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthenticationV1Api, CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { keycloakFromState } from './e2e-state.js';
 import { adminKubeConfig, cacheDir, repoRoot, tokenKubeConfig } from './kube-harness.js';
 import { manifestFiles, readManifests, serverSideApply, type ApplyResult } from './kube/apply.js';
-import { counterTotal, localMcpConfigToml, mcpClient, rawInitialize, resultText } from './kube/mcp-client.js';
-import { mcpServerPort, startMcpServer, type RunningMcpServer } from './kube/mcp-process.js';
+import { counterTotal, mcpClient, rawInitialize, resultText } from './kube/mcp-client.js';
+import type { RunningMcpServer } from './kube/mcp-process.js';
+import { LocalCluster, waitForRootCa } from './pods/local-pod.js';
 import { kubeFromState } from './kube/setup.js';
-import { kubeToken, makeStackFixture, readSecret, realmApply, runNode, userToken, type StackFixture } from './kube/stack-fixture.js';
+import { kubeToken, makeStackFixture, realmApply, runNode, userToken, type StackFixture } from './kube/stack-fixture.js';
 import { claimsOf, passwordToken } from './kube/tokens.js';
 
 const MINUTE = 60_000;
@@ -160,23 +161,24 @@ describe('2. exchanged Keycloak tokens are the user at the Kubernetes API', () =
 });
 
 describe('3. the bundled MCP server acts as each user', () => {
+  // Both servers are the synthesized pods run locally (test/e2e/pods): the config.toml of their
+  // ConfigMap, the STS Secret, the issuer CA and kube-root-ca.crt, all read from the apiserver.
   let server: RunningMcpServer;
   let readOnlyServer: RunningMcpServer;
   let devUserToken: string;
   let adminUserToken: string;
   const clients: Client[] = [];
+  const clusters: LocalCluster[] = [];
   const ns = () => f.model.namespaces.llamaStack;
 
-  async function mcpConfig(name: string, port: number, readOnly?: boolean): Promise<string> {
-    const sts = f.model.mcpServer.stsClientSecret;
-    const secretFile = join(workDir, 'sts-client-secret');
-    await writeFile(secretFile, await readSecret(admin, sts.namespace, sts.name, sts.key), { mode: 0o600 });
-    await chmod(secretFile, 0o600);
-    const file = join(workDir, `${name}.config.toml`);
-    await writeFile(file, await localMcpConfigToml(f.distDir, {
-      port, kubeconfig: kube.bareKubeconfig, certificateAuthority: keycloak.caFile, stsClientSecretFile: secretFile, readOnly,
-    }));
-    return file;
+  /** Runs the `mcp-server` container of the MCP server pod that `distDir` synthesizes. */
+  async function startPod(distDir: string, namespace: string, name: string, runDir: string): Promise<RunningMcpServer> {
+    const cluster = await LocalCluster.load({ distDir, kubeConfig: admin, apiserver: kube.server, runDir });
+    clusters.push(cluster);
+    const pod = await cluster.plan(namespace, name);
+    const running = await cluster.start(pod, 'mcp-server');
+    const baseUrl = `http://127.0.0.1:${pod.port('http')}`;
+    return { baseUrl, mcpUrl: `${baseUrl}/mcp`, program: running.program, stop: running.stop };
   }
 
   async function connect(token: string): Promise<Client> {
@@ -203,11 +205,19 @@ describe('3. the bundled MCP server acts as each user', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-settings', namespace: ns() }, data: { greeting: 'hello' } } as KubernetesObject,
     ], FIELD_MANAGER);
     expect(results.filter((r) => r.error)).toEqual([]);
+    // The read-only server is the same stack with `mcpServer.readOnly: true` under another name:
+    // its synthesized ConfigMap is applied beside the first one.
+    const ro = await makeStackFixture(keycloak, join(workDir, 'read-only'), (c) => ({ ...c, mcpServer: { ...c.mcpServer, name: 'ocp-mcp-server-ro', readOnly: true } }));
+    const roConfig = (await Promise.all((await manifestFiles(ro.distDir)).map(readManifests))).flat()
+      .filter((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'ocp-mcp-server-ro-config');
+    expect(roConfig).toHaveLength(1);
+    expect((await serverSideApply(admin, roConfig, FIELD_MANAGER)).filter((r) => r.error)).toEqual([]);
+    await waitForRootCa(core, f.model.mcpServer.namespace);
     await mkdir(workDir, { recursive: true });
-    const [port, roPort] = [await mcpServerPort(), await mcpServerPort()];
+    const ms = f.model.mcpServer.service;
     [server, readOnlyServer] = await Promise.all([
-      startMcpServer(repoRoot, await mcpConfig('mcp', port), port, join(workDir, 'mcp-server.log')),
-      startMcpServer(repoRoot, await mcpConfig('mcp-read-only', roPort, true), roPort, join(workDir, 'mcp-server-read-only.log')),
+      startPod(f.distDir, ms.namespace, ms.name, join(workDir, 'pods')),
+      startPod(ro.distDir, ms.namespace, 'ocp-mcp-server-ro', join(workDir, 'pods-read-only')),
     ]);
     devUserToken = await userToken(f, admin, keycloak.caFile, 'developer');
     adminUserToken = await userToken(f, admin, keycloak.caFile, 'admin');
@@ -216,8 +226,10 @@ describe('3. the bundled MCP server acts as each user', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await server?.stop();
-    await readOnlyServer?.stop();
+    for (const c of clusters) {
+      await c.stopAll();
+      for (const r of c.started) await r.assertNoSecretsInLog();
+    }
   });
 
   test('tools/list as the developer lists the core tools', async () => {
@@ -246,7 +258,8 @@ describe('3. the bundled MCP server acts as each user', () => {
   test('no token: 401 with a resource_metadata challenge', async () => {
     const res = await rawInitialize(server.mcpUrl);
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource[^"]*"/);
+    // server_url is the synthesized one (the Route's public origin), not the loopback address.
+    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${f.model.mcpServer.serverUrl}/.well-known/oauth-protected-resource`);
   }, MINUTE);
 
   test('a token with the wrong audience (the exchanged Kubernetes token) gets 401 invalid_token', async () => {

@@ -15,18 +15,29 @@ import { openShiftAiApiVersion } from '../../../charts/openshift-ai.js';
 import { keycloakFromState, readState, writeStateEntry } from '../e2e-state.js';
 import { startKube, stopKube, type KubeState, type StartKubeOptions } from '../kube-harness.js';
 import { isRunning } from './processes.js';
-import { harnessStackConfig } from './stack-config.js';
+import { BROWSER_REALM_OPTIONS, harnessStackConfig } from './stack-config.js';
 
 /** The harness stack model for the running Keycloak (no users: they do not change the apiserver's view). */
 export function harnessModel(): StackModel {
   return deriveModel(harnessStackConfig(keycloakFromState()));
 }
 
-/** What the apiserver must be started with for `model`: its authentication config and CRD variants. */
-export function kubeOptionsFor(model: StackModel): StartKubeOptions {
+/** The browser journey's model: the same stack with realm {@link BROWSER_REALM_OPTIONS} (short token lifespan). */
+export function browserHarnessModel(): StackModel {
+  return deriveModel(harnessStackConfig(keycloakFromState(), [], BROWSER_REALM_OPTIONS));
+}
+
+/**
+ * What the apiserver must be started with for `model`: its authentication config and CRD
+ * variants. `alsoTrusted` models add their issuers as further JWT authenticators (same claim
+ * mappings; the browser journey's realm).
+ */
+export function kubeOptionsFor(model: StackModel, alsoTrusted: readonly StackModel[] = []): StartKubeOptions {
   const cfg = model.config;
+  const auth = (m: StackModel) => toApiserverAuthenticationConfiguration(externalOidcModel(m), { issuerCaPem: m.issuerCa.pem });
+  const main = auth(model);
   return {
-    authenticationConfiguration: toApiserverAuthenticationConfiguration(externalOidcModel(model), { issuerCaPem: model.issuerCa.pem }),
+    authenticationConfiguration: { ...main, jwt: [...main.jwt, ...alsoTrusted.flatMap((m) => auth(m).jwt)] },
     // OpenShift 4.19 serves external OIDC only in the TechPreviewNoUpgrade variant of the CRD.
     authenticationFeatureSet: model.clusterAuth.featureGate ? 'TechPreviewNoUpgrade' : 'Default',
     // DataScienceCluster v1 is OpenShift AI 2.x (CRDs of ODH 2.35); v2 is 3.x (ODH 3.5).
@@ -45,7 +56,7 @@ export function kubeFromState(): KubeState {
 export async function setupKube(): Promise<KubeState> {
   const existing = readState().kube as KubeState | undefined;
   if (process.env.KMS_E2E_REUSE_KUBE === '1' && existing?.programs.every(isRunning)) return existing;
-  const state = await startKube(kubeOptionsFor(harnessModel()));
+  const state = await startKube(kubeOptionsFor(harnessModel(), [browserHarnessModel()]));
   writeStateEntry('kube', state as unknown as Record<string, unknown>);
   return state;
 }

@@ -30,8 +30,26 @@ export interface HarnessKeycloak {
 /** A test user; its password is a Secret reference like every password of the model. */
 export type HarnessUser = z.input<typeof UserSchema>;
 
+/**
+ * Realm of the browser journey (test/e2e/browser.e2e.test.ts): the same realm under another
+ * name with a short access-token lifespan ({@link E2E_BROWSER_ACCESS_TOKEN_LIFESPAN}), so a
+ * session outlives its first token within the test. The harness apiserver trusts both issuers.
+ */
+export const E2E_BROWSER_REALM = 'kms-e2e-browser';
+/** Access-token lifespan of {@link E2E_BROWSER_REALM}, seconds. */
+export const E2E_BROWSER_ACCESS_TOKEN_LIFESPAN = 40;
+
+/** Which realm a harness config declares. @default realm {@link E2E_REALM} with the example's settings */
+export interface HarnessRealmOptions {
+  readonly realm?: string;
+  readonly settings?: { readonly accessTokenLifespan?: number };
+}
+
+/** The browser journey's options: {@link E2E_BROWSER_REALM} with its short lifespan. */
+export const BROWSER_REALM_OPTIONS: HarnessRealmOptions = { realm: E2E_BROWSER_REALM, settings: { accessTokenLifespan: E2E_BROWSER_ACCESS_TOKEN_LIFESPAN } };
+
 /** The example config pointed at the harness Keycloak, with `users` declared in the realm. */
-export function harnessStackConfig(keycloak: HarnessKeycloak, users: readonly HarnessUser[] = []): StackConfig {
+export function harnessStackConfig(keycloak: HarnessKeycloak, users: readonly HarnessUser[] = [], realmOptions: HarnessRealmOptions = {}): StackConfig {
   const { realm: _realm, ...example } = reference;
   const base = {
     ...example,
@@ -41,12 +59,16 @@ export function harnessStackConfig(keycloak: HarnessKeycloak, users: readonly Ha
   const urls = publicUrls(base);
   return {
     ...base,
-    realm: referenceRealm({
-      realm: E2E_REALM,
+    realm: withSettings(referenceRealm({
+      realm: realmOptions.realm ?? E2E_REALM,
       consoleRedirectUri: urls.consoleRedirectUri!,
       mcpClientRedirectUris: urls.playgroundRedirectUri ? [urls.playgroundRedirectUri] : [],
       mcpClientWebOrigins: urls.playgroundOrigin ? [urls.playgroundOrigin] : [],
       users,
-    }),
+    }), realmOptions.settings),
   };
+}
+
+function withSettings(realm: StackConfig['realm'], settings: HarnessRealmOptions['settings']): StackConfig['realm'] {
+  return settings ? { ...realm, settings: { ...realm.settings, ...settings } } : realm;
 }

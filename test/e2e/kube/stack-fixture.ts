@@ -47,10 +47,17 @@ export interface StackFixture {
   readonly configFile: string;
 }
 
-/** Builds the config and model for the running Keycloak and synthesizes dist/ into a fresh folder. */
-export async function makeStackFixture(keycloak: Pick<KeycloakInstance, 'baseUrl' | 'caFile'>, workDir: string): Promise<StackFixture> {
+/**
+ * Builds the config and model for the running Keycloak and synthesizes dist/ into a fresh folder.
+ * @param vary changes the harness config before it is derived (e.g. another realm, a read-only server)
+ */
+export async function makeStackFixture(
+  keycloak: Pick<KeycloakInstance, 'baseUrl' | 'caFile'>,
+  workDir: string,
+  vary: (config: StackConfig) => StackConfig = (c) => c,
+): Promise<StackFixture> {
   await mkdir(workDir, { recursive: true });
-  const config = harnessStackConfig(keycloak, Object.values(USERS));
+  const config = vary(harnessStackConfig(keycloak, Object.values(USERS)));
   const model = deriveModel(config);
   const distDir = join(workDir, 'dist');
   const app = new App({ outdir: distDir });
