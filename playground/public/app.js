@@ -1,5 +1,5 @@
 // The Playground page: plain ES module, no build. Every text from the server, the model or a
-// tool is set with textContent (never innerHTML). The conversation lives in this tab only and
+// tool is set with textContent, never parsed as markup. The conversation lives in this tab only and
 // is sent whole with each turn (the server is stateless). Element ids and data attributes are
 // the contract with the browser tests: see docs/playground.md.
 
