@@ -172,7 +172,7 @@ function assistantTurn() {
         case 'tools':
           tools.append(
             el('p', { class: 'hint', 'data-part': 'tools-listed', 'data-tool-count': String(ev.tools.length) },
-              ev.error ? `Tools of ${ev.server} could not be listed: ${ev.error}` : `${ev.tools.length} tools of ${ev.server} available`),
+              ev.error ? `Tools of ${ev.server} could not be listed: ${ev.error}` : `${ev.tools.length} tool${ev.tools.length === 1 ? '' : 's'} of ${ev.server} available`),
           );
           break;
         case 'tool_call':

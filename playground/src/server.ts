@@ -81,14 +81,17 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
+    // The path as requested (a mounted router such as /static rewrites req.path); never the query.
+    const path = req.path;
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     res.on('finish', () => {
-      const route = req.path === '/' || req.path.startsWith('/api/') || req.path === '/healthz' || req.path === '/metrics' ? req.path : req.path.startsWith('/static/') ? '/static' : 'other';
+      const known = ['/', '/healthz', '/metrics', '/api/session', '/api/models', '/api/chat'];
+      const route = known.includes(path) ? path : path.startsWith('/static/') ? '/static' : 'other';
       requests.inc({ route, status: String(res.statusCode) });
-      if (req.path === '/healthz') return;
+      if (path === '/healthz') return;
       const user = res.locals.caller ? (res.locals.caller as Caller).username : undefined;
       log.info({ method: req.method, path: route, status: res.statusCode, duration_ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000, user }, 'request');
     });
@@ -97,6 +100,10 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Browsers ask for it on every page; there is none.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

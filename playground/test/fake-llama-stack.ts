@@ -40,6 +40,8 @@ export interface FakeLlamaStack {
   readonly requests: Recorded[];
   /** Most requests in flight at once. */
   readonly maxInFlight: () => number;
+  /** Requests in flight now. */
+  readonly inFlight: () => number;
   readonly options: FakeOptions;
   close(): Promise<void>;
 }
@@ -55,7 +57,10 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
   let inFlight = 0;
   let max = 0;
   const base = options.basePath ?? '/v1/openai/v1';
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight++;
     max = Math.max(max, inFlight);
     res.on('close', () => inFlight--);
@@ -114,6 +119,8 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let seq = 0;
     const send = async (ev: Record<string, unknown>) => {
+      // The caller went away: stop the script (its timers would outlive the test).
+      if (res.destroyed) throw new Error('caller disconnected');
       res.write(`event: ${ev.type}\ndata: ${JSON.stringify({ ...ev, sequence_number: seq++ })}\n\n`);
       await sleep(delay);
     };
@@ -131,7 +138,7 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
     const message = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.join(''), annotations: [] }] };
     await send({ type: 'response.completed', response: { id, status: 'completed', model: body.model, output: [listTools, callDone, message] } });
     res.end();
-  });
+  };
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -139,6 +146,7 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
     url: `http://127.0.0.1:${port}`,
     requests,
     maxInFlight: () => max,
+    inFlight: () => inFlight,
     options,
     close: () =>
       new Promise<void>((resolve) => {

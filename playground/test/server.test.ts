@@ -219,6 +219,38 @@ describe('signed in', () => {
   });
 });
 
+describe('metrics and disconnects', () => {
+  test('/metrics counts turns by outcome and tool calls by result', async () => {
+    const { pg } = await setup();
+    await chat(pg, token('dev'), 'pods in kube-system?', { user: 'dev' });
+    await chat(pg, token('alice'), 'pods in llama-stack?', { user: 'alice' });
+    const text = await (await fetch(`${pg.url}/metrics`)).text();
+    expect(text).toMatch(/playground_chat_turns_total\{outcome="done"\} 2/);
+    expect(text).toMatch(/playground_tool_calls_total\{result="forbidden"\} 1/);
+    expect(text).toMatch(/playground_tool_calls_total\{result="ok"\} 1/);
+    expect(text).toMatch(/playground_http_requests_total\{route="\/api\/chat",status="200"\} 2/);
+  });
+
+  test('a browser that goes away stops the Llama Stack call', async () => {
+    const { fake, pg } = await setup({ chunkDelayMs: 300 });
+    const ac = new AbortController();
+    const res = await fetch(`${pg.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...asUser(token('alice')) },
+      body: JSON.stringify({ model: 'llama-3b', messages: [{ role: 'user', content: 'pods?' }] }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect(fake.inFlight()).toBe(1);
+    ac.abort();
+    const until = Date.now() + 2000;
+    while (fake.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    // The scripted answer would take about 3 s more; the call ended well before.
+    expect(fake.inFlight()).toBe(0);
+  });
+});
+
 describe('Llama Stack down or refusing', () => {
   test('down: the turn ends with an unreachable error event; /api/models is a 502 with a message', async () => {
     const fake = await startFakeLlamaStack();
@@ -284,6 +316,7 @@ afterAll(() => {
   const all = logLines.join('');
   expect(all).toContain('"user":"alice"');
   expect(all).toMatch(/"msg":"chat turn"/);
+  expect(all).toContain('"path":"/static"');
   for (const t of tokensUsed) expect(all).not.toContain(t);
   expect(all).not.toMatch(/Bearer /);
 });
