@@ -42,3 +42,19 @@ describe('server-rendered pages', () => {
     expect(loginPage()).toContain('href="/oauth2/sign_in?rd=%2F"');
   });
 });
+
+describe('app boundary', () => {
+  test('playground/src imports only its own modules, node: built-ins and npm packages (nothing of charts/, cli/, keycloak-realm/, mcp-server/)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dir = new URL('../src/', import.meta.url);
+    const outside: string[] = [];
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      for (const m of src.matchAll(/from '([^']+)'|import\('([^']+)'\)/g)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('../') || /^(charts|cli|keycloak-realm|mcp-server)\//.test(spec)) outside.push(`${f}: ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+});
