@@ -232,7 +232,7 @@ export async function* chat(cfg: PlaygroundConfig, token: string, turn: ChatTurn
     const stream = await client.responses.create(
       {
         model: turn.model,
-        input: turn.messages.map((m) => ({ role: m.role, content: m.content })),
+        input: turn.messages.map((m) => ({ type: 'message' as const, role: m.role, content: m.content })),
         tools: [mcpTool(cfg, token)],
         stream: true,
         store: false,

@@ -150,7 +150,7 @@ describe('signed in', () => {
     expect(r.path).toBe('/v1/openai/v1/responses');
     expect(r.authorization).toBe(`Bearer ${t}`);
     expect(r.body).toMatchObject({ model: 'llama-3b', stream: true, store: false });
-    expect(r.body.input).toEqual([...history, { role: 'user', content: 'Which pods run in llama-stack?' }]);
+    expect(r.body.input).toEqual([...history, { role: 'user', content: 'Which pods run in llama-stack?' }].map((m) => ({ type: 'message', ...m })));
     expect(r.body.tools).toEqual([{ type: 'mcp', server_label: 'kubernetes', server_url: MCP_URL, require_approval: 'never', headers: { Authorization: `Bearer ${t}` } }]);
     expect(c.events.map((e) => e.type)).toEqual(['tools', 'tool_call', 'tool_result', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'done']);
     expect(c.events[0]).toEqual({ type: 'tools', server: 'kubernetes', tools: ['pods_list_in_namespace'] });
