@@ -227,8 +227,8 @@ const playgroundSchema = z
     enabled: z.boolean().default(true),
     /** @default `llama-stack-playground` */
     name: dnsLabel.default('llama-stack-playground'),
-    /** UI image. @default `quay.io/sudash/llama-stack-playground-new:0.2.22` */
-    image: imageSchema.default({ repository: 'quay.io/sudash/llama-stack-playground-new', tag: '0.2.22' }),
+    /** Image with the Playground app (`node /app/playground/dist/main.js`). @default the MCP server's image (`mcpServer.image`), which carries it */
+    image: imageSchema.optional(),
     /**
      * oauth2-proxy sidecar image. @default `quay.io/oauth2-proxy/oauth2-proxy:v7.15.6`, the release
      * pinned in charts/oauth2-proxy-release.json (the one the e2e builds and runs; v7.8.1 fails the login)
@@ -260,8 +260,8 @@ const playgroundSchema = z
      * set your cluster's `networking.clusterNetwork` when it differs.
      */
     trustedProxyCidrs: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"')).min(1).default([OPENSHIFT_DEFAULT_CLUSTER_NETWORK]),
-    /** UI container resources. @default requests 250m/512Mi, limits 1/1Gi */
-    resources: resourcesSchema.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
+    /** Playground container resources. @default requests 100m/128Mi, limits 500m/256Mi */
+    resources: resourcesSchema.default({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }),
     /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */
     proxyResources: resourcesSchema.default({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
   })

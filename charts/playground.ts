@@ -1,6 +1,6 @@
 /**
- * The Llama Stack Playground behind an oauth2-proxy sidecar: ServiceAccount, Deployment (UI +
- * proxy), Service (8080 → proxy 4180), edge Route with HTTP→HTTPS redirect, and a NetworkPolicy
+ * The Playground behind an oauth2-proxy sidecar: ServiceAccount, Deployment (the project's own
+ * Playground app, `playground/`, + proxy), Service (8080 → proxy 4180), edge Route with HTTP→HTTPS redirect, and a NetworkPolicy
  * that admits only the OpenShift router, and only on the proxy port, so the UI port cannot be
  * reached around the login.
  *
@@ -31,6 +31,32 @@ import {
 } from './container-defaults.js';
 import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
+/** How the Playground calls one Llama Stack release (see {@link playgroundLlamaStackApi}). */
+export interface PlaygroundLlamaStackApi {
+  /** Path of the OpenAI-compatible API under the Llama Stack URL (`--api-base-path`). */
+  readonly apiBasePath: '/v1/openai/v1' | '/v1';
+  /** How the MCP tool carries the user's token (`--mcp-auth`). */
+  readonly mcpAuth: 'headers' | 'authorization';
+}
+
+/**
+ * The release-dependent half of the Playground's Llama Stack calls:
+ * - Llama Stack 0.2.x and 0.3.x (0.2.22 is OpenShift AI 2.25's): the OpenAI-compatible API is
+ *   under `/v1/openai/v1`, and the Responses MCP tool carries the user's token as
+ *   `headers: {Authorization: "Bearer <token>"}` (`headers`);
+ * - Llama Stack 0.4.0 and later 0.x (e.g. 0.7.3): the API is under `/v1`, and the token goes in
+ *   the MCP tool's `authorization` field (`authorization`); these releases refuse an
+ *   Authorization entry in `headers`.
+ * @param version Llama Stack release `x.y.z` (`llamaStack.version`)
+ * @throws Error naming `llamaStack.version` for a version outside 0.2.0 … 0.x
+ */
+export function playgroundLlamaStackApi(version: string): PlaygroundLlamaStackApi {
+  const m = /^v?0\.(\d+)\.\d+(?:[-+].*)?$/.exec(version);
+  const minor = m ? Number(m[1]) : -1;
+  if (minor < 2) throw new Error(`llamaStack.version: the Playground cannot call Llama Stack "${version}"; use 0.2.x, 0.3.x or 0.4.0 and later 0.x releases`);
+  return minor <= 3 ? { apiBasePath: '/v1/openai/v1', mcpAuth: 'headers' } : { apiBasePath: '/v1', mcpAuth: 'authorization' };
+}
+
 /** Ports of the Playground pod. */
 export const PLAYGROUND_PORTS = { ui: 8501, proxy: 4180, service: 8080 } as const;
 
@@ -40,7 +66,7 @@ export interface PlaygroundProps {
   readonly namespace: string;
   /** Name of the ServiceAccount, Deployment, Service, Route and NetworkPolicy. @default "llama-stack-playground" */
   readonly name?: string;
-  /** UI image (Streamlit), pinned. */
+  /** Image with the Playground app at `/app/playground/dist/main.js` (the project's image, built by mcp-server/Containerfile), pinned. */
   readonly image: ContainerImage;
   /** oauth2-proxy image, pinned. */
   readonly oauth2ProxyImage: ContainerImage;
@@ -56,6 +82,10 @@ export interface PlaygroundProps {
   readonly issuerUrl: string;
   /** In-cluster URL of the Llama Stack Service. */
   readonly llamaStackUrl: string;
+  /** How the app calls that Llama Stack release ({@link playgroundLlamaStackApi}). */
+  readonly llamaStackApi: PlaygroundLlamaStackApi;
+  /** MCP endpoint Llama Stack calls as the user (the MCP server's in-cluster `…/mcp` URL). */
+  readonly mcpServerUrl: string;
   /** Model preselected in the UI. @default none (the UI's own choice) */
   readonly defaultModel?: string;
   /** Realm client oauth2-proxy logs in with (confidential). @default "mcp-client" */
@@ -90,7 +120,7 @@ export interface PlaygroundProps {
   readonly issuerCa?: IConfigMap;
   /** Key of the PEM bundle in {@link issuerCa}. @default "ca.crt" */
   readonly issuerCaKey?: string;
-  /** UI resources. @default requests 250m/512Mi, limits 1/1Gi */
+  /** UI resources. @default requests 100m/128Mi, limits 500m/256Mi */
   readonly resources?: ContainerResources;
   /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */
   readonly proxyResources?: ContainerResources;
@@ -107,12 +137,13 @@ export class Playground extends Construct {
     const name = props.name ?? 'llama-stack-playground';
     this.serviceName = name;
     const replicas = checkReplicas(props.replicas ?? 1, 'playground.replicas');
-    const publicUrl = checkPublicBaseUrl(props.publicUrl, 'playground.publicUrl');
+    checkPublicBaseUrl(props.publicUrl, 'playground.publicUrl');
     const routeHost = checkRouteHost(props.routeHost, 'playground.routeHost');
     const issuer = checkUrl(props.issuerUrl, 'playground.issuerUrl', ['https:']);
     const redirect = checkUrl(props.redirectUri, 'playground.redirectUri', ['https:']);
     const llamaStackUrl = checkUrl(props.llamaStackUrl, 'playground.llamaStackUrl');
     const endSession = props.endSessionEndpoint === undefined ? undefined : checkUrl(props.endSessionEndpoint, 'playground.endSessionEndpoint', ['https:']);
+    const mcpServerUrl = checkUrl(props.mcpServerUrl, 'playground.mcpServerUrl');
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'playground', 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
     const selector = { 'app.kubernetes.io/name': name };
     const caDir = '/etc/pki/issuer-ca';
@@ -193,30 +224,27 @@ export class Playground extends Construct {
                 name: 'playground',
                 image: imageString(props.image, 'playground.image'),
                 imagePullPolicy: 'IfNotPresent',
-                env: [
-                  { name: 'LLAMA_STACK_ENDPOINT', value: llamaStackUrl },
-                  ...(props.defaultModel ? [{ name: 'DEFAULT_MODEL', value: props.defaultModel }] : []),
-                  { name: 'PYTHONUNBUFFERED', value: '1' },
-                  { name: 'FLASK_ENV', value: 'production' },
-                  { name: 'PUBLIC_URL', value: publicUrl },
+                // The image's entrypoint is the MCP server; the Playground is its second program.
+                command: ['node', '/app/playground/dist/main.js'],
+                // No secret: the only credential is each user's token, per request (X-Forwarded-Access-Token).
+                args: [
+                  `--port=${PLAYGROUND_PORTS.ui}`,
+                  `--llama-stack-url=${llamaStackUrl}`,
+                  `--api-base-path=${props.llamaStackApi.apiBasePath}`,
+                  `--mcp-server-url=${mcpServerUrl}`,
+                  `--mcp-auth=${props.llamaStackApi.mcpAuth}`,
+                  ...(props.defaultModel ? [`--default-model=${props.defaultModel}`] : []),
                 ],
                 ports: [{ name: 'ui', containerPort: PLAYGROUND_PORTS.ui, protocol: 'TCP' }],
-                livenessProbe: httpProbe('/health', 'ui', 30),
-                readinessProbe: httpProbe('/health', 'ui', 10),
-                resources: resourceRequirements(props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
-                // Streamlit writes its session files next to the app: keep the root writable, like the upstream chart.
-                securityContext: restrictedContainerSecurityContext(false),
-                volumeMounts: [
-                  { name: 'tmp', mountPath: '/tmp' },
-                  { name: 'sessions', mountPath: '/opt/app-root/src/sessions' },
-                  { name: 'logs', mountPath: '/opt/app-root/src/logs' },
-                ],
+                livenessProbe: httpProbe('/healthz', 'ui', 5),
+                readinessProbe: httpProbe('/healthz', 'ui', 2),
+                resources: resourceRequirements(props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }),
+                securityContext: restrictedContainerSecurityContext(true),
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
             ],
             volumes: [
               { name: 'tmp', emptyDir: {} },
-              { name: 'sessions', emptyDir: {} },
-              { name: 'logs', emptyDir: {} },
               ...(props.issuerCa ? [{ name: 'issuer-ca', configMap: { name: props.issuerCa.name, items: [{ key: caKey, path: caKey }] } }] : []),
             ],
           },

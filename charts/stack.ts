@@ -25,7 +25,7 @@ import { McpInspector, mcpInspectorProps } from './mcp-inspector.js';
 import { KubernetesMcpServer, mcpServerProps } from './mcp-server.js';
 import type { StackModel } from './model.js';
 import { OpenShiftAi, openShiftAiProps } from './openshift-ai.js';
-import { Playground } from './playground.js';
+import { Playground, playgroundLlamaStackApi } from './playground.js';
 import { RealmImport } from './realm.js';
 
 /** Chart ids in apply order (a chart is left out when its component is disabled). */
@@ -136,7 +136,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         mcpToolGroupId: ls.mcpToolGroupId,
         mcpEndpoint: model.mcpServer.sseUrl,
         resources: ls.resources,
-        // The Playground calls Llama Stack from its own namespace (LLAMA_STACK_ENDPOINT).
+        // The Playground calls Llama Stack from its own namespace (--llama-stack-url).
         allowedNamespaces: cfg.playground.enabled ? [model.playground.namespace] : [],
       });
     });
@@ -165,7 +165,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
       new Playground(c, 'Playground', {
         namespace: model.playground.namespace,
         name: pg.name,
-        image: pg.image,
+        image: pg.image ?? cfg.mcpServer.image,
         oauth2ProxyImage: pg.oauth2ProxyImage,
         replicas: pg.replicas,
         publicUrl: model.playground.publicUrl!,
@@ -173,6 +173,8 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         redirectUri: model.playground.redirectUri!,
         issuerUrl: model.oidc.issuer,
         llamaStackUrl: model.llamaStack.service.url,
+        llamaStackApi: playgroundLlamaStackApi(cfg.llamaStack.version),
+        mcpServerUrl: model.mcpServer.mcpUrl,
         defaultModel: model.playground.defaultModel,
         clientId: pg.clientId,
         scopes: pg.scopes,

@@ -1,5 +1,6 @@
 import { ConfigMap, Secret } from 'cdk8s-plus-28';
-import { Playground, PlaygroundProps } from '../../charts/playground.js';
+import { Playground, playgroundLlamaStackApi, PlaygroundProps } from '../../charts/playground.js';
+import { exampleConfig, synthStack } from '../support/stack.js';
 import { KubeObject, synthConstruct } from '../support/synth.js';
 
 const ISSUER = 'https://keycloak-admin.apps.example.com/realms/openshift';
@@ -7,13 +8,15 @@ function build(over: Partial<PlaygroundProps> = {}): KubeObject[] {
   return synthConstruct((c) => {
     new Playground(c, 'pg', {
       namespace: 'llama-stack',
-      image: { repository: 'quay.io/sudash/llama-stack-playground-new', tag: '0.2.22' },
+      image: { repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' },
       oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: 'v7.15.6' },
       publicUrl: 'https://llama-stack-playground-llama-stack.apps.example.com',
       routeHost: 'llama-stack-playground-llama-stack.apps.example.com',
       redirectUri: 'https://llama-stack-playground-llama-stack.apps.example.com/oauth2/callback',
       issuerUrl: ISSUER,
       llamaStackUrl: 'http://llamastack-with-config-service.llama-stack.svc:8321',
+      llamaStackApi: { apiBasePath: '/v1/openai/v1', mcpAuth: 'headers' },
+      mcpServerUrl: 'http://kube-mcp-server.kube-mcp.svc:8000/mcp',
       defaultModel: 'llama-4-scout-17b-16e-w4a16',
       oauthSecret: Secret.fromSecretName(c, 's', 'llama-stack-playground-oauth'),
       issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'keycloak-oidc-ca'),
@@ -65,11 +68,51 @@ describe('Playground', () => {
     expect(proxy.args.join(' ')).not.toMatch(/client-secret=|cookie-secret=/);
   });
 
-  test('the UI calls Llama Stack in-cluster and has /health probes', () => {
-    expect(ui.env).toContainEqual({ name: 'LLAMA_STACK_ENDPOINT', value: 'http://llamastack-with-config-service.llama-stack.svc:8321' });
-    expect(ui.env).toContainEqual({ name: 'DEFAULT_MODEL', value: 'llama-4-scout-17b-16e-w4a16' });
-    expect(ui.readinessProbe.httpGet).toEqual({ path: '/health', port: 'ui' });
+  test('the UI runs the project\'s Playground app, calling Llama Stack and naming the MCP server in-cluster, with /healthz probes and no env', () => {
+    expect(ui.image).toBe('quay.io/kube-mcp-stack/mcp-server:0.1.0');
+    expect(ui.command).toEqual(['node', '/app/playground/dist/main.js']);
+    expect(ui.args).toEqual([
+      '--port=8501',
+      '--llama-stack-url=http://llamastack-with-config-service.llama-stack.svc:8321',
+      '--api-base-path=/v1/openai/v1',
+      '--mcp-server-url=http://kube-mcp-server.kube-mcp.svc:8000/mcp',
+      '--mcp-auth=headers',
+      '--default-model=llama-4-scout-17b-16e-w4a16',
+    ]);
+    expect(ui.env).toBeUndefined();
+    expect(ui.ports).toEqual([{ name: 'ui', containerPort: 8501, protocol: 'TCP' }]);
+    expect(ui.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'ui' });
+    expect(ui.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'ui' });
+    expect(ui.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(proxy.readinessProbe.httpGet).toEqual({ path: '/ping', port: 'proxy' });
+  });
+
+  test.each([
+    ['0.2.22', { apiBasePath: '/v1/openai/v1', mcpAuth: 'headers' }],
+    ['0.3.4', { apiBasePath: '/v1/openai/v1', mcpAuth: 'headers' }],
+    ['0.4.0', { apiBasePath: '/v1', mcpAuth: 'authorization' }],
+    ['0.7.3', { apiBasePath: '/v1', mcpAuth: 'authorization' }],
+  ])('Llama Stack %s: the Playground calls %j', (version, api) => {
+    expect(playgroundLlamaStackApi(version)).toEqual(api);
+  });
+
+  test.each(['0.1.9', '1.0.0', 'latest'])('Llama Stack %s is refused naming llamaStack.version', (version) => {
+    expect(() => playgroundLlamaStackApi(version)).toThrow(/^llamaStack.version: the Playground cannot call Llama Stack/);
+  });
+
+  test('in the stack the Playground runs the MCP server image and follows the Llama Stack release', () => {
+    const args = (cfg = exampleConfig) => {
+      const s = synthStack(cfg);
+      const dep = s.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === s.model.config.playground.name)!;
+      const c = dep.spec.template.spec.containers.find((x: any) => x.name === 'playground');
+      return { image: c.image as string, args: c.args as string[], model: s.model };
+    };
+    const d = args();
+    const ms = d.model.config.mcpServer.image;
+    expect(d.image).toBe(`${ms.repository}:${ms.tag}`);
+    expect(d.args).toEqual(expect.arrayContaining(['--api-base-path=/v1/openai/v1', '--mcp-auth=headers', `--mcp-server-url=${d.model.mcpServer.mcpUrl}`, `--llama-stack-url=${d.model.llamaStack.service.url}`]));
+    const n = args({ ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' } });
+    expect(n.args).toEqual(expect.arrayContaining(['--api-base-path=/v1', '--mcp-auth=authorization']));
   });
 
   test('the Service maps 8080 to the proxy port 4180, never to the UI port', () => {

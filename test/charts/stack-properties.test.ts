@@ -121,10 +121,10 @@ describe.each(stacks)('whole stack with %s', (_name, stack) => {
     const userWorkloads = [stack.model.config.namespaces.keycloak, stack.model.config.namespaces.llamaStack];
     expect(stack.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(userWorkloads));
   });
-  test("the Playground's namespace is admitted by Llama Stack's operator NetworkPolicy, and LLAMA_STACK_ENDPOINT names Llama Stack's Service", () => {
+  test("the Playground's namespace is admitted by Llama Stack's operator NetworkPolicy, and --llama-stack-url names Llama Stack's Service", () => {
     const pg = stack.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === stack.model.config.playground.name)!;
-    const env = pg.spec.template.spec.containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'LLAMA_STACK_ENDPOINT');
-    expect(env.value).toBe(stack.model.llamaStack.service.url);
+    const args: string[] = pg.spec.template.spec.containers.flatMap((c: any) => c.args ?? []);
+    expect(args).toContain(`--llama-stack-url=${stack.model.llamaStack.service.url}`);
     const lsd = stack.objects.find((o) => o.kind === 'LlamaStackDistribution')!;
     expect(lsd.metadata.namespace).toBe(stack.model.llamaStack.namespace);
     const admitted = [lsd.metadata.namespace, ...(lsd.spec.network?.allowedFrom?.namespaces ?? [])];
