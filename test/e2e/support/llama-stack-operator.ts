@@ -10,7 +10,7 @@
  * - `podOverrides` ConfigMap volumes (the issuer CA) → written to `<workDir>/mounts/<mountPath>`,
  *   and `mountPath` in the run config replaced by that folder;
  * - the image's home `/opt/app-root/src` (the run config's SQLite and files paths) → `<workDir>/home`;
- * - `containerSpec.port` → a free loopback port, given as `--port` (the run config's
+ * - `containerSpec.port` and the chart's `LLAMA_STACK_PORT` env → a free loopback port (the run config's
  *   `server.port` is ignored by the server);
  * - `containerSpec.env`: `valueFrom.secretKeyRef` resolved by the caller (as the kubelet would);
  * - URLs of in-cluster Services and model endpoints → the caller's loopback URLs (`urlMap`);
@@ -132,11 +132,14 @@ export async function startLlamaStackFromDist(o: StartFromDistOptions): Promise<
     if (e.valueFrom?.secretKeyRef) env[e.name] = await o.secretValue(e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
     else if (typeof e.value === 'string') env[e.name] = e.value;
   }
+  // containerSpec.port → a loopback port; LLAMA_STACK_PORT (set by the chart to the same port) is mapped alike.
+  const specPort = String(server.containerSpec.port);
+  if (env.LLAMA_STACK_PORT !== undefined && env.LLAMA_STACK_PORT !== specPort) throw new Error(`LLAMA_STACK_PORT ${env.LLAMA_STACK_PORT} differs from containerSpec.port ${specPort}`);
   const port = await freePort();
   const venv = llamaStackVenv(o.cacheDir, o.version);
   const logFile = join(o.workDir, 'llama-stack.log');
-  const program = startWithEnv(`llama-stack ${o.version}`, venv.python, [venv.llama, 'stack', 'run', configFile, '--port', String(port)],
-    { HOME: home, TIKTOKEN_CACHE_DIR: venv.tiktokenCacheDir, LLAMA_STACK_PORT: String(port), ...env }, logFile);
+  const program = startWithEnv(`llama-stack ${o.version}`, venv.python, [venv.llama, 'stack', 'run', configFile],
+    { ...env, HOME: home, TIKTOKEN_CACHE_DIR: venv.tiktokenCacheDir, LLAMA_STACK_PORT: String(port) }, logFile);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     // Any HTTP answer from /v1/health (401 when server.auth guards it) means the app is up.
