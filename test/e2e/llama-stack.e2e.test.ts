@@ -22,7 +22,7 @@ import OpenAI from 'openai';
 import { parse, stringify } from 'yaml';
 import { keycloakFromState } from './e2e-state.js';
 import { adminKubeConfig, cacheDir, repoRoot } from './kube-harness.js';
-import { serverSideApply } from './kube/apply.js';
+import { manifestFiles, readManifests, serverSideApply } from './kube/apply.js';
 import { counterTotal, localMcpConfigToml } from './kube/mcp-client.js';
 import { mcpServerPort, startMcpServer, type RunningMcpServer } from './kube/mcp-process.js';
 import { kubeFromState } from './kube/setup.js';
@@ -43,6 +43,8 @@ let f: StackFixture;
 let mcp: RunningMcpServer;
 let llm: FakeLlm;
 const tokens: Record<'developer' | 'admin', string> = { developer: '', admin: '' };
+/** Keys of the first event of each tool/answer type, printed once per release (the Playground's contract). */
+const shapes = new Set<string>();
 /** Every user token the suite handed out: none may appear in any log. */
 const issued: string[] = [];
 
@@ -97,6 +99,8 @@ async function ask(ls: RunningLlamaStack, model: string, token: string, question
   let text = '';
   const mcpCalls: Turn['mcpCalls'][number][] = [];
   for await (const ev of stream as AsyncIterable<any>) {
+    const shape = `${ev.type} {${Object.keys(ev).sort().join(',')}}${ev.item ? ` item ${ev.item.type} {${Object.keys(ev.item).sort().join(',')}}` : ''}`;
+    if (/mcp|output_text|output_item.done|completed/.test(ev.type)) shapes.add(shape);
     eventTypes.push(ev.type);
     if (ev.type === 'response.output_text.delta') text += ev.delta;
     if (ev.type === 'response.output_item.done' && ev.item?.type === 'mcp_call') mcpCalls.push(ev.item);
@@ -110,6 +114,11 @@ beforeAll(async () => {
   if (install.status !== 0) throw new Error(`test/e2e/llama-stack/install.sh exited ${install.status}: ${install.stderr}`);
   await rm(workDir, { recursive: true, force: true });
   f = await makeStackFixture(keycloak, workDir);
+  // The stack's objects (namespaces, RBAC, CA ConfigMaps) as stack.e2e.test.ts applies them; idempotent.
+  for (const file of await manifestFiles(f.distDir)) {
+    const results = await serverSideApply(admin, await readManifests(file), FIELD_MANAGER);
+    expect(results.filter((r) => r.error)).toEqual([]);
+  }
   const run = await realmApply(f, keycloak, kube.adminKubeconfig);
   if (run.code !== 0) throw new Error(`realm apply exited ${run.code}: ${run.stderr || run.stdout}`);
   const ns = f.model.namespaces.llamaStack;
@@ -164,6 +173,7 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
 
   beforeAll(async () => {
     const t0 = Date.now();
+    shapes.clear();
     ls = await start();
     process.stdout.write(`[e2e] phase llama-stack ${version} start: ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
     const listed = await new OpenAI({ baseURL: ls.openaiBaseUrl, apiKey: tokens.developer, maxRetries: 0 }).models.list();
@@ -202,6 +212,8 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
     expect(turn.text).toMatch(/Forbidden|forbidden/);
     expect(turn.text).toContain('e2e-dev');
     expect(turn.text).not.toContain('e2e-ls-system-pod');
+    process.stdout.write(`[e2e] llama-stack ${version} event shapes (success, then Forbidden):\n  ${[...shapes].join('\n  ')}\n`);
+    shapes.clear();
   }, 2 * MINUTE);
 
   test('the admin asks for kube-system → listed', async () => {
