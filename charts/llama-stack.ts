@@ -203,12 +203,12 @@ export class LlamaStack extends Construct {
               limits: { cpu: Limits.fromString(r.limits.cpu), memory: Limits.fromString(r.limits.memory) },
             },
             env: [
-              // The server ignores the run config's server.port: LLAMA_STACK_PORT (or --port) decides
-              // (llama_stack/cli/stack/run.py:44-45 in 0.2.22, :55-56 in 0.7.3: default int(os.getenv('LLAMA_STACK_PORT', 8321))), so the port is given here too.
-              { name: 'LLAMA_STACK_PORT', value: String(port) },
               ...inference
                 .filter((p) => p.apiToken)
                 .map((p) => ({ name: tokenEnv(p), valueFrom: { secretKeyRef: { name: p.apiToken!.secret.name, key: p.apiToken!.key } } })),
+              // The server ignores the run config's server.port: LLAMA_STACK_PORT (or --port) decides
+              // (llama_stack/cli/stack/run.py:44-45 in 0.2.22, :55-56 in 0.7.3: default int(os.getenv('LLAMA_STACK_PORT', 8321))), so the port is given here too.
+              { name: 'LLAMA_STACK_PORT', value: String(port) },
             ],
           },
           userConfig: { configMapName: cmName },

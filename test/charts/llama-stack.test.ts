@@ -87,8 +87,8 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
   test('API tokens come from the Secret through env valueFrom, never as literals', () => {
     const lsd = one(objs, 'LlamaStackDistribution');
     expect(lsd.spec.server.containerSpec.env).toEqual([
-      { name: 'LLAMA_STACK_PORT', value: '8321' },
       { name: 'LLAMA_3B_API_TOKEN', valueFrom: { secretKeyRef: { name: 'llama-stack-secret', key: 'llama-token' } } },
+      { name: 'LLAMA_STACK_PORT', value: '8321' },
     ]);
     expect(runYaml.providers.inference[1].config).not.toHaveProperty('api_token');
   });
