@@ -39,7 +39,7 @@ export interface LlamaStackReleaseFacts {
    * (no `Bearer ` prefix).
    */
   readonly mcpToolToken: McpToolTokenField;
-  /** Extra Python packages the release's providers of our run config import but the wheel does not declare (see the requirements.txt of the release). */
+  /** What sets this release's layout apart, for readers (the Python extras are in test/e2e/llama-stack/<version>/requirements.txt). */
   readonly note: string;
 }
 
