@@ -41,7 +41,8 @@ const workDir = join(cacheDir(), 'e2e-llama-stack', `run-${process.pid}`);
 const FIELD_MANAGER = 'kube-mcp-stack-e2e';
 let f: StackFixture;
 let mcp: RunningMcpServer;
-let llm: FakeLlm;
+/** One fake model server per inference provider, serving only that provider's model (as each vLLM does). */
+const llms = new Map<string, FakeLlm>();
 const tokens: Record<'developer' | 'admin', string> = { developer: '', admin: '' };
 /** Keys of the first event of each tool/answer type, printed once per release (the Playground's contract). */
 const shapes = new Set<string>();
@@ -146,14 +147,14 @@ beforeAll(async () => {
   const configFile = join(workDir, 'mcp.config.toml');
   await writeFile(configFile, await localMcpConfigToml(f.distDir, { port, kubeconfig: kube.bareKubeconfig, certificateAuthority: keycloak.caFile, stsClientSecretFile: secretFile }));
   mcp = await startMcpServer(repoRoot, configFile, port, join(workDir, 'mcp-server.log'));
-  llm = await startFakeLlm({ models: f.model.config.llamaStack.inference.map((p) => p.modelId) });
+  for (const p of f.model.config.llamaStack.inference) llms.set(p.providerId, await startFakeLlm({ models: [p.modelId] }));
   tokens.developer = await freshToken('developer');
   tokens.admin = await freshToken('admin');
 }, 20 * MINUTE);
 
 afterAll(async () => {
   await mcp?.stop();
-  await llm?.stop();
+  await Promise.all([...llms.values()].map((l) => l.stop()));
 });
 
 describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/ (the suite plays the operator)', (version) => {
@@ -165,7 +166,7 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
       distDir: synthForRelease(version), version, cacheDir: cacheDir(), workDir: join(workDir, dir),
       urlMap: {
         [f.model.mcpServer.service.url]: mcp.baseUrl,
-        ...Object.fromEntries(f.model.config.llamaStack.inference.map((p) => [p.url, llm.url])),
+        ...Object.fromEntries(f.model.config.llamaStack.inference.map((p) => [p.url, llms.get(p.providerId)!.url])),
       },
       secretValue: (name, key) => readSecret(admin, ns(), name, key),
       editConfig,
@@ -177,9 +178,12 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
     ls = await start();
     process.stdout.write(`[e2e] phase llama-stack ${version} start: ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
     const listed = await new OpenAI({ baseURL: ls.openaiBaseUrl, apiKey: tokens.developer, maxRetries: 0 }).models.list();
-    const want = f.model.config.llamaStack.inference[0]!.modelId;
+    const first = f.model.config.llamaStack.inference[0]!;
+    const want = first.modelId;
+    process.stdout.write(`[e2e] llama-stack ${version} models: ${listed.data.map((m) => m.id).join(', ')}\n`);
     model = listed.data.map((m) => m.id).find((id) => id === want || id.endsWith(`/${want}`))!;
-    expect(model).toBeDefined();
+    // Both releases name a registered model `<provider_id>/<model_id>` in the OpenAI-compatible list.
+    expect(model).toBe(`${first.providerId}/${want}`);
   }, 5 * MINUTE);
 
   afterAll(async () => {
@@ -256,11 +260,12 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
 
   test('the model endpoint gets the API token from the referenced Secret, and never a user token', async () => {
     const p = f.model.config.llamaStack.inference[0]!;
+    const llm = llms.get(p.providerId)!;
     const secret = await readSecret(admin, ns(), p.apiToken!.name, p.apiToken!.key);
     const chats = llm.requests.filter((r) => r.path === '/v1/chat/completions');
     expect(chats.length).toBeGreaterThan(0);
     expect(chats.every((r) => r.headers.authorization === `Bearer ${secret}`)).toBe(true);
-    const seen = JSON.stringify(llm.requests);
+    const seen = JSON.stringify([...llms.values()].map((l) => l.requests));
     for (const t of issued) expect(seen.includes(t.split('.')[2]!)).toBe(false);
   }, MINUTE);
 
