@@ -1,24 +1,35 @@
 /**
  * The Llama Stack run configuration (`run.yaml` / `config.yaml`), built from typed providers,
- * models and tool groups and serialized with the `yaml` library.
+ * models and tool groups and serialized with the `yaml` library. The version → layout table is
+ * charts/llama-stack-releases.ts; each layout here is started by the real release in the e2e
+ * suite (test/e2e/llama-stack.e2e.test.ts).
  *
- * Layouts (facts from llamastack/llama-stack distribution configs and llama-stack-k8s-operator):
- * - `v0.2` (Llama Stack 0.2.x, shipped with OpenShift AI 2.25): top-level `image_name`,
- *   `metadata_store`, `models`, `tool_groups`; per-provider `kvstore: {type: sqlite, db_path}`;
- *   remote vLLM `url`.
- * - `v0.3` (0.3.x): `storage.backends` + `storage.stores`, providers reference a backend,
- *   resources under `registered_resources`; remote vLLM `base_url`.
- * - `v0.4` (0.4.0 and later): as `v0.3` with `image_name` renamed `distro_name`.
+ * Layouts:
+ * - `v0.2` (Llama Stack 0.2.22, OpenShift AI 2.25): top-level `image_name`, `metadata_store`,
+ *   `models`, `tool_groups`; per-provider `kvstore: {type: sqlite, db_path}`; remote vLLM `url`
+ *   and `tls_verify`. `files` (inline::localfs) and `safety` (inline::llama-guard) providers are
+ *   required: rag-runtime depends on `files` and the meta-reference agents on `safety`
+ *   (llama_stack/providers/registry/tool_runtime.py and agents.py `api_dependencies`); without
+ *   them `llama stack run` stops with "required dependency 'files' is not available".
+ * - `v0.7` (Llama Stack 0.7.3): `distro_name`; `storage.backends` + `storage.stores` (with
+ *   `prompts` and `connectors` stores), providers reference a backend; resources under
+ *   `registered_resources`; MCP servers as top-level `connectors` (0.7 drops
+ *   `registered_resources.tool_groups` with only a DeprecationWarning); `responses`
+ *   (inline::builtin) instead of `agents`, eval `inline::builtin`, tool runtime `inline::file-search`
+ *   instead of rag-runtime; vLLM `base_url` and `network.tls.verify`.
  * All layouts use `version: 2` and `server.auth.provider_config` of `type: oauth2_token` with
  * `issuer`, `audience` and `jwks.uri` (llama_stack core datatypes `OAuth2TokenAuthConfig`).
+ * `server.port` is written for readers but ignored by both releases: `--port` / `LLAMA_STACK_PORT`
+ * decide (the operator passes the LlamaStackDistribution's `containerSpec.port`).
  *
  * Secrets never appear here: an API token is written as `${env.NAME}`, and the
  * LlamaStackDistribution sets `NAME` from a Secret key reference.
  */
 import { stringify } from 'yaml';
 
-/** Run-config layout generations. */
-export type RunConfigLayout = 'v0.2' | 'v0.3' | 'v0.4';
+import type { RunConfigLayout } from './llama-stack-releases.js';
+
+export type { RunConfigLayout } from './llama-stack-releases.js';
 
 /** A remote vLLM (OpenAI-compatible) inference provider serving one model. */
 export interface RemoteVllmProvider {
@@ -77,7 +88,11 @@ export interface RunConfigInput {
 }
 
 const DEFAULT_CLAIMS = { sub: 'roles', preferred_username: 'roles', groups: 'teams', email: 'email' };
-const APIS = ['agents', 'datasetio', 'eval', 'inference', 'scoring', 'tool_runtime', 'vector_io'];
+/** `apis` per layout (sorted). */
+const APIS: Record<RunConfigLayout, readonly string[]> = {
+  'v0.2': ['agents', 'datasetio', 'eval', 'files', 'inference', 'safety', 'scoring', 'tool_runtime', 'vector_io'],
+  'v0.7': ['datasetio', 'eval', 'files', 'inference', 'responses', 'safety', 'scoring', 'tool_runtime', 'vector_io'],
+};
 
 type Json = Record<string, unknown>;
 
@@ -96,15 +111,17 @@ function auth(a: RunConfigAuth): Json {
 }
 
 function vllm(p: RemoteVllmProvider, layout: RunConfigLayout): Json {
+  const legacy = layout === 'v0.2';
   return {
     provider_id: p.providerId,
     provider_type: 'remote::vllm',
     config: {
-      [layout === 'v0.2' ? 'url' : 'base_url']: p.url,
+      [legacy ? 'url' : 'base_url']: p.url,
       max_tokens: p.maxTokens ?? 128000,
       // Without a token the key is left out (the provider's own default applies).
       ...(p.apiTokenEnv ? { api_token: `\${env.${p.apiTokenEnv}}` } : {}),
-      tls_verify: p.tlsVerify ?? true,
+      // 0.7 deprecates `tls_verify` (VLLMInferenceAdapterConfig) for `network.tls.verify`.
+      ...(legacy ? { tls_verify: p.tlsVerify ?? true } : { network: { tls: { verify: p.tlsVerify ?? true } } }),
     },
   };
 }
@@ -164,21 +181,48 @@ export function buildRunConfig(input: RunConfigInput): Json {
           : { db_path: `${dir}/milvus.db`, persistence: { namespace: 'vector_io::milvus', backend: 'kv_default' } },
       },
     ],
-    agents: [
+    // Required by rag-runtime (0.2) and by the responses provider (0.7).
+    files: [
       {
-        provider_id: 'meta-reference',
-        provider_type: 'inline::meta-reference',
-        config: legacy
-          ? { persistence_store: sqlite('agents_store.db'), responses_store: sqlite('responses_store.db') }
-          : {
-              persistence: {
-                agent_state: { namespace: 'agents', backend: 'kv_default' },
-                responses: { table_name: 'responses', backend: 'sql_default' },
-              },
-            },
+        provider_id: 'meta-reference-files',
+        provider_type: 'inline::localfs',
+        config: {
+          storage_dir: `${dir}/files`,
+          metadata_store: legacy ? sqlite('files_metadata.db') : { table_name: 'files_metadata', backend: 'sql_default' },
+        },
       },
     ],
-    eval: [{ provider_id: 'meta-reference', provider_type: 'inline::meta-reference', config: { kvstore: kv('eval', 'meta_reference_eval.db') } }],
+    // Required by the 0.2 meta-reference agents; no shield is registered, so nothing is moderated.
+    safety: [{ provider_id: 'llama-guard', provider_type: 'inline::llama-guard', config: { excluded_categories: [] } }],
+    ...(legacy
+      ? {
+          agents: [
+            {
+              provider_id: 'meta-reference',
+              provider_type: 'inline::meta-reference',
+              config: { persistence_store: sqlite('agents_store.db'), responses_store: sqlite('responses_store.db') },
+            },
+          ],
+        }
+      : {
+          responses: [
+            {
+              provider_id: 'builtin',
+              provider_type: 'inline::builtin',
+              config: {
+                persistence: {
+                  agent_state: { namespace: 'agents', backend: 'kv_default' },
+                  responses: { table_name: 'responses', backend: 'sql_default' },
+                },
+              },
+            },
+          ],
+        }),
+    eval: [
+      legacy
+        ? { provider_id: 'meta-reference', provider_type: 'inline::meta-reference', config: { kvstore: kv('eval', 'meta_reference_eval.db') } }
+        : { provider_id: 'builtin', provider_type: 'inline::builtin', config: { kvstore: kv('eval', 'eval.db') } },
+    ],
     datasetio: [
       { provider_id: 'huggingface', provider_type: 'remote::huggingface', config: { kvstore: kv('datasetio::huggingface', 'huggingface_datasetio.db') } },
       { provider_id: 'localfs', provider_type: 'inline::localfs', config: { kvstore: kv('datasetio::localfs', 'localfs_datasetio.db') } },
@@ -188,7 +232,9 @@ export function buildRunConfig(input: RunConfigInput): Json {
       { provider_id: 'llm-as-judge', provider_type: 'inline::llm-as-judge', config: {} },
     ],
     tool_runtime: [
-      { provider_id: 'rag-runtime', provider_type: 'inline::rag-runtime', config: {} },
+      legacy
+        ? { provider_id: 'rag-runtime', provider_type: 'inline::rag-runtime', config: {} }
+        : { provider_id: 'file-search', provider_type: 'inline::file-search', config: {} },
       { provider_id: 'model-context-protocol', provider_type: 'remote::model-context-protocol', config: {} },
     ],
   };
@@ -197,17 +243,13 @@ export function buildRunConfig(input: RunConfigInput): Json {
     ...input.inference.map((p) => ({ metadata: {}, model_id: p.modelId, provider_id: p.providerId, model_type: 'llm' })),
     { metadata: { embedding_dimension: emb.dimension }, model_id: emb.modelId, provider_id: 'sentence-transformers', model_type: 'embedding' },
   ];
-  const toolGroups = [
-    { toolgroup_id: 'builtin::rag', provider_id: 'rag-runtime' },
-    ...input.mcpToolGroups.map((g) => ({ toolgroup_id: g.toolgroupId, provider_id: 'model-context-protocol', mcp_endpoint: { uri: g.endpoint } })),
-  ];
   const server = { port: input.port, auth: auth(input.auth) };
 
   if (legacy) {
     return {
       version: 2,
       image_name: input.distroName,
-      apis: APIS,
+      apis: APIS[input.layout],
       providers,
       metadata_store: sqlite('registry.db'),
       models,
@@ -216,14 +258,17 @@ export function buildRunConfig(input: RunConfigInput): Json {
       datasets: [],
       scoring_fns: [],
       benchmarks: [],
-      tool_groups: toolGroups,
+      tool_groups: [
+        { toolgroup_id: 'builtin::rag', provider_id: 'rag-runtime' },
+        ...input.mcpToolGroups.map((g) => ({ toolgroup_id: g.toolgroupId, provider_id: 'model-context-protocol', mcp_endpoint: { uri: g.endpoint } })),
+      ],
       server,
     };
   }
   return {
     version: 2,
-    [input.layout === 'v0.3' ? 'image_name' : 'distro_name']: input.distroName,
-    apis: APIS,
+    distro_name: input.distroName,
+    apis: APIS[input.layout],
     providers,
     storage: {
       backends: {
@@ -234,6 +279,8 @@ export function buildRunConfig(input: RunConfigInput): Json {
         metadata: { namespace: 'registry', backend: 'kv_default' },
         inference: { table_name: 'inference_store', backend: 'sql_default' },
         conversations: { table_name: 'openai_conversations', backend: 'sql_default' },
+        prompts: { namespace: 'prompts', backend: 'kv_default' },
+        connectors: { namespace: 'connectors', backend: 'kv_default' },
       },
     },
     registered_resources: {
@@ -243,8 +290,9 @@ export function buildRunConfig(input: RunConfigInput): Json {
       datasets: [],
       scoring_fns: [],
       benchmarks: [],
-      tool_groups: toolGroups,
     },
+    // The MCP tool group as a connector (llama_stack_api/connectors/models.py ConnectorInput).
+    connectors: input.mcpToolGroups.map((g) => ({ connector_type: 'mcp', connector_id: g.toolgroupId, url: g.endpoint, server_label: g.toolgroupId.replace(/^mcp::/, '') })),
     server,
   };
 }

@@ -17,14 +17,17 @@ import {
   LlamaStackDistributionSpecServerContainerSpecResourcesRequests as Requests,
 } from '../imports/llamastack.io.js';
 import { checkPort, checkUrl, ContainerResources } from './container-defaults.js';
-import { RunConfigLayout, runConfigYaml } from './llama-stack-run-config.js';
+import { runConfigYaml } from './llama-stack-run-config.js';
+import {
+  DEFAULT_LLAMA_STACK_VERSION,
+  DEFAULT_OPERATOR_VERSION,
+  llamaStackReleaseFacts,
+  OPERATOR_CONFIG_YAML_SINCE,
+  type RunConfigLayout,
+} from './llama-stack-releases.js';
 import { SecretKeyReference } from './mcp-server.js';
 
-/**
- * First llama-stack-k8s-operator release assumed to start the server from
- * `/etc/llama-stack/config.yaml`. Releases before it read `run.yaml`.
- */
-export const OPERATOR_CONFIG_YAML_SINCE = '0.5.0';
+export { OPERATOR_CONFIG_YAML_SINCE } from './llama-stack-releases.js';
 
 /** What a Llama Stack / operator version pairing decides. */
 export interface LlamaStackRelease {
@@ -44,32 +47,30 @@ function atLeast(a: [number, number, number], b: [number, number, number]): bool
 }
 
 /**
- * Resolves the run-config layout and ConfigMap key of a Llama Stack / operator pairing.
- * Supported: Llama Stack 0.2.x and 0.3.x with an operator before {@link OPERATOR_CONFIG_YAML_SINCE}
- * (the OpenShift AI 2.25 pairing is 0.2.22), and Llama Stack 0.4.0+ with a later operator.
- * @throws Error naming `llamaStack.version`/`llamaStack.operatorVersion` for an unsupported pairing
+ * Resolves the run-config layout and ConfigMap key of a Llama Stack / operator pairing, from the
+ * table of supported releases (charts/llama-stack-releases.ts). A release that reads `run.yaml`
+ * needs an operator before {@link OPERATOR_CONFIG_YAML_SINCE}; one that reads `config.yaml`
+ * needs that operator or later.
+ * @throws Error naming `llamaStack.version` (with the supported releases) or `llamaStack.operatorVersion` for an unsupported pairing
  */
 export function resolveLlamaStackRelease(version: string, operatorVersion: string): LlamaStackRelease {
-  const v = semver(version, 'llamaStack.version');
+  semver(version, 'llamaStack.version');
+  const { layout, configKey } = llamaStackReleaseFacts(version);
   const op = semver(operatorVersion, 'llamaStack.operatorVersion');
-  if (v[0] !== 0 || v[1] < 2) {
-    throw new Error(`llamaStack.version: "${version}" is not supported; use 0.2.x (OpenShift AI 2.25), 0.3.x or 0.4.0 and later 0.x releases`);
-  }
-  const layout: RunConfigLayout = v[1] === 2 ? 'v0.2' : v[1] === 3 ? 'v0.3' : 'v0.4';
   const readsConfigYaml = atLeast(op, semver(OPERATOR_CONFIG_YAML_SINCE, 'OPERATOR_CONFIG_YAML_SINCE'));
-  if (layout === 'v0.4' && !readsConfigYaml) {
+  if (configKey === 'config.yaml' && !readsConfigYaml) {
     throw new Error(
       `llamaStack.operatorVersion: operator ${operatorVersion} starts the server from run.yaml, but Llama Stack ${version} ` +
-        `expects config.yaml; use operator ${OPERATOR_CONFIG_YAML_SINCE} or later, or Llama Stack 0.3.x`,
+        `expects config.yaml; use operator ${OPERATOR_CONFIG_YAML_SINCE} or later, or Llama Stack ${DEFAULT_LLAMA_STACK_VERSION}`,
     );
   }
-  if (layout !== 'v0.4' && readsConfigYaml) {
+  if (configKey === 'run.yaml' && readsConfigYaml) {
     throw new Error(
       `llamaStack.operatorVersion: operator ${operatorVersion} starts the server from config.yaml (Llama Stack 0.4.0+), ` +
         `but llamaStack.version is ${version}; pair Llama Stack ${version} with an operator before ${OPERATOR_CONFIG_YAML_SINCE}`,
     );
   }
-  return { layout, configKey: readsConfigYaml ? 'config.yaml' : 'run.yaml' };
+  return { layout, configKey };
 }
 
 /** A remote vLLM model endpoint. */
@@ -149,7 +150,7 @@ export class LlamaStack extends Construct {
     const name = props.name ?? 'llamastack-with-config';
     const port = checkPort(props.port ?? 8321, 'llamaStack.port');
     const cmName = props.configMapName ?? 'llama-stack-config';
-    this.release = resolveLlamaStackRelease(props.version ?? '0.2.22', props.operatorVersion ?? '0.3.0');
+    this.release = resolveLlamaStackRelease(props.version ?? DEFAULT_LLAMA_STACK_VERSION, props.operatorVersion ?? DEFAULT_OPERATOR_VERSION);
     const inference = props.inference ?? [];
     const tokenEnv = (p: LlamaStackInferenceProps) => `${p.providerId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_TOKEN`;
     const caKey = props.issuerCaKey ?? 'ca.crt';
@@ -201,9 +202,14 @@ export class LlamaStack extends Construct {
               requests: { cpu: Requests.fromString(r.requests.cpu), memory: Requests.fromString(r.requests.memory) },
               limits: { cpu: Limits.fromString(r.limits.cpu), memory: Limits.fromString(r.limits.memory) },
             },
-            env: inference
-              .filter((p) => p.apiToken)
-              .map((p) => ({ name: tokenEnv(p), valueFrom: { secretKeyRef: { name: p.apiToken!.secret.name, key: p.apiToken!.key } } })),
+            env: [
+              ...inference
+                .filter((p) => p.apiToken)
+                .map((p) => ({ name: tokenEnv(p), valueFrom: { secretKeyRef: { name: p.apiToken!.secret.name, key: p.apiToken!.key } } })),
+              // The server ignores the run config's server.port: LLAMA_STACK_PORT (or --port) decides
+              // (llama_stack/cli/stack/run.py:44-45 in 0.2.22, :55-56 in 0.7.3: default int(os.getenv('LLAMA_STACK_PORT', 8321))), so the port is given here too.
+              { name: 'LLAMA_STACK_PORT', value: String(port) },
+            ],
           },
           userConfig: { configMapName: cmName },
           ...(props.issuerCa

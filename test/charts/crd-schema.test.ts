@@ -19,7 +19,7 @@ const configs: Record<string, StackConfig> = {
     openshift: { ...exampleConfig.openshift, version: '4.20' },
     clusterAuth: { ...exampleConfig.clusterAuth, acknowledgeTechPreviewNoUpgrade: false },
     openshiftAi: { operator: { channel: 'stable-3.0' }, components: { dashboard: 'Managed', llamastackoperator: 'Managed' } },
-    llamaStack: { ...exampleConfig.llamaStack!, version: '0.4.2', operatorVersion: '0.9.0' },
+    llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' },
     mcpInspector: { enabled: true },
   } as StackConfig,
 };

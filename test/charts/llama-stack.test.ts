@@ -32,17 +32,21 @@ const one = (objs: KubeObject[], kind: string) => objs.find((o) => o.kind === ki
 describe('Llama Stack / operator pairings', () => {
   test.each([
     ['0.2.22', '0.3.0', 'v0.2', 'run.yaml'],
-    ['0.3.2', '0.4.1', 'v0.3', 'run.yaml'],
-    ['0.4.0', '0.5.0', 'v0.4', 'config.yaml'],
-    ['0.7.4', '0.9.0', 'v0.4', 'config.yaml'],
+    ['0.2.22', '0.4.1', 'v0.2', 'run.yaml'],
+    ['0.7.3', '0.5.0', 'v0.7', 'config.yaml'],
+    ['0.7.3', '0.9.0', 'v0.7', 'config.yaml'],
   ])('Llama Stack %s with operator %s → layout %s, key %s', (version, operator, layout, key) => {
     expect(resolveLlamaStackRelease(version, operator)).toEqual({ layout, configKey: key });
   });
 
   test.each([
-    ['0.4.0', '0.3.0', /llamaStack.operatorVersion: operator 0.3.0 starts the server from run.yaml/],
+    ['0.7.3', '0.3.0', /llamaStack.operatorVersion: operator 0.3.0 starts the server from run.yaml/],
     ['0.2.22', '0.9.0', /llamaStack.operatorVersion: operator 0.9.0 starts the server from config.yaml/],
-    ['0.1.9', '0.3.0', /llamaStack.version: "0.1.9" is not supported/],
+    ['0.1.9', '0.3.0', /llamaStack.version: "0.1.9" is not a supported Llama Stack release; use one of 0.2.22, 0.7.3/],
+    // Releases the e2e suite has not started are refused, even between supported ones.
+    ['0.2.23', '0.3.0', /llamaStack.version: "0.2.23" is not a supported Llama Stack release; use one of 0.2.22, 0.7.3/],
+    ['0.4.2', '0.9.0', /llamaStack.version: "0.4.2" is not a supported/],
+    ['0.7.4', '0.9.0', /llamaStack.version: "0.7.4" is not a supported/],
     ['latest', '0.3.0', /llamaStack.version: "latest" is not a version/],
   ])('rejects Llama Stack %s with operator %s', (version, operator, message) => {
     expect(() => resolveLlamaStackRelease(version, operator)).toThrow(message);
@@ -74,9 +78,18 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
     expect(runYaml).not.toHaveProperty('storage');
   });
 
+  test('0.2.22 gets the files and safety providers its rag-runtime and meta-reference agents depend on', () => {
+    expect(runYaml.apis).toEqual(expect.arrayContaining(['agents', 'files', 'safety', 'tool_runtime']));
+    expect(runYaml.providers.files).toEqual([expect.objectContaining({ provider_type: 'inline::localfs', config: expect.objectContaining({ metadata_store: expect.objectContaining({ type: 'sqlite' }) }) })]);
+    expect(runYaml.providers.safety).toEqual([expect.objectContaining({ provider_type: 'inline::llama-guard' })]);
+  });
+
   test('API tokens come from the Secret through env valueFrom, never as literals', () => {
     const lsd = one(objs, 'LlamaStackDistribution');
-    expect(lsd.spec.server.containerSpec.env).toEqual([{ name: 'LLAMA_3B_API_TOKEN', valueFrom: { secretKeyRef: { name: 'llama-stack-secret', key: 'llama-token' } } }]);
+    expect(lsd.spec.server.containerSpec.env).toEqual([
+      { name: 'LLAMA_3B_API_TOKEN', valueFrom: { secretKeyRef: { name: 'llama-stack-secret', key: 'llama-token' } } },
+      { name: 'LLAMA_STACK_PORT', value: '8321' },
+    ]);
     expect(runYaml.providers.inference[1].config).not.toHaveProperty('api_token');
   });
 
@@ -108,8 +121,8 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
   });
 });
 
-describe('Llama Stack on the current pairing (0.4+)', () => {
-  const objs = build({ version: '0.4.2', operatorVersion: '0.9.0', mcpEndpoint: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp' });
+describe('Llama Stack on the current pairing (0.7.3)', () => {
+  const objs = build({ version: '0.7.3', operatorVersion: '0.9.0', mcpEndpoint: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp' });
   const cm = one(objs, 'ConfigMap');
 
   test('writes config.yaml in the storage/registered_resources layout with distro_name', () => {
@@ -118,23 +131,32 @@ describe('Llama Stack on the current pairing (0.4+)', () => {
     expect(cfg).toMatchObject({ version: 2, distro_name: 'rh-dev', storage: { backends: { kv_default: { type: 'kv_sqlite' }, sql_default: { type: 'sql_sqlite' } } } });
     expect(cfg).not.toHaveProperty('image_name');
     expect(cfg).not.toHaveProperty('models');
-    expect(cfg.registered_resources.tool_groups).toContainEqual({ toolgroup_id: 'mcp::openshift', provider_id: 'model-context-protocol', mcp_endpoint: { uri: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp' } });
-    expect(cfg.providers.inference[0].config.base_url).toBe('https://llama.example.com/v1');
+    // 0.7 empties registered_resources.tool_groups (DeprecationWarning only): MCP servers are connectors.
+    expect(cfg.registered_resources).not.toHaveProperty('tool_groups');
+    expect(cfg.connectors).toEqual([{ connector_type: 'mcp', connector_id: 'mcp::openshift', url: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp', server_label: 'openshift' }]);
+    expect(cfg.providers.inference[0].config).toEqual({ base_url: 'https://llama.example.com/v1', max_tokens: 128000, api_token: '${env.LLAMA_3B_API_TOKEN}', network: { tls: { verify: true } } });
+    // `agents` does not exist in 0.7 (ValueError: API 'agents' does not exist): responses/inline::builtin.
+    expect(cfg.apis).not.toContain('agents');
+    expect(cfg.apis).toEqual(expect.arrayContaining(['responses', 'files', 'tool_runtime', 'inference']));
+    expect(cfg.providers.responses).toEqual([expect.objectContaining({ provider_type: 'inline::builtin' })]);
+    expect(cfg.providers.files).toEqual([expect.objectContaining({ provider_type: 'inline::localfs' })]);
+    expect(cfg.storage.stores).toHaveProperty('connectors');
     expect(cfg.server.auth.provider_config.jwks.uri).toBe(JWKS);
   });
 });
 
 describe('run config checks', () => {
   const base: RunConfigInput = {
-    layout: 'v0.3',
+    layout: 'v0.7',
     distroName: 'rh-dev',
     port: 8321,
     auth: { issuer: ISSUER, jwksUri: JWKS, audience: 'mcp-server' },
     inference: [],
     mcpToolGroups: [{ toolgroupId: 'mcp::openshift', endpoint: SSE }],
   };
-  test('0.3 keeps image_name with the storage layout', () => {
-    expect(buildRunConfig(base)).toMatchObject({ image_name: 'rh-dev', storage: {}, registered_resources: {} });
+  test('0.7 names the distribution distro_name with the storage layout', () => {
+    expect(buildRunConfig(base)).toMatchObject({ distro_name: 'rh-dev', storage: {}, registered_resources: {} });
+    expect(buildRunConfig(base)).not.toHaveProperty('image_name');
   });
   test('an MCP endpoint that is neither /sse nor /mcp is rejected', () => {
     expect(() => buildRunConfig({ ...base, mcpToolGroups: [{ toolgroupId: 'mcp::openshift', endpoint: 'http://x:8000/' }] })).toThrow(/endpoint: .* must end in \/sse .* or \/mcp/);

@@ -31,7 +31,7 @@ const variants: Record<string, StackConfig> = {
     openshift: { ...exampleConfig.openshift, version: '4.20' },
     clusterAuth: { ...exampleConfig.clusterAuth, acknowledgeTechPreviewNoUpgrade: false },
   },
-  'the current Llama Stack pairing': { ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.4.2', operatorVersion: '0.9.0' } } as StackConfig,
+  'the current Llama Stack pairing': { ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' } } as StackConfig,
 };
 const stacks: [string, SynthesizedStack][] = Object.entries(variants).map(([name, cfg]) => [name, synthStack(cfg)]);
 const example = stacks[0]![1];
