@@ -4,7 +4,7 @@
  * the sections of the application components (MCP server, OpenShift AI, Llama Stack,
  * Playground, MCP Inspector). Every default is secure; docs/config.md lists them all.
  */
-import { DEFAULT_LLAMA_STACK_VERSION, DEFAULT_OPERATOR_VERSION } from './llama-stack-releases.js';
+import { DEFAULT_LLAMA_STACK_VERSION, DEFAULT_OPERATOR_VERSION } from './versions/llama-stack.js';
 import { z } from 'zod';
 import { MCP_SERVER_DEFAULTS } from './mcp-server-defaults.js';
 import { OAUTH2_PROXY_RELEASE } from './oauth2-proxy-release.js';
@@ -203,7 +203,7 @@ const llamaStackSchema = z
     name: dnsLabel.default('llamastack-with-config'),
     /** `spec.server.distribution.name`. @default `rh-dev` */
     distribution: z.string().min(1).default('rh-dev'),
-    /** Llama Stack release the run config is written for; one of charts/llama-stack-releases.ts (0.2.22, 0.7.3). @default `0.2.22` (OpenShift AI 2.25) */
+    /** Llama Stack release the run config is written for; one of charts/versions/llama-stack.ts (0.2.22, 0.7.3). @default `0.2.22` (OpenShift AI 2.25) */
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.2.22"').default(DEFAULT_LLAMA_STACK_VERSION),
     /** llama-stack-k8s-operator release (decides the ConfigMap key the operator reads). @default `0.3.0` (paired with Llama Stack 0.2.x) */
     operatorVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.3.0"').default(DEFAULT_OPERATOR_VERSION),

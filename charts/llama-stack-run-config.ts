@@ -1,7 +1,7 @@
 /**
  * The Llama Stack run configuration (`run.yaml` / `config.yaml`), built from typed providers,
  * models and tool groups and serialized with the `yaml` library. The version → layout table is
- * charts/llama-stack-releases.ts; each layout here is started by the real release in the e2e
+ * charts/versions/llama-stack.ts; each layout here is started by the real release in the e2e
  * suite (test/e2e/llama-stack.e2e.test.ts).
  *
  * Layouts:
@@ -27,9 +27,9 @@
  */
 import { stringify } from 'yaml';
 
-import type { RunConfigLayout } from './llama-stack-releases.js';
+import type { RunConfigLayout } from './versions/llama-stack.js';
 
-export type { RunConfigLayout } from './llama-stack-releases.js';
+export type { RunConfigLayout } from './versions/llama-stack.js';
 
 /** A remote vLLM (OpenAI-compatible) inference provider serving one model. */
 export interface RemoteVllmProvider {

@@ -24,10 +24,10 @@ import {
   llamaStackReleaseFacts,
   OPERATOR_CONFIG_YAML_SINCE,
   type RunConfigLayout,
-} from './llama-stack-releases.js';
+} from './versions/llama-stack.js';
 import { SecretKeyReference } from './mcp-server.js';
 
-export { OPERATOR_CONFIG_YAML_SINCE } from './llama-stack-releases.js';
+export { OPERATOR_CONFIG_YAML_SINCE } from './versions/llama-stack.js';
 
 /** What a Llama Stack / operator version pairing decides. */
 export interface LlamaStackRelease {
@@ -48,7 +48,7 @@ function atLeast(a: [number, number, number], b: [number, number, number]): bool
 
 /**
  * Resolves the run-config layout and ConfigMap key of a Llama Stack / operator pairing, from the
- * table of supported releases (charts/llama-stack-releases.ts). A release that reads `run.yaml`
+ * table of supported releases (charts/versions/llama-stack.ts). A release that reads `run.yaml`
  * needs an operator before {@link OPERATOR_CONFIG_YAML_SINCE}; one that reads `config.yaml`
  * needs that operator or later.
  * @throws Error naming `llamaStack.version` (with the supported releases) or `llamaStack.operatorVersion` for an unsupported pairing

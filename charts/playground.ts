@@ -30,31 +30,26 @@ import {
   restrictedPodSecurityContext,
 } from './container-defaults.js';
 import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
+import { llamaStackReleaseFacts, type LlamaStackReleaseFacts } from './versions/llama-stack.js';
 
 /** How the Playground calls one Llama Stack release (see {@link playgroundLlamaStackApi}). */
 export interface PlaygroundLlamaStackApi {
   /** Path of the OpenAI-compatible API under the Llama Stack URL (`--api-base-path`). */
-  readonly apiBasePath: '/v1/openai/v1' | '/v1';
+  readonly apiBasePath: LlamaStackReleaseFacts['openaiBasePath'];
   /** How the MCP tool carries the user's token (`--mcp-auth`). */
-  readonly mcpAuth: 'headers' | 'authorization';
+  readonly mcpAuth: LlamaStackReleaseFacts['mcpToolToken'];
 }
 
 /**
- * The release-dependent half of the Playground's Llama Stack calls:
- * - Llama Stack 0.2.x and 0.3.x (0.2.22 is OpenShift AI 2.25's): the OpenAI-compatible API is
- *   under `/v1/openai/v1`, and the Responses MCP tool carries the user's token as
- *   `headers: {Authorization: "Bearer <token>"}` (`headers`);
- * - Llama Stack 0.4.0 and later 0.x (e.g. 0.7.3): the API is under `/v1`, and the token goes in
- *   the MCP tool's `authorization` field (`authorization`); these releases refuse an
- *   Authorization entry in `headers`.
+ * The release-dependent half of the Playground's Llama Stack calls, read from the one release
+ * table (charts/versions/llama-stack.ts, where each fact cites its source): the base path of the
+ * OpenAI-compatible API and where the Responses API MCP tool takes the user's token.
  * @param version Llama Stack release `x.y.z` (`llamaStack.version`)
- * @throws Error naming `llamaStack.version` for a version outside 0.2.0 … 0.x
+ * @throws Error naming `llamaStack.version` and the supported releases for any other version
  */
 export function playgroundLlamaStackApi(version: string): PlaygroundLlamaStackApi {
-  const m = /^v?0\.(\d+)\.\d+(?:[-+].*)?$/.exec(version);
-  const minor = m ? Number(m[1]) : -1;
-  if (minor < 2) throw new Error(`llamaStack.version: the Playground cannot call Llama Stack "${version}"; use 0.2.x, 0.3.x or 0.4.0 and later 0.x releases`);
-  return minor <= 3 ? { apiBasePath: '/v1/openai/v1', mcpAuth: 'headers' } : { apiBasePath: '/v1', mcpAuth: 'authorization' };
+  const facts = llamaStackReleaseFacts(version);
+  return { apiBasePath: facts.openaiBasePath, mcpAuth: facts.mcpToolToken };
 }
 
 /** Ports of the Playground pod. */

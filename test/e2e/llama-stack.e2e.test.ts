@@ -1,6 +1,6 @@
 /**
  * The user's token through the real Llama Stack to the MCP server, for every supported release
- * (charts/llama-stack-releases.ts), with this suite playing the llama-stack-k8s-operator
+ * (charts/versions/llama-stack.ts), with this suite playing the llama-stack-k8s-operator
  * (test/e2e/support/llama-stack-operator.ts): each release is started from the synthesized
  * LlamaStackDistribution + run-config ConfigMap of a stack configured for that release, with
  * only ports, hosts and paths mapped to loopback. Real: Keycloak, kube-apiserver, the bundled
@@ -31,7 +31,7 @@ import { startFakeLlm, type FakeLlm } from './support/fake-llm.js';
 import { startLlamaStackFromDist, type RunningLlamaStack } from './support/llama-stack-operator.js';
 import { deriveModel } from '../../charts/model.js';
 import { addKubeMcpStack } from '../../charts/stack.js';
-import { LLAMA_STACK_RELEASES, SUPPORTED_LLAMA_STACK_VERSIONS, type LlamaStackReleaseFacts } from '../../charts/llama-stack-releases.js';
+import { LLAMA_STACK_RELEASES, SUPPORTED_LLAMA_STACK_VERSIONS, type LlamaStackReleaseFacts } from '../../charts/versions/llama-stack.js';
 
 const MINUTE = 60_000;
 const keycloak = keycloakFromState();

@@ -6,7 +6,7 @@
  * What the operator would do, and what is mapped to loopback (nothing else is changed):
  * - the ConfigMap `spec.server.userConfig.configMapName` is mounted at `/etc/llama-stack/` →
  *   written to `<workDir>/etc-llama-stack/`; the server starts from the key the release's
- *   operator reads (`run.yaml` or `config.yaml`, charts/llama-stack-releases.ts);
+ *   operator reads (`run.yaml` or `config.yaml`, charts/versions/llama-stack.ts);
  * - `podOverrides` ConfigMap volumes (the issuer CA) → written to `<workDir>/mounts/<mountPath>`,
  *   and `mountPath` in the run config replaced by that folder;
  * - the image's home `/opt/app-root/src` (the run config's SQLite and files paths) → `<workDir>/home`;
@@ -22,7 +22,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readManifests, manifestFiles } from '../kube/apply.js';
 import { freePort, type StartedProgram, stopProgram, waitReady } from '../kube/processes.js';
-import { llamaStackReleaseFacts, type LlamaStackReleaseFacts } from '../../../charts/llama-stack-releases.js';
+import { llamaStackReleaseFacts, type LlamaStackReleaseFacts } from '../../../charts/versions/llama-stack.js';
 
 /** The image's HOME, under which the run config keeps its stores. */
 const IMAGE_HOME = '/opt/app-root/src';
