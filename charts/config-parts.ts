@@ -5,6 +5,7 @@
  * Playground, MCP Inspector). Every default is secure; docs/config.md lists them all.
  */
 import { z } from 'zod';
+import { releaseImage } from './release-image.js';
 
 /** A DNS-1123 label: Namespace, Service, ConfigMap and Secret names. */
 export const dnsLabel = z
@@ -114,8 +115,8 @@ const mcpServerSchema = z
     name: dnsLabel.default('ocp-mcp-server'),
     /** ServiceAccount (bound to nothing). @default `ocp-mcp` */
     serviceAccountName: dnsLabel.default('ocp-mcp'),
-    /** @default `quay.io/kube-mcp-stack/mcp-server:0.1.0` */
-    image: imageSchema.default({ repository: 'quay.io/kube-mcp-stack/mcp-server', tag: '0.1.0' }),
+    /** @default `quay.io/kube-mcp-stack/mcp-server:<package.json version>` (charts/release-image.ts) */
+    image: imageSchema.default(releaseImage('mcp-server')),
     /** @default 2 (with a PodDisruptionBudget) */
     replicas: positiveInt.default(2),
     /** HTTP port (`port` in config.toml). @default 8000 */

@@ -16,8 +16,9 @@ import { writeAudit, type AuditOutcome } from '../obs/audit.js';
 import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef, UserIdentity } from '../tools/types.js';
 import { filterByCluster, registrationOf } from '../tools/index.js';
 import { onUnauthorized } from '../k8s/request.js';
+import { SERVER_VERSION } from '../version.js';
 
-export const SERVER_INFO = { name: 'kube-mcp-server', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'kube-mcp-server', version: SERVER_VERSION } as const;
 
 /** What the auth middleware attaches to `AuthInfo.extra`. */
 export interface CallerExtra {
