@@ -88,6 +88,11 @@ else
   bah commit --rm -q "$c" "$builder_ref" >/dev/null
   rm -rf "$rootfs" "$dir/rootfs-$base_hash.tar"
   rm -f "$dir"/base-*.stamp && touch "$dir/base-$base_hash.stamp"
+  # Older bases, their helm images and the layer cache built on them only take space (vfs keeps a
+  # full copy per layer).
+  bah images --format '{{.Name}}:{{.Tag}}' | grep -E '^localhost/kms-(node-runtime|node-builder|helm):' \
+    | grep -v -e ":$base_hash\$" | xargs -r -n1 "${BUILDAH[@]}" rmi -f >/dev/null 2>&1 || true
+  bah rmi --prune >/dev/null 2>&1 || true
   step base "built $runtime_ref and $builder_ref (debootstrap $suite minbase + node $node_version)"
 fi
 
@@ -130,9 +135,13 @@ stamp="$dir/image-$(echo "$image" | tr '/:' '__').stamp"
 if [[ -f $stamp && $(cat "$stamp") == "$image_hash" ]] && have_image "$image"; then
   step image "cached ($image)"
 else
+  previous="$(bah inspect --type image --format '{{.FromImageID}}' "$image" 2>/dev/null || true)"
   bah bud --layers --quiet "${run_opts[@]}" --ignorefile "$ignorefile" -f "$containerfile" "${build_args[@]}" -t "$image" "$root" > "$dir/bud.log" 2>&1 \
     || { tail -n 40 "$dir/bud.log" >&2; echo "images/build.sh: buildah bud failed (full log: $dir/bud.log)" >&2; exit 1; }
   echo "$image_hash" > "$stamp"
+  # The image this build replaced (now untagged) only takes space.
+  current="$(bah inspect --type image --format '{{.FromImageID}}' "$image")"
+  [[ -z $previous || $previous == "$current" ]] || bah rmi "$previous" >/dev/null 2>&1 || true
   step image "built $image"
 fi
 echo "image: $image"

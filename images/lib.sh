@@ -6,6 +6,8 @@ bah() {
   local d="${KMS_CACHE_DIR:-$root/.cache}/images"
   buildah --root "$d/storage" --runroot "$d/run" --storage-driver vfs "$@"
 }
+# The same as a command line, for xargs.
+BUILDAH=(buildah --root "${KMS_CACHE_DIR:-$root/.cache}/images/storage" --runroot "${KMS_CACHE_DIR:-$root/.cache}/images/run" --storage-driver vfs)
 export BUILDAH_ISOLATION=chroot
 
 # True when the project's store holds image $1 (buildah 1.28 has no `image exists`).
