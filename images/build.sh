@@ -63,7 +63,7 @@ else
   rm -rf "$rootfs" "$dir"/rootfs-*.tar
   debootstrap --variant=minbase --include="$include" "$suite" "$rootfs" "$mirror" > "$dir/debootstrap.log" 2>&1 \
     || { tail -n 20 "$dir/debootstrap.log" >&2; exit 1; }
-  # Trim what a runtime never reads; apt stays usable after `apt-get update`.
+  # Trim what a runtime never reads: docs, man pages, locales, apt lists and caches, logs.
   rm -rf "$rootfs"/usr/share/{doc,man,info,lintian,linda}/* "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/var/cache/apt/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/*.log "$rootfs"/tmp/*
   find "$rootfs"/usr/share/locale -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
