@@ -118,7 +118,7 @@ const mcpServerSchema = z
     name: dnsLabel.default(MCP_SERVER_DEFAULTS.name),
     /** ServiceAccount (bound to nothing). @default `ocp-mcp` */
     serviceAccountName: dnsLabel.default(MCP_SERVER_DEFAULTS.serviceAccountName),
-    /** @default `quay.io/kube-mcp-stack/mcp-server:0.1.0` */
+    /** @default `quay.io/kube-mcp-stack/mcp-server:<package.json version>` (charts/release-image.ts) */
     image: imageSchema.default(MCP_SERVER_DEFAULTS.image),
     /** @default 2 (with a PodDisruptionBudget) */
     replicas: positiveInt.default(MCP_SERVER_DEFAULTS.replicas),

@@ -8,8 +8,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 for engine in podman buildah docker; do
   if command -v "$engine" >/dev/null 2>&1; then
     case "$engine" in
-      buildah) exec buildah bud --ignorefile "$root/mcp-server/.containerignore" -f "$root/mcp-server/Containerfile" -t "$ref" "$root" ;;
-      podman) exec podman build --ignorefile "$root/mcp-server/.containerignore" -f "$root/mcp-server/Containerfile" -t "$ref" "$root" ;;
+      buildah) exec buildah bud --ignorefile "$root/mcp-server/Containerfile.dockerignore" -f "$root/mcp-server/Containerfile" -t "$ref" "$root" ;;
+      podman) exec podman build --ignorefile "$root/mcp-server/Containerfile.dockerignore" -f "$root/mcp-server/Containerfile" -t "$ref" "$root" ;;
       docker)
         # docker needs a reachable daemon; BuildKit reads mcp-server/Containerfile.dockerignore.
         docker info >/dev/null 2>&1 || continue

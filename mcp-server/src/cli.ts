@@ -3,6 +3,7 @@
  * Lists are comma-separated (`--toolsets core,config`); booleans have `--x` / `--no-x`.
  */
 import { Command, Option } from 'commander';
+import { SERVER_VERSION } from './version.js';
 
 const csv = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -15,6 +16,7 @@ export interface CliResult {
 export function buildCommand(): Command {
   const cmd = new Command('kube-mcp-server')
     .description('Kubernetes MCP server: OAuth resource server that acts as each user via RFC 8693 token exchange')
+    .version(SERVER_VERSION, '-V, --version', 'print the version and exit')
     .option('--config <file>', 'TOML configuration file (keys of containers/kubernetes-mcp-server)')
     .option('--port <port>', 'listen port for HTTP (/mcp, /sse); without a port the server speaks stdio')
     .option('--log-level <level>', 'verbosity 0..9 or a pino level name', (v) => (/^\d+$/.test(v) ? Number(v) : v))

@@ -34,8 +34,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   scripts: ['charts', 'cli', 'examples', 'keycloak-realm', 'secrets', 'test'],
   examples: ['charts', 'keycloak-realm'],
   cli: ['charts', 'keycloak-realm', 'secrets'],
-  // charts/ reads the MCP server's config schema only (it generates config.toml), nothing else of the app.
-  charts: ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config'],
+  // charts/ reads the MCP server's config schema (it generates config.toml) and the package version
+  // (the released image tag, charts/release-image.ts), both leaves of the app; nothing else of it.
+  charts: ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config', 'mcp-server/src/version.js'],
   'keycloak-realm': ['secrets'],
   secrets: [],
   imports: [],

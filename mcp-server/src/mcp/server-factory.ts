@@ -19,8 +19,9 @@ import type { AuditTarget, DiscoveryCache, ToolContext, ToolDef } from '../tools
 import { errorResult } from '../tools/result.js';
 import { filterByCluster, registrationOf } from '../tools/index.js';
 import { onUnauthorized } from '../k8s/request.js';
+import { SERVER_VERSION } from '../version.js';
 
-export const SERVER_INFO = { name: 'kube-mcp-server', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'kube-mcp-server', version: SERVER_VERSION } as const;
 
 export interface FactoryDeps {
   readonly metrics: Metrics;
