@@ -51,7 +51,9 @@ export function summarizeProfile(profile: CpuProfile): ProfileRow[] {
 /** The newest `.cpuprofile` in `dir`, or `path` itself. @throws Error when there is none */
 export function profileFile(path: string): string {
   if (!statSync(path).isDirectory()) return path;
-  const files = readdirSync(path).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(path, f));
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(path, f));
   if (files.length === 0) throw new Error(`no .cpuprofile in ${path}`);
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
 }
