@@ -52,10 +52,18 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startTlsServer(): Promise<TlsServer> {
+async function startTlsServer(opts: { dropSecondRequestOnConnection?: boolean } = {}): Promise<TlsServer> {
   const cert = readFileSync(join(dir, 'cert.pem'));
   let handshakes = 0;
+  const served = new WeakMap<object, number>();
   const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+    const n = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, n);
+    // What an apiserver closing an idle keep-alive connection looks like to the client: a reset.
+    if (opts.dropSecondRequestOnConnection && n === 2) {
+      req.socket.destroy();
+      return;
+    }
     // A little latency so concurrent requests really overlap.
     setTimeout(() => {
       res.setHeader('Content-Type', 'application/json');
@@ -114,6 +122,17 @@ describe('cluster transport (TLS per cluster, credentials per request)', () => {
       expect(results).toHaveLength(users.length);
       for (const [token, received] of results) expect(received).toBe(`Bearer ${token}`);
       expect(srv.handshakes()).toBeLessThanOrEqual(concurrency);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('a GET on a pooled connection the server reset is sent once more on a new connection', async () => {
+    const srv = await startTlsServer({ dropSecondRequestOnConnection: true });
+    try {
+      expect(await callAs(srv.target, 'first-user')).toBe('Bearer first-user');
+      expect(await callAs(srv.target, 'second-user')).toBe('Bearer second-user');
+      expect(srv.handshakes()).toBe(2);
     } finally {
       await srv.close();
     }
