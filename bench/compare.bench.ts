@@ -368,6 +368,22 @@ export async function runCompareBench(): Promise<void> {
   let kube: BenchKube | undefined;
   const servers: Server[] = [];
   const relays: Relay[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const s of servers) await s.stop();
+      for (const r of relays) await r.close();
+      await kube?.stop();
+      await issuer?.close();
+      rmSync(work, { recursive: true, force: true });
+    })());
+  // The servers, etcd and kube-apiserver run detached: stop them on Ctrl-C too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping both MCP servers, kube-apiserver and etcd\n`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     issuer = await startBenchIssuer({ clientId: 'mcp-server', clientSecret: SECRET });
     kube = await startBenchKube({ url: issuer.issuer, caPem: issuer.caPem }, 'openshift');
@@ -491,12 +507,13 @@ export async function runCompareBench(): Promise<void> {
       rows,
     );
     printTable('Ratios within this run (ours ÷ Go)', ['scenario', 'calls/s', 'p99', 'CPU ms/call'], ratios);
+  } catch (err) {
+    if (cleaning) await new Promise(() => undefined); // interrupted: onSignal exits the process
+    throw err;
   } finally {
-    for (const s of servers) await s.stop();
-    for (const r of relays) await r.close();
-    await kube?.stop();
-    await issuer?.close();
-    rmSync(work, { recursive: true, force: true });
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
