@@ -5,7 +5,8 @@
  * RFC 8693 exchanges answered with JWTs), the REAL etcd + kube-apiserver + controller manager of
  * the e2e harness (bench/support/kube.ts; the apiserver's JWT authenticator trusts the bench
  * issuer), a namespace with `BENCH_MCP_PODS` Pods readable by group `bench-users`, and the MCP
- * server as a child process: `node --import tsx mcp-server/src/main.ts --config <tmp toml>` with
+ * server as a child process, compiled first (`npm run build:mcp-server`), then
+ * `node mcp-server/dist/main.js --config <tmp toml>` with
  * `require_oauth = true`, `read_only = true`, toolset `core`, table output, the kubeconfig strategy
  * with a kubeconfig holding only the apiserver address and CA.
  *
@@ -26,12 +27,13 @@
  *
  * Run alone: `nice npx tsx bench/mcp-server.bench.ts`. Scenarios: `BENCH_MCP_SCENARIOS`
  * (default `1x1,4x4,8x8,4x4fresh`: users×concurrency, `fresh` = new token per request).
- * `BENCH_MCP_CPU_PROFILE=1` writes a V8 CPU profile of the server to
- * `<cache>/bench/mcp-server.cpuprofile` (bench/support/cpu-profile.mjs).
+ * `BENCH_MCP_CPU_PROFILE=1` runs the server with `node --cpu-prof`: a V8 CPU profile in
+ * `<cache>/bench/cpu-profile/` when it stops (bench/support/profile-summary.ts summarises it).
  * Skipped (one line saying why) when the kube binaries have not been built. Exit code 1 when
  * any call failed (the numbers of such a run are not comparable). The server's log is kept in
  * `<cache>/bench/mcp-server.log`, the harness's in `<cache>/bench/kube-run/logs/`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -211,18 +213,9 @@ function serverToml(issuer: BenchIssuer, port: number, secretFile: string, kubec
   ].join('\n');
 }
 
-/** Runs `start` with `env` added to process.env (inherited by programs spawned meanwhile), then restores it. */
-async function withServerEnv<T>(env: Record<string, string>, start: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await start();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** `npm run build:mcp-server`: the benchmark measures the compiled JavaScript the image runs (tsx only in development). */
+export function buildMcpServer(): void {
+  execFileSync('npm', ['run', '--silent', 'build:mcp-server'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Runs the MCP server benchmark and prints its table (or one line saying why it was skipped). */
@@ -265,15 +258,17 @@ export async function runMcpServerBench(): Promise<void> {
     const port = await mcpServerPort();
     const configFile = join(work, 'config.toml');
     writeFileSync(configFile, serverToml(issuer, port, secretFile, kube.state.bareKubeconfig));
+    buildMcpServer();
     const tServer = Date.now();
     const serverLog = join(kube.dir, 'mcp-server.log');
     writeFileSync(serverLog, '');
-    const profile = process.env.BENCH_MCP_CPU_PROFILE === '1' ? join(kube.dir, 'mcp-server.cpuprofile') : undefined;
-    server = await withServerEnv(profile ? {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(repoRoot, 'bench', 'support', 'cpu-profile.mjs')).href}`.trim(),
-      KMS_BENCH_CPU_PROFILE: profile,
-    } : {}, () => startMcpServer(repoRoot, configFile, port, serverLog));
-    if (profile) process.stderr.write(`CPU profile of the MCP server (start-up included) will be written to ${profile}\n`);
+    const profileDir = process.env.BENCH_MCP_CPU_PROFILE === '1' ? join(kube.dir, 'cpu-profile') : undefined;
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    server = await startMcpServer(repoRoot, configFile, port, serverLog, 60_000, {
+      compiled: true,
+      nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    });
+    if (profileDir) process.stderr.write(`CPU profile of the MCP server (start-up included) will be written to ${profileDir} when it stops\n`);
     const serverSeconds = (Date.now() - tServer) / 1000;
     const idle = processRss(server.program.pid);
     const readyMs = await warmUp(server, issuer, 20);
@@ -297,7 +292,7 @@ export async function runMcpServerBench(): Promise<void> {
         process.exitCode = 1;
       }
     }
-    const version = kube.state.versions.split(' ')[0]?.split('=')[1] ?? '';
+    const version = /kube-apiserver=(\S+)/.exec(kube.state.versions)?.[1] ?? '';
     printTable(
       `MCP server, tools/call pods_list_in_namespace (${pods} Pods, table output), require_oauth, REAL kube-apiserver ${version} + etcd, ` +
         `in-process HTTPS issuer/token endpoint; ≤ ${maxCalls} calls or ${maxMs / 1000} s per row; ` +

@@ -18,6 +18,7 @@ const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const BENCHMARKS = {
   synth: 'bench/synth.bench.ts',
   'mcp-server': 'bench/mcp-server.bench.ts',
+  compare: 'bench/compare.bench.ts',
 } as const;
 
 type BenchName = keyof typeof BENCHMARKS;

@@ -12,6 +12,7 @@ export interface Summary {
   readonly n: number;
   readonly min: number;
   readonly p50: number;
+  readonly p90: number;
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
@@ -29,11 +30,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
-/** min / p50 / p95 / p99 / max / mean of `samples`. @throws Error when `samples` is empty */
+/** min / p50 / p90 / p95 / p99 / max / mean of `samples`. @throws Error when `samples` is empty */
 export function summarize(samples: readonly number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  return { n: s.length, min: s[0] ?? NaN, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean };
+  return { n: s.length, min: s[0] ?? NaN, p50: percentile(s, 50), p90: percentile(s, 90), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean };
 }
 
 /** Milliseconds since `t0` (a `process.hrtime.bigint()` reading), fractional. */

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { bindTransport, transportFor } from './transport.js';
 
 /** Default mount of the pod's service-account files (Kubernetes `automountServiceAccountToken`). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -154,7 +155,9 @@ function loadKubeconfig(path: string | undefined, context: string | undefined): 
 
 /**
  * A KubeConfig for one caller: the target's cluster and CA plus `token` as bearer token, nothing else
- * (no client certificate, no exec plugin, no service-account token).
+ * (no client certificate, no exec plugin, no service-account token). Requests sent with it share
+ * the cluster's keep-alive connections and parsed CA (transport.ts) with every other caller's;
+ * the token travels per request.
  * @throws Error if the token is empty (never falls back to another credential).
  */
 export function kubeConfigForToken(target: ClusterTarget, token: string): KubeConfig {
@@ -175,7 +178,8 @@ export function kubeConfigForToken(target: ClusterTarget, token: string): KubeCo
     contexts: [{ name: 'mcp', cluster: target.name, user: 'mcp-caller', namespace: target.namespace }],
     currentContext: 'mcp',
   });
-  return kc;
+  const transport = transportFor(target);
+  return transport ? bindTransport(kc, transport) : kc;
 }
 
 /**

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { transportOf } from './transport.js';
 
 /** A non-2xx answer from the API server, with the `Status` object's reason and message when present. */
 export class KubeApiError extends Error {
@@ -89,8 +90,17 @@ export function requestUrl(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'quer
  */
 export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise<string> {
   const url = requestUrl(kc, req);
-  const opts: https.RequestOptions = { headers: {} };
-  await kc.applyToHTTPSOptions(opts);
+  const transport = transportOf(kc);
+  let opts: https.RequestOptions;
+  if (transport) {
+    // TLS per cluster (the shared agent), credentials per request: this caller's token only.
+    const token = kc.getCurrentUser()?.token;
+    if (!token) throw new Error('refusing request: the KubeConfig has no bearer token');
+    opts = { agent: transport.agent, headers: { Authorization: `Bearer ${token}` } };
+  } else {
+    opts = { headers: {} };
+    await kc.applyToHTTPSOptions(opts);
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
   headers.Accept = req.accept ?? 'application/json';
@@ -101,11 +111,10 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
     headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
   const mod = url.protocol === 'http:' ? http : https;
-  return new Promise<string>((resolve, reject) => {
-    const r = mod.request(
-      url,
-      { ...opts, method: req.method ?? 'GET', headers, timeout: req.timeoutMs ?? 30_000 },
-      (res) => {
+  const method = req.method ?? 'GET';
+  const send = (retry: boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const r = mod.request(url, { ...opts, method, headers, timeout: req.timeoutMs ?? 30_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -113,16 +122,21 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve(text);
-          if (status === 401) unauthorizedListeners.get(kc)?.(`${req.method ?? 'GET'} ${url.pathname}`);
-          reject(statusError(status, text, `${req.method ?? 'GET'} ${url.pathname}`));
+          if (status === 401) unauthorizedListeners.get(kc)?.(`${method} ${url.pathname}`);
+          reject(statusError(status, text, `${method} ${url.pathname}`));
         });
-      },
-    );
-    r.on('timeout', () => r.destroy(new Error(`request to ${url.origin}${url.pathname} timed out`)));
-    r.on('error', reject);
-    if (payload !== undefined) r.write(payload);
-    r.end();
-  });
+      });
+      r.on('timeout', () => r.destroy(new Error(`request to ${url.origin}${url.pathname} timed out`)));
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        // A pooled connection the server closed while idle: a GET is sent once more on a new one
+        // (what Node's docs advise for keep-alive agents); nothing else is repeated.
+        if (retry && method === 'GET' && r.reusedSocket && e.code === 'ECONNRESET') return resolve(send(false));
+        reject(e);
+      });
+      if (payload !== undefined) r.write(payload);
+      r.end();
+    });
+  return send(true);
 }
 
 /** Send a request and parse the JSON answer. @throws as {@link kubeRequestText}. */
