@@ -62,11 +62,27 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 /** The auth-scheme token of an Authorization header (RFC 9110 §11.6.2: case-insensitive). */
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
-/** Step 1: verify the bearer token (before the body is parsed). */
+/** How many `Authorization` header lines a request carries (`rawHeaders`: name, value, name, value, …). */
+export function authorizationHeaderCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
+/**
+ * Step 1: verify the bearer token (before the body is parsed). More than one `Authorization`
+ * header is HTTP 400 `invalid_request` (RFC 6750 §3.1), with or without `require_oauth`.
+ */
 export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const gen = runtime.current;
     req.generation = gen;
+    // Node keeps the first of repeated Authorization headers and drops the rest: refuse the ambiguity.
+    if (authorizationHeaderCount(req.rawHeaders) > 1) {
+      metrics.authRejections.inc({ reason: 'ambiguous_authorization' });
+      res.status(400).json({ error: 'invalid_request', error_description: 'more than one Authorization header: send exactly one' });
+      return;
+    }
     if (!gen.auth) return next();
     const header = req.headers.authorization;
     if (!header) return reject(res, gen, req, metrics, 401, 'missing_token');
