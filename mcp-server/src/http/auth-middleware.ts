@@ -6,6 +6,7 @@
  */
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { decodeProtectedHeader } from 'jose';
 import type { Runtime, Generation } from '../runtime.js';
 import type { Metrics } from '../obs/metrics.js';
 import { bearerChallenge, metadataUrlFor } from '../auth/challenge.js';
@@ -62,6 +63,16 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 /** The auth-scheme token of an Authorization header (RFC 9110 §11.6.2: case-insensitive). */
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
+/** Whether `token` is a JWS in compact serialization (RFC 7515 §7.1: three parts, a JSON header naming `alg`). */
+export function isCompactJws(token: string): boolean {
+  if (token.split('.').length !== 3) return false;
+  try {
+    return typeof decodeProtectedHeader(token).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
 /** How many `Authorization` header lines a request carries (`rawHeaders`: name, value, name, value, …). */
 export function authorizationHeaderCount(rawHeaders: readonly string[]): number {
   let n = 0;
@@ -91,6 +102,8 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     if (!BEARER_SCHEME.test(header)) return reject(res, gen, req, metrics, 401, 'unsupported_scheme', undefined, 'only the Bearer authentication scheme is supported');
     const m = BEARER.exec(header);
     if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Bearer credential is malformed');
+    // No issuer state can make a non-JWS valid: 401 before waiting on the metadata/JWKS (never 503).
+    if (!isCompactJws(m[1]!)) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the access token is not a signed JWT (JWS compact serialization)');
     if (!(await gen.auth.ensureReady()) || !gen.auth.verifier) {
       metrics.authRejections.inc({ reason: 'not_ready' });
       res.setHeader('Retry-After', '5');
