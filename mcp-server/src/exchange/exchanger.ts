@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { FetchLike } from '../net/ca-fetch.js';
 import { checkEndpointSchemes, type IssuerMetadata } from '../net/issuer-metadata.js';
 import type { Metrics } from '../obs/metrics.js';
+import { exchangedTokenProblem } from './exchanged-token.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -36,7 +37,13 @@ export function refusesSubjectToken(error: string, description: string | undefin
 
 export type ExchangeResult =
   | { readonly ok: true; readonly token: string; readonly cached: boolean }
-  | { readonly ok: false; readonly refusedSubjectToken: boolean; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly refusedSubjectToken: boolean;
+      readonly error: string;
+      /** Set when the exchange answered but its token failed the checks (exchanged-token.ts): what is wrong. */
+      readonly problem?: string;
+    };
 
 export interface ExchangeSettings {
   readonly metadata: IssuerMetadata;
@@ -74,7 +81,11 @@ export class TokenExchanger {
   private readonly scope: string;
 
   /** @throws Error when the metadata's token_endpoint/jwks_uri is not https (see checkEndpointSchemes). */
-  constructor(private readonly s: ExchangeSettings, private readonly metrics: Metrics, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly s: ExchangeSettings,
+    private readonly metrics: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {
     this.client = new oidc.Configuration(s.metadata as oidc.ServerMetadata, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret));
     this.client[oidc.customFetch] = s.fetch as never;
     // Plain http only when authorization_url itself is http: (dev opt-in); else https or refuse.
@@ -114,6 +125,21 @@ export class TokenExchanger {
       };
       if (this.scope) params.scope = this.scope;
       const res = await oidc.genericGrantRequest(this.client, TOKEN_EXCHANGE_GRANT, params);
+      // Checked before use or caching: a token for another audience/issuer, expired, or of another type never reaches the API.
+      const problem = exchangedTokenProblem(res, {
+        issuer: this.s.metadata.issuer,
+        audience: this.s.audience,
+        tokenType: ACCESS_TOKEN_TYPE,
+        nowSec: Math.floor(this.now() / 1000),
+      });
+      if (problem) {
+        this.metrics.exchanges.inc({ outcome: 'invalid_response' });
+        this.s.log?.warn(
+          { sub: caller.sub, problem, audience: this.s.audience, client_id: this.s.clientId },
+          'token exchange answered a token that fails the checks; not used',
+        );
+        return { ok: false, refusedSubjectToken: false, error: 'invalid_exchange_response', problem };
+      }
       const lifetime = res.expiresIn() ?? expFromJwt(res.access_token, this.now());
       if (lifetime !== undefined) {
         const freshUntilMs = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;

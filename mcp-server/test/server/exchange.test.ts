@@ -1,7 +1,7 @@
 import { TokenExchanger, ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../src/exchange/exchanger.js';
 import { caFetch } from '../../src/net/ca-fetch.js';
 import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
-import { startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
+import { exchangedId, startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
 import { startHarness, oauthToml, type Harness } from './support/harness.js';
 import { pino } from 'pino';
 
@@ -43,7 +43,8 @@ async function counter(m: Metrics, name: string): Promise<string> {
 describe('token exchange request (RFC 8693 §2.1)', () => {
   it('sends the grant type, both token types, audience and scope, authenticating the client with its secret', async () => {
     const res = await exchanger(createMetrics(false)).exchange('user-token-A');
-    expect(res).toEqual({ ok: true, token: expect.stringMatching(/^exchanged-/), cached: false });
+    expect(res).toEqual({ ok: true, token: expect.any(String), cached: false });
+    expect(res.ok && exchangedId(res.token)).toMatch(/^exchanged-\d+-for-/);
     const { params, basic } = stub.exchanges[0]!;
     expect(Object.fromEntries(params)).toEqual({
       grant_type: TOKEN_EXCHANGE_GRANT,
@@ -176,7 +177,7 @@ describe('exchange outcomes over MCP', () => {
     const body = (await res.json()) as { result: { content: { text: string }[]; isError?: boolean } };
     const seen = JSON.parse(body.result.content[0]!.text) as { user: unknown; token: string };
     expect(seen.user).toEqual({ sub: 'user-bob', preferredUsername: 'bob' });
-    expect(seen.token).toMatch(/^exchanged-\d+-for-/);
+    expect(exchangedId(seen.token)).toMatch(/^exchanged-\d+-for-/);
     expect(seen.token).not.toBe(userToken);
     const audit = h.logLines.filter((l) => l.audit === true).at(-1)!;
     expect(audit).toMatchObject({ sub: 'user-bob', preferred_username: 'bob', tool: 'whoami', namespace: 'team-a', kind: 'Pod', outcome: 'success', duration_ms: expect.any(Number) });
