@@ -9,7 +9,8 @@
  * query/fragment/user info, `oidcClients` at most 20, claim names at most 256 characters.
  */
 import type { z } from 'zod';
-import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/realm-model.js';
+import { BUILTIN_CLIENT_SCOPES, renderRealmRepresentation, validateRealmModel } from '../keycloak-realm/realm-model.js';
+import { undeclaredPlaceholders } from '../keycloak-realm/placeholders.js';
 import type { BaseStackConfig } from './config.js';
 import { AUTHENTICATION_ISSUER_URL_MAX, keycloakHost, realmIssuer, routeHosts } from './urls.js';
 import { findKeycloakCrApiVersion } from './versions/keycloak-cr.js';
@@ -73,6 +74,9 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
   const groups = new Set(realm.groups.map((g) => g.name));
 
   for (const issue of validateRealmModel(realm)) problem(['realm', ...parsePath(issue.path)], issue.message);
+  // `${NAME}` in a realm value: the operator substitutes only what spec.placeholders declares (one per Secret reference).
+  const declared = new Set(Object.keys(renderRealmRepresentation(realm, { kind: 'placeholders' }).placeholders));
+  for (const issue of undeclaredPlaceholders(realm, declared)) problem(['realm', ...parsePath(issue.path)], issue.message);
 
   // Hosts: derived from the apps domain or given one by one.
   if (!cfg.openshift.appsDomain) {
@@ -123,6 +127,13 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     const cli = clients.get(ca.cliClientId);
     if (!cli) problem(['clusterAuth', 'cliClientId'], `no realm client "${ca.cliClientId}"; declare it in realm.clients`);
     else if (!cli.client.publicClient) problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
+  }
+  // Refused rather than guarded: nothing in the realm makes e-mail addresses verified, and a user who can set one would become that user.
+  if (ca.usernameClaim === 'email') {
+    problem(
+      ['clusterAuth', 'usernameClaim'],
+      '"email" makes anyone who can set an e-mail address in the realm that cluster user (no email_verified rule is emitted); use "preferred_username" (the default) or "sub"',
+    );
   }
   checkNamespaces(cfg, problem);
   for (const [field, group] of [['adminGroup', ca.adminGroup], ['developerGroup', ca.developerGroup]] as const) {
