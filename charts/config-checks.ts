@@ -182,6 +182,7 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!c) problem(['playground', 'clientId'], `no realm client "${pg.clientId}"; declare it in realm.clients`);
     else if (c.client.publicClient) problem(['realm', 'clients', c.index, 'publicClient'], `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`);
     pg.scopes.forEach((s, i) => scopes.has(s) || problem(['playground', 'scopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+    pg.allowedGroups?.forEach((g, i) => groups.has(g) || problem(['playground', 'allowedGroups', i], `no realm group "${g}"; declare it in realm.groups`));
     checkPlaygroundSession(cfg, problem);
   }
 }
