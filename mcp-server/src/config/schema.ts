@@ -66,6 +66,12 @@ export const rawConfigSchema = z
     sts_client_secret_file: nonEmpty.optional(),
     sts_audience: nonEmpty.optional(),
     sts_scopes: z.array(nonEmpty).default([]),
+    /**
+     * Longest time, in seconds, an exchanged token is reused for the same user token before
+     * Keycloak is asked again: the bound on how long a logged-out or disabled user keeps access
+     * (docs/mcp-server.md "Revocation"). `0` exchanges on every request. @default 30
+     */
+    sts_cache_max_age: z.number().int().min(0).max(3600).default(30),
     certificate_authority: nonEmpty.optional(),
     allow_secret_values: z.boolean().default(false),
   })

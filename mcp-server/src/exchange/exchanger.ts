@@ -2,7 +2,8 @@
  * RFC 8693 token exchange at Keycloak with openid-client: the STS client authenticates with
  * its secret (HTTP Basic, RFC 6749 §2.3.1) and trades the user's access token for one meant
  * for the Kubernetes API. Results are cached per (subject token hash, audience, scope) until
- * shortly before expiry, with one in-flight exchange per key.
+ * shortly before expiry but at most `cacheMaxAgeSec` (the revocation bound), with one in-flight
+ * exchange per key.
  */
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
@@ -54,6 +55,12 @@ export interface ExchangeSettings {
   readonly fetch: FetchLike;
   /** Refresh this many seconds before the exchanged token expires. @default 30 */
   readonly expirySkewSec?: number;
+  /**
+   * Reuse an exchanged token at most this many seconds (`sts_cache_max_age`), however long it
+   * lives: each new exchange lets Keycloak refuse a user who was logged out or disabled, so this
+   * bounds how long such a user keeps access. `0`: never cached. @default 30
+   */
+  readonly cacheMaxAgeSec?: number;
   /**
    * Where a failed exchange is logged: one `warn` line with Keycloak's `error` and
    * `error_description` and the caller's `sub` (never a token, the client secret or the body).
@@ -142,7 +149,8 @@ export class TokenExchanger {
       }
       const lifetime = res.expiresIn() ?? expFromJwt(res.access_token, this.now());
       if (lifetime !== undefined) {
-        const freshUntilMs = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;
+        const byExpiry = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;
+        const freshUntilMs = Math.min(byExpiry, this.now() + (this.s.cacheMaxAgeSec ?? 30) * 1000);
         if (freshUntilMs > this.now()) this.store(key, { token: res.access_token, freshUntilMs });
       }
       this.metrics.exchanges.inc({ outcome: 'success' });

@@ -19,7 +19,7 @@ beforeEach(() => {
   stub.exchangedLifetime = 300;
 });
 
-function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Logger): TokenExchanger {
+function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Logger, cacheMaxAgeSec?: number): TokenExchanger {
   const issuer = stub.issuer;
   return new TokenExchanger(
     {
@@ -30,6 +30,7 @@ function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Lo
       scopes: ['mcp:openshift'],
       fetch: caFetch(stub.caPem),
       log,
+      cacheMaxAgeSec,
     },
     metrics,
     now,
@@ -84,7 +85,7 @@ describe('exchange cache', () => {
 
   it('reuses a token until shortly before it expires, then exchanges again', async () => {
     let now = 1_000_000;
-    const x = exchanger(createMetrics(false), () => now);
+    const x = exchanger(createMetrics(false), () => now, undefined, 3600);
     stub.exchangedLifetime = 120;
     await x.exchange('user-token-A');
     now += 80_000; // 40 s left: still fresh (refresh margin 30 s)
@@ -92,6 +93,33 @@ describe('exchange cache', () => {
     now += 15_000; // 25 s left: inside the margin
     await x.exchange('user-token-A');
     expect(stub.exchanges).toHaveLength(2);
+  });
+});
+
+describe('the cache lifetime bound (sts_cache_max_age: the revocation bound)', () => {
+  it('reuses a long-lived token for at most 30 s by default, then asks Keycloak again', async () => {
+    let now = 1_000_000;
+    const x = exchanger(createMetrics(false), () => now);
+    stub.exchangedLifetime = 300;
+    await x.exchange('user-token-A');
+    now += 29_000;
+    expect((await x.exchange('user-token-A')).ok && stub.exchanges.length).toBe(1);
+    now += 1_000; // 30 s after the exchange
+    await x.exchange('user-token-A');
+    expect(stub.exchanges).toHaveLength(2);
+  });
+
+  it('takes a configured bound, and 0 exchanges on every request', async () => {
+    let now = 1_000_000;
+    const x = exchanger(createMetrics(false), () => now, undefined, 5);
+    await x.exchange('user-token-A');
+    now += 5_000;
+    await x.exchange('user-token-A');
+    expect(stub.exchanges).toHaveLength(2);
+    const never = exchanger(createMetrics(false), () => now, undefined, 0);
+    await never.exchange('user-token-B');
+    await never.exchange('user-token-B');
+    expect(stub.exchanges).toHaveLength(4);
   });
 });
 
