@@ -9,7 +9,8 @@
  * query/fragment/user info, `oidcClients` at most 20, claim names at most 256 characters.
  */
 import type { z } from 'zod';
-import { BUILTIN_CLIENT_SCOPES, validateRealmModel } from '../keycloak-realm/realm-model.js';
+import { BUILTIN_CLIENT_SCOPES, renderRealmRepresentation, validateRealmModel } from '../keycloak-realm/realm-model.js';
+import { undeclaredPlaceholders } from '../keycloak-realm/placeholders.js';
 import type { BaseStackConfig } from './config.js';
 import { AUTHENTICATION_ISSUER_URL_MAX, keycloakHost, realmIssuer, routeHosts } from './urls.js';
 import { findKeycloakCrApiVersion } from './versions/keycloak-cr.js';
@@ -73,6 +74,9 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
   const groups = new Set(realm.groups.map((g) => g.name));
 
   for (const issue of validateRealmModel(realm)) problem(['realm', ...parsePath(issue.path)], issue.message);
+  // `${NAME}` in a realm value: the operator substitutes only what spec.placeholders declares (one per Secret reference).
+  const declared = new Set(Object.keys(renderRealmRepresentation(realm, { kind: 'placeholders' }).placeholders));
+  for (const issue of undeclaredPlaceholders(realm, declared)) problem(['realm', ...parsePath(issue.path)], issue.message);
 
   // Hosts: derived from the apps domain or given one by one.
   if (!cfg.openshift.appsDomain) {
@@ -124,6 +128,13 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!cli) problem(['clusterAuth', 'cliClientId'], `no realm client "${ca.cliClientId}"; declare it in realm.clients`);
     else if (!cli.client.publicClient) problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
   }
+  // Refused rather than guarded: nothing in the realm makes e-mail addresses verified, and a user who can set one would become that user.
+  if (ca.usernameClaim === 'email') {
+    problem(
+      ['clusterAuth', 'usernameClaim'],
+      '"email" makes anyone who can set an e-mail address in the realm that cluster user (no email_verified rule is emitted); use "preferred_username" (the default) or "sub"',
+    );
+  }
   checkNamespaces(cfg, problem);
   for (const [field, group] of [['adminGroup', ca.adminGroup], ['developerGroup', ca.developerGroup]] as const) {
     if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
@@ -171,6 +182,7 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!c) problem(['playground', 'clientId'], `no realm client "${pg.clientId}"; declare it in realm.clients`);
     else if (c.client.publicClient) problem(['realm', 'clients', c.index, 'publicClient'], `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`);
     pg.scopes.forEach((s, i) => scopes.has(s) || problem(['playground', 'scopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
+    pg.allowedGroups?.forEach((g, i) => groups.has(g) || problem(['playground', 'allowedGroups', i], `no realm group "${g}"; declare it in realm.groups`));
     checkPlaygroundSession(cfg, problem);
   }
 }

@@ -37,6 +37,8 @@ export interface McpServerTokenExchange {
 export interface McpServerSettings {
   /** Listen port (`port`). Written as a string, as the Go server's config does. */
   readonly port: number;
+  /** Listen address (`bind_address`). @default unset: the server's own default, loopback ("127.0.0.1") */
+  readonly bindAddress?: string;
   /** Log verbosity 0..9 (`log_level`). @default 2 */
   readonly logLevel?: number;
   /** Output of list tools (`list_output`). @default "table" */
@@ -102,6 +104,7 @@ export function mcpServerConfigObject(s: McpServerSettings): TomlTable {
 
   const out: TomlTable = {
     port: String(s.port),
+    ...(s.bindAddress !== undefined ? { bind_address: s.bindAddress } : {}),
     log_level: s.logLevel ?? 2,
     list_output: s.listOutput ?? 'table',
     cluster_provider_strategy: strategy,

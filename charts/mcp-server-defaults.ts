@@ -17,6 +17,8 @@ export const MCP_SERVER_DEFAULTS = {
   replicas: 2,
   /** Container and Service port (`port` in config.toml). */
   port: 8000,
+  /** `bind_address` in the pod: all interfaces, so the Service reaches it (the server alone defaults to loopback). */
+  podBindAddress: '0.0.0.0',
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   /** `oauth_scopes`. */
   oauthScopes: ['openid', 'mcp-server'],

@@ -116,6 +116,7 @@ export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSett
   return {
     ...props.tools,
     port: props.port ?? MCP_SERVER_DEFAULTS.port,
+    bindAddress: MCP_SERVER_DEFAULTS.podBindAddress,
     clusterProviderStrategy: 'in-cluster',
     requireOauth: true,
     authorizationUrl: checkUrl(a.issuerUrl, 'mcpServer.auth.issuerUrl', ['https:']),

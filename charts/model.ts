@@ -162,6 +162,10 @@ export interface StackModel {
     readonly cookieExpire: string;
     /** oauth2-proxy `--trusted-proxy-ip` CIDRs (where the router connects from). */
     readonly trustedProxyCidrs: readonly string[];
+    /** Who may sign in: `playground.allowedGroups`, default the admin and developer groups (each once). */
+    readonly allowedGroups: readonly string[];
+    /** The token claim holding group names (`clusterAuth.groupsClaim`). */
+    readonly groupsClaim: string;
     readonly clientSecret: SecretKey;
     readonly cookieSecret: SecretKey;
     readonly defaultModel?: string;
@@ -375,6 +379,8 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       cookieRefresh: pg.cookieRefresh ?? cookieRefreshFor(accessTokenLifespanOf(realm, pg.clientId)),
       cookieExpire: pg.cookieExpire,
       trustedProxyCidrs: pg.trustedProxyCidrs,
+      allowedGroups: pg.allowedGroups ?? [...new Set([cfg.clusterAuth.adminGroup, cfg.clusterAuth.developerGroup])],
+      groupsClaim: cfg.clusterAuth.groupsClaim,
       clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
       cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },
       defaultModel: pg.defaultModel ?? cfg.llamaStack.inference[0]?.modelId,

@@ -106,6 +106,14 @@ export interface PlaygroundProps {
    */
   readonly trustedProxyCidrs?: readonly string[];
   /**
+   * Groups whose members may sign in (`--allowed-group`, one flag each), read from the ID token's
+   * {@link groupsClaim} (`--oidc-groups-claim`); a member of none gets 403 after login.
+   * @default none: every realm user who can log in to {@link clientId}
+   */
+  readonly allowedGroups?: readonly string[];
+  /** The claim holding group names (`--oidc-groups-claim`). @default "groups" (oauth2-proxy's own default) */
+  readonly groupsClaim?: string;
+  /**
    * The realm's end-session endpoint (`<issuer>/protocol/openid-connect/logout`): `/oauth2/sign_out`
    * calls it with the session's ID token (`--backend-logout-url=<url>?id_token_hint={id_token}`),
    * so signing out ends the Keycloak session too. @default none (sign-out only clears the cookie)
@@ -164,6 +172,7 @@ export class Playground extends Construct {
       `--upstream=http://localhost:${PLAYGROUND_PORTS.ui}`,
       '--pass-access-token=true',
       '--email-domain=*',
+      ...(props.allowedGroups?.length ? [`--oidc-groups-claim=${props.groupsClaim ?? 'groups'}`, ...props.allowedGroups.map((g) => `--allowed-group=${g}`)] : []),
       '--reverse-proxy=true',
       '--cookie-secure=true',
       `--cookie-expire=${props.cookieExpire ?? '15m'}`,

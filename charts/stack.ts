@@ -184,6 +184,8 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
         cookieExpire: model.playground.cookieExpire,
         cookieRefresh: model.playground.cookieRefresh,
         trustedProxyCidrs: model.playground.trustedProxyCidrs,
+        allowedGroups: model.playground.allowedGroups,
+        groupsClaim: model.playground.groupsClaim,
         endSessionEndpoint: model.oidc.endSessionEndpoint,
         issuerCa: configMapRef(c, 'IssuerCa', ca.configMapName),
         issuerCaKey: ca.key,

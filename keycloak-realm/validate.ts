@@ -25,6 +25,7 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, 
  * - every client scope a client names exists in the model or is a Keycloak built-in
  *   ({@link BUILTIN_CLIENT_SCOPES});
  * - a scope is not both default and optional on one client;
+ * - pinned `defaultClientScopes` include `basic` (Keycloak 26 maps `sub` through it);
  * - names are unique (client ids, client scopes, groups, users, mappers per owner);
  * - every group a user names is declared.
  */
@@ -76,6 +77,13 @@ export function validateRealmModel(model: RealmModel): RealmIssue[] {
             message: `unknown client scope "${scope}"; declare it in clientScopes or use a Keycloak built-in (${BUILTIN_CLIENT_SCOPES.join(', ')})`,
           });
         }
+      });
+    }
+    // Keycloak 26 maps `sub` only through the built-in `basic` scope: a pinned list without it issues tokens without a subject.
+    if (client.defaultClientScopes && !client.defaultClientScopes.includes('basic')) {
+      issues.push({
+        path: `${at}.defaultClientScopes`,
+        message: `pins default client scopes without "basic", so Keycloak 26 puts no "sub" in "${client.clientId}"'s tokens (no user identity for the API server or the MCP server); add "basic", or omit defaultClientScopes to take the realm's defaults`,
       });
     }
     const optional = new Set(client.optionalClientScopes ?? []);

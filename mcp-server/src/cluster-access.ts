@@ -21,6 +21,8 @@ export interface ClusterAccess {
    * @throws when `require_oauth` is on (never falls back to the pod's identity).
    */
   forServer(): KubeConfig;
+  /** Why the cluster target could not be loaded (then both methods throw it); undefined when it could. */
+  readonly unavailable?: string;
 }
 
 /** `cluster_provider_strategy`, or in-cluster when `KUBERNETES_SERVICE_HOST` is set, else kubeconfig. */
@@ -29,14 +31,25 @@ export function effectiveStrategy(cfg: Pick<ServerConfig, 'cluster_provider_stra
 }
 
 /**
- * @throws Error (from `loadClusterTarget`) naming the missing file/variable/context, at start-up
- *   or reload, so a broken cluster setting never reaches a request.
+ * Never throws: a cluster target that cannot be loaded (a `KUBECONFIG` naming a missing file, a
+ * kubeconfig without contexts, in-cluster files absent) must not stop `initialize`/`tools/list`.
+ * The access then carries `unavailable` (the loader's message, naming the file/variable/context
+ * and the fix) and every tool call fails with it; the runtime logs it once per generation.
  */
 export function clusterAccessFor(cfg: ServerConfig): ClusterAccess {
   const strategy = effectiveStrategy(cfg);
   // KMS_SERVICE_ACCOUNT_DIR: where the in-cluster strategy reads ca.crt and namespace when the
   // pod's mount is elsewhere (the container run outside a pod, test/e2e/pods); default the Kubernetes mount.
-  const target: ClusterTarget = loadClusterTarget({ strategy, kubeconfig: cfg.kubeconfig, serviceAccountDir: process.env.KMS_SERVICE_ACCOUNT_DIR || undefined });
+  let target: ClusterTarget;
+  try {
+    target = loadClusterTarget({ strategy, kubeconfig: cfg.kubeconfig, serviceAccountDir: process.env.KMS_SERVICE_ACCOUNT_DIR || undefined });
+  } catch (e) {
+    const unavailable = `cluster unavailable: ${(e as Error).message}`;
+    const fail = (): never => {
+      throw new Error(unavailable);
+    };
+    return { forCaller: fail, forServer: fail, unavailable };
+  }
   return {
     forCaller: (token) => kubeConfigForToken(target, token),
     forServer: () => {

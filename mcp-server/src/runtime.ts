@@ -49,10 +49,12 @@ export class Runtime {
 
   /**
    * Build a generation without installing it.
-   * @throws Error when the cluster target cannot be loaded (kubeconfig/in-cluster files).
+   * @throws Error for an unknown toolset; a cluster target that cannot be loaded does not throw
+   *   (tools are listed, calls fail naming it: see clusterAccessFor).
    */
   build(cfg: ServerConfig): Generation {
     const cluster = (this.deps.clusterAccess ?? clusterAccessFor)(cfg);
+    if (cluster.unavailable) this.deps.log.error({ reason: cluster.unavailable }, 'no cluster target: tools are listed, tool calls fail until the cluster setting is fixed');
     const auth = cfg.require_oauth ? new AuthRuntime(cfg, this.deps.metrics, this.deps.log, this.deps.authOptions) : undefined;
     const tools = filterTools(this.deps.allTools(), { toolsets: cfg.toolsets, readOnly: cfg.read_only, disableDestructive: cfg.disable_destructive });
     return { id: this.nextId++, config: cfg, auth, cluster, tools };

@@ -26,7 +26,7 @@ export interface StartOptions {
   readonly authOptions?: RuntimeDeps['authOptions'];
   readonly metrics?: Metrics;
   readonly log?: Logger;
-  /** Listen address. @default '0.0.0.0' */
+  /** Listen address, overriding the config's `bind_address` (tests). @default `config.bind_address` */
   readonly host?: string;
   /** Install the SIGHUP handler. @default true */
   readonly signals?: boolean;
@@ -71,12 +71,12 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const http = createServer(app);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(o.config.port, o.host ?? '0.0.0.0', () => resolve());
+    http.listen(o.config.port, o.host ?? o.config.bind_address, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   log.info(
-    { transport: 'http', port, require_oauth: o.config.require_oauth, issuer: o.config.authorization_url, tools: runtime.current.tools.length, endpoints: ['/mcp', '/sse', '/message', '/healthz', '/readyz', '/metrics'] },
+    { transport: 'http', bind_address: o.host ?? o.config.bind_address, port, require_oauth: o.config.require_oauth, issuer: o.config.authorization_url, tools: runtime.current.tools.length, endpoints: ['/mcp', '/sse', '/message', '/healthz', '/readyz', '/metrics'] },
     'MCP server listening',
   );
   return {

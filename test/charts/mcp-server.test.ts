@@ -37,6 +37,7 @@ describe('MCP server config.toml', () => {
   test('parses back with smol-toml to the OAuth and token-exchange settings', () => {
     expect(parsed).toEqual({
       port: '8000',
+      bind_address: '0.0.0.0',
       log_level: 2,
       list_output: 'table',
       cluster_provider_strategy: 'in-cluster',

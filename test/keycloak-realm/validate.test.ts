@@ -38,11 +38,11 @@ describe('validateRealmModel', () => {
     const issues = issuesOf({
       realm: 'r',
       clientScopes: [{ name: 's' }, { name: 's' }],
-      clients: [{ clientId: 'c', publicClient: true, defaultClientScopes: ['s'], optionalClientScopes: ['s'] }],
+      clients: [{ clientId: 'c', publicClient: true, defaultClientScopes: ['basic', 's'], optionalClientScopes: ['s'] }],
       groups: [{ name: 'g' }],
       users: [{ username: 'u', groups: ['g', 'h'] }],
     });
-    expect(issues.map((i) => i.path)).toEqual(['clientScopes[1].name', 'clients[0].defaultClientScopes[0]', 'users[0].groups[1]']);
+    expect(issues.map((i) => i.path)).toEqual(['clientScopes[1].name', 'clients[0].defaultClientScopes[1]', 'users[0].groups[1]']);
   });
 
   it('rejects malformed Secret references in the schema', () => {

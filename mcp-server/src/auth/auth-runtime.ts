@@ -77,7 +77,7 @@ export class AuthRuntime {
       const verifier = new TokenVerifier({ metadata: doc, audience: this.audience, fetch: this.fetch, requiredScopes: this.scopes, jwksCooldownMs: this.opts.jwksCooldownMs });
       await verifier.load();
       this.exchanger = new TokenExchanger(
-        { metadata: doc, clientId: this.cfg.sts_client_id!, clientSecret: this.cfg.stsSecret!, audience: this.cfg.sts_audience!, scopes: this.cfg.sts_scopes, fetch: this.fetch, log: this.log },
+        { metadata: doc, clientId: this.cfg.sts_client_id!, clientSecret: this.cfg.stsSecret!, audience: this.cfg.sts_audience!, scopes: this.cfg.sts_scopes, cacheMaxAgeSec: this.cfg.sts_cache_max_age, fetch: this.fetch, log: this.log },
         this.metrics,
       );
       this.metadata = doc;

@@ -4,6 +4,7 @@
  * `allow_secret_values`. Validated with zod in strict mode: an unknown key or a wrong type
  * is an error naming the key.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const pinoLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -31,6 +32,15 @@ export const rawConfigSchema = z
       .transform((p) => Number(p))
       .refine((p) => p >= 0 && p <= 65535, 'must be 0..65535')
       .optional(),
+    /**
+     * Listen address of the HTTP transport: an IPv4/IPv6 literal or `localhost`. @default
+     * "127.0.0.1" (loopback: a local run is not reachable from the network); the chart writes
+     * "0.0.0.0" for the pod, where the Service must reach it.
+     */
+    bind_address: z
+      .string()
+      .refine((a) => a === 'localhost' || isIP(a) !== 0, 'must be an IP address (e.g. "0.0.0.0", "127.0.0.1", "::") or "localhost"')
+      .default('127.0.0.1'),
     /** klog-style verbosity 0..9 (as the Go server) or a pino level name. @default 0 (info) */
     log_level: z.union([z.number().int().min(0).max(9), z.enum(pinoLevels)]).default(0),
     list_output: z.enum(['table', 'yaml']).default('table'),
@@ -56,6 +66,12 @@ export const rawConfigSchema = z
     sts_client_secret_file: nonEmpty.optional(),
     sts_audience: nonEmpty.optional(),
     sts_scopes: z.array(nonEmpty).default([]),
+    /**
+     * Longest time, in seconds, an exchanged token is reused for the same user token before
+     * Keycloak is asked again: the bound on how long a logged-out or disabled user keeps access
+     * (docs/mcp-server.md "Revocation"). `0` exchanges on every request. @default 30
+     */
+    sts_cache_max_age: z.number().int().min(0).max(3600).default(30),
     certificate_authority: nonEmpty.optional(),
     allow_secret_values: z.boolean().default(false),
   })

@@ -2,7 +2,8 @@
  * RFC 8693 token exchange at Keycloak with openid-client: the STS client authenticates with
  * its secret (HTTP Basic, RFC 6749 §2.3.1) and trades the user's access token for one meant
  * for the Kubernetes API. Results are cached per (subject token hash, audience, scope) until
- * shortly before expiry, with one in-flight exchange per key.
+ * shortly before expiry but at most `cacheMaxAgeSec` (the revocation bound), with one in-flight
+ * exchange per key.
  */
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
@@ -10,6 +11,7 @@ import type { Logger } from 'pino';
 import type { FetchLike } from '../net/ca-fetch.js';
 import { checkEndpointSchemes, type IssuerMetadata } from '../net/issuer-metadata.js';
 import type { Metrics } from '../obs/metrics.js';
+import { exchangedTokenProblem } from './exchanged-token.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -36,7 +38,13 @@ export function refusesSubjectToken(error: string, description: string | undefin
 
 export type ExchangeResult =
   | { readonly ok: true; readonly token: string; readonly cached: boolean }
-  | { readonly ok: false; readonly refusedSubjectToken: boolean; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly refusedSubjectToken: boolean;
+      readonly error: string;
+      /** Set when the exchange answered but its token failed the checks (exchanged-token.ts): what is wrong. */
+      readonly problem?: string;
+    };
 
 export interface ExchangeSettings {
   readonly metadata: IssuerMetadata;
@@ -47,6 +55,12 @@ export interface ExchangeSettings {
   readonly fetch: FetchLike;
   /** Refresh this many seconds before the exchanged token expires. @default 30 */
   readonly expirySkewSec?: number;
+  /**
+   * Reuse an exchanged token at most this many seconds (`sts_cache_max_age`), however long it
+   * lives: each new exchange lets Keycloak refuse a user who was logged out or disabled, so this
+   * bounds how long such a user keeps access. `0`: never cached. @default 30
+   */
+  readonly cacheMaxAgeSec?: number;
   /**
    * Where a failed exchange is logged: one `warn` line with Keycloak's `error` and
    * `error_description` and the caller's `sub` (never a token, the client secret or the body).
@@ -74,7 +88,11 @@ export class TokenExchanger {
   private readonly scope: string;
 
   /** @throws Error when the metadata's token_endpoint/jwks_uri is not https (see checkEndpointSchemes). */
-  constructor(private readonly s: ExchangeSettings, private readonly metrics: Metrics, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly s: ExchangeSettings,
+    private readonly metrics: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {
     this.client = new oidc.Configuration(s.metadata as oidc.ServerMetadata, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret));
     this.client[oidc.customFetch] = s.fetch as never;
     // Plain http only when authorization_url itself is http: (dev opt-in); else https or refuse.
@@ -114,9 +132,25 @@ export class TokenExchanger {
       };
       if (this.scope) params.scope = this.scope;
       const res = await oidc.genericGrantRequest(this.client, TOKEN_EXCHANGE_GRANT, params);
+      // Checked before use or caching: a token for another audience/issuer, expired, or of another type never reaches the API.
+      const problem = exchangedTokenProblem(res, {
+        issuer: this.s.metadata.issuer,
+        audience: this.s.audience,
+        tokenType: ACCESS_TOKEN_TYPE,
+        nowSec: Math.floor(this.now() / 1000),
+      });
+      if (problem) {
+        this.metrics.exchanges.inc({ outcome: 'invalid_response' });
+        this.s.log?.warn(
+          { sub: caller.sub, problem, audience: this.s.audience, client_id: this.s.clientId },
+          'token exchange answered a token that fails the checks; not used',
+        );
+        return { ok: false, refusedSubjectToken: false, error: 'invalid_exchange_response', problem };
+      }
       const lifetime = res.expiresIn() ?? expFromJwt(res.access_token, this.now());
       if (lifetime !== undefined) {
-        const freshUntilMs = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;
+        const byExpiry = this.now() + (lifetime - (this.s.expirySkewSec ?? 30)) * 1000;
+        const freshUntilMs = Math.min(byExpiry, this.now() + (this.s.cacheMaxAgeSec ?? 30) * 1000);
         if (freshUntilMs > this.now()) this.store(key, { token: res.access_token, freshUntilMs });
       }
       this.metrics.exchanges.inc({ outcome: 'success' });

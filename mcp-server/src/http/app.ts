@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import type { FactoryDeps } from '../mcp/server-factory.js';
 import { authenticate, exchangeEarly, resourceFor } from './auth-middleware.js';
 import { protectedResourceMetadata } from '../auth/challenge.js';
-import { methodNotAllowed, sseHandlers, streamableHandler } from '../mcp/transports.js';
+import { methodNotAllowed, sseHandlers, streamableChecks, streamableHandler } from '../mcp/transports.js';
 import { jsonRpcError } from '../mcp/json-rpc.js';
 
 export interface App {
@@ -64,7 +64,7 @@ export function createApp(runtime: Runtime, deps: FactoryDeps): App {
   const gate = authenticate(runtime, metrics);
   const json = express.json({ limit: '4mb' });
   const streamable = streamableHandler(deps);
-  app.post('/mcp', gate, json, exchangeEarly(metrics), streamable);
+  app.post('/mcp', gate, json, streamableChecks, exchangeEarly(metrics), streamable);
   app.get('/mcp', gate, methodNotAllowed);
   app.delete('/mcp', gate, methodNotAllowed);
 

@@ -6,6 +6,7 @@
  */
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { decodeProtectedHeader } from 'jose';
 import type { Runtime, Generation } from '../runtime.js';
 import type { Metrics } from '../obs/metrics.js';
 import { bearerChallenge, metadataUrlFor } from '../auth/challenge.js';
@@ -62,11 +63,37 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 /** The auth-scheme token of an Authorization header (RFC 9110 §11.6.2: case-insensitive). */
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
-/** Step 1: verify the bearer token (before the body is parsed). */
+/** Whether `token` is a JWS in compact serialization (RFC 7515 §7.1: three parts, a JSON header naming `alg`). */
+export function isCompactJws(token: string): boolean {
+  if (token.split('.').length !== 3) return false;
+  try {
+    return typeof decodeProtectedHeader(token).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** How many `Authorization` header lines a request carries (`rawHeaders`: name, value, name, value, …). */
+export function authorizationHeaderCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
+/**
+ * Step 1: verify the bearer token (before the body is parsed). More than one `Authorization`
+ * header is HTTP 400 `invalid_request` (RFC 6750 §3.1), with or without `require_oauth`.
+ */
 export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const gen = runtime.current;
     req.generation = gen;
+    // Node keeps the first of repeated Authorization headers and drops the rest: refuse the ambiguity.
+    if (authorizationHeaderCount(req.rawHeaders) > 1) {
+      metrics.authRejections.inc({ reason: 'ambiguous_authorization' });
+      res.status(400).json({ error: 'invalid_request', error_description: 'more than one Authorization header: send exactly one' });
+      return;
+    }
     if (!gen.auth) return next();
     const header = req.headers.authorization;
     if (!header) return reject(res, gen, req, metrics, 401, 'missing_token');
@@ -75,6 +102,8 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     if (!BEARER_SCHEME.test(header)) return reject(res, gen, req, metrics, 401, 'unsupported_scheme', undefined, 'only the Bearer authentication scheme is supported');
     const m = BEARER.exec(header);
     if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Bearer credential is malformed');
+    // No issuer state can make a non-JWS valid: 401 before waiting on the metadata/JWKS (never 503).
+    if (!isCompactJws(m[1]!)) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the access token is not a signed JWT (JWS compact serialization)');
     if (!(await gen.auth.ensureReady()) || !gen.auth.verifier) {
       metrics.authRejections.inc({ reason: 'not_ready' });
       res.setHeader('Retry-After', '5');

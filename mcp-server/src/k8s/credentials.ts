@@ -49,6 +49,9 @@ export async function credentialsFor(source: CredentialSource, caller: Caller | 
   if (!caller) return { ok: false, failure: 'no access token on this request', code: 'unauthenticated' };
   const exchange = await exchangeFor(source.auth, caller);
   if (!exchange) return { ok: false, failure: 'authorization server metadata not available', code: 'exchange_unavailable' };
+  if (!exchange.ok && exchange.problem) {
+    return { ok: false, failure: `token exchange failed: ${exchange.problem}; nothing was sent to the Kubernetes API`, code: exchange.error };
+  }
   if (!exchange.ok) return { ok: false, failure: `token exchange failed: the authorization server answered error "${exchange.error}"`, code: exchange.error };
   return { ok: true, kubeConfig: source.cluster.forCaller(exchange.token) };
 }

@@ -11,6 +11,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { callerOf } from '../caller.js';
 import { callsMethod, jsonRpcError } from './json-rpc.js';
 import { createMcpServer, type FactoryDeps } from './server-factory.js';
+import { batchRefusal, lenientInitialize, negotiatedVersion, toolCallRefusals } from './request-checks.js';
 
 const wantsToolList = (body: unknown) => callsMethod(body, 'tools/list');
 
@@ -35,6 +36,22 @@ export function streamableHandler(deps: FactoryDeps) {
   };
 }
 
+/**
+ * POST /mcp, before the exchange and the transport (request-checks.ts): a batch under a
+ * protocol version without batching is HTTP 400 `-32600`; an invalid `tools/call` is answered
+ * `-32602` (HTTP 200, as any JSON-RPC error response) and never runs; an `initialize` without
+ * `clientInfo` is accepted.
+ */
+export function streamableChecks(req: Request, res: Response, next: () => void): void {
+  const header = req.headers['mcp-protocol-version'];
+  const batch = batchRefusal(req.body, typeof header === 'string' ? header : undefined);
+  if (batch) return void res.status(400).json(batch);
+  const refused = toolCallRefusals(req.body, req.generation!.tools);
+  if (refused) return void res.status(200).json(refused);
+  lenientInitialize(req.body);
+  next();
+}
+
 /** GET/DELETE /mcp in stateless mode. */
 export function methodNotAllowed(_req: Request, res: Response): void {
   res.setHeader('Allow', 'POST');
@@ -48,6 +65,8 @@ interface SseSession {
   readonly sub?: string;
   /** The configuration generation the session's tools were built for. */
   readonly generation: number;
+  /** The protocol version negotiated by the session's `initialize` (none yet: undefined). */
+  protocolVersion?: string;
 }
 
 /** GET /sse and POST /message, sharing one session table. */
@@ -87,6 +106,15 @@ export function sseHandlers(deps: FactoryDeps, messagePath = '/message') {
     if (gen.auth && (!s.sub || !caller || caller !== s.sub)) {
       return jsonRpcError(res, 403, -32001, 'this SSE session belongs to another user');
     }
+    // Refusals travel on the event stream, as every answer of this transport does.
+    const refused = batchRefusal(req.body, s.protocolVersion) ?? toolCallRefusals(req.body, gen.tools);
+    if (refused) {
+      for (const m of Array.isArray(refused) ? refused : [refused]) await s.transport.send(m as never);
+      return void res.status(202).end('Accepted');
+    }
+    const init = (Array.isArray(req.body) ? req.body : [req.body]).find((m) => m && typeof m === 'object' && m.method === 'initialize');
+    if (init) s.protocolVersion = negotiatedVersion(init.params?.protocolVersion);
+    lenientInitialize(req.body);
     await s.transport.handlePostMessage(req, res, req.body);
   };
   return { open, message, sessions };

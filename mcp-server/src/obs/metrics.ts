@@ -10,7 +10,7 @@ export interface Metrics {
   readonly toolCalls: Counter<'tool' | 'outcome'>;
   /** Tool call latency in seconds, by tool. */
   readonly toolDuration: Histogram<'tool'>;
-  /** Token exchanges sent to Keycloak, by outcome (`success`, `subject_token_refused`, `error`). */
+  /** Token exchanges sent to Keycloak, by outcome (`success`, `subject_token_refused`, `invalid_response`, `error`). */
   readonly exchanges: Counter<'outcome'>;
   /** Exchanges answered from the cache (or joined to an in-flight exchange). */
   readonly exchangeCacheHits: Counter<string>;

@@ -1,7 +1,7 @@
 import { TokenExchanger, ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../src/exchange/exchanger.js';
 import { caFetch } from '../../src/net/ca-fetch.js';
 import { createMetrics, type Metrics } from '../../src/obs/metrics.js';
-import { startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
+import { exchangedId, startIssuerStub, type IssuerStub } from './support/issuer-stub.js';
 import { startHarness, oauthToml, type Harness } from './support/harness.js';
 import { pino } from 'pino';
 
@@ -19,7 +19,7 @@ beforeEach(() => {
   stub.exchangedLifetime = 300;
 });
 
-function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Logger): TokenExchanger {
+function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Logger, cacheMaxAgeSec?: number): TokenExchanger {
   const issuer = stub.issuer;
   return new TokenExchanger(
     {
@@ -30,6 +30,7 @@ function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Lo
       scopes: ['mcp:openshift'],
       fetch: caFetch(stub.caPem),
       log,
+      cacheMaxAgeSec,
     },
     metrics,
     now,
@@ -43,7 +44,8 @@ async function counter(m: Metrics, name: string): Promise<string> {
 describe('token exchange request (RFC 8693 §2.1)', () => {
   it('sends the grant type, both token types, audience and scope, authenticating the client with its secret', async () => {
     const res = await exchanger(createMetrics(false)).exchange('user-token-A');
-    expect(res).toEqual({ ok: true, token: expect.stringMatching(/^exchanged-/), cached: false });
+    expect(res).toEqual({ ok: true, token: expect.any(String), cached: false });
+    expect(res.ok && exchangedId(res.token)).toMatch(/^exchanged-\d+-for-/);
     const { params, basic } = stub.exchanges[0]!;
     expect(Object.fromEntries(params)).toEqual({
       grant_type: TOKEN_EXCHANGE_GRANT,
@@ -83,7 +85,7 @@ describe('exchange cache', () => {
 
   it('reuses a token until shortly before it expires, then exchanges again', async () => {
     let now = 1_000_000;
-    const x = exchanger(createMetrics(false), () => now);
+    const x = exchanger(createMetrics(false), () => now, undefined, 3600);
     stub.exchangedLifetime = 120;
     await x.exchange('user-token-A');
     now += 80_000; // 40 s left: still fresh (refresh margin 30 s)
@@ -91,6 +93,33 @@ describe('exchange cache', () => {
     now += 15_000; // 25 s left: inside the margin
     await x.exchange('user-token-A');
     expect(stub.exchanges).toHaveLength(2);
+  });
+});
+
+describe('the cache lifetime bound (sts_cache_max_age: the revocation bound)', () => {
+  it('reuses a long-lived token for at most 30 s by default, then asks Keycloak again', async () => {
+    let now = 1_000_000;
+    const x = exchanger(createMetrics(false), () => now);
+    stub.exchangedLifetime = 300;
+    await x.exchange('user-token-A');
+    now += 29_000;
+    expect((await x.exchange('user-token-A')).ok && stub.exchanges.length).toBe(1);
+    now += 1_000; // 30 s after the exchange
+    await x.exchange('user-token-A');
+    expect(stub.exchanges).toHaveLength(2);
+  });
+
+  it('takes a configured bound, and 0 exchanges on every request', async () => {
+    let now = 1_000_000;
+    const x = exchanger(createMetrics(false), () => now, undefined, 5);
+    await x.exchange('user-token-A');
+    now += 5_000;
+    await x.exchange('user-token-A');
+    expect(stub.exchanges).toHaveLength(2);
+    const never = exchanger(createMetrics(false), () => now, undefined, 0);
+    await never.exchange('user-token-B');
+    await never.exchange('user-token-B');
+    expect(stub.exchanges).toHaveLength(4);
   });
 });
 
@@ -176,7 +205,7 @@ describe('exchange outcomes over MCP', () => {
     const body = (await res.json()) as { result: { content: { text: string }[]; isError?: boolean } };
     const seen = JSON.parse(body.result.content[0]!.text) as { user: unknown; token: string };
     expect(seen.user).toEqual({ sub: 'user-bob', preferredUsername: 'bob' });
-    expect(seen.token).toMatch(/^exchanged-\d+-for-/);
+    expect(exchangedId(seen.token)).toMatch(/^exchanged-\d+-for-/);
     expect(seen.token).not.toBe(userToken);
     const audit = h.logLines.filter((l) => l.audit === true).at(-1)!;
     expect(audit).toMatchObject({ sub: 'user-bob', preferred_username: 'bob', tool: 'whoami', namespace: 'team-a', kind: 'Pod', outcome: 'success', duration_ms: expect.any(Number) });

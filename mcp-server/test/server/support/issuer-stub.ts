@@ -48,6 +48,16 @@ export interface IssuerStub {
   exchangedLifetime: number;
   /** Milliseconds the token endpoint waits before answering. */
   exchangeDelayMs: number;
+  /**
+   * Exchanged tokens are JWTs signed with the first key: `iss` the issuer, `aud` the requested
+   * audience, `exp` now + `exchangedLifetime`, `jti` "exchanged-N-for-<last 12 chars of the
+   * subject token>". These claims override (undefined removes one).
+   */
+  exchangedClaims?: Record<string, unknown>;
+  /** The response's issued_token_type (null: left out). @default the access-token type */
+  issuedTokenType?: string | null;
+  /** When set, the token endpoint answers this string as access_token instead of a JWT. */
+  exchangedRaw?: string;
   /** Sign an access token for this issuer (override any claim; `alg`/`kid` via header). */
   token(claims?: Record<string, unknown>, opts?: { key?: SigningKey; issuer?: string; expiresIn?: string | number }): Promise<string>;
   close(): Promise<void>;
@@ -56,7 +66,27 @@ export interface IssuerStub {
 function selfSigned(dir: string): { key: string; cert: string; certFile: string } {
   const keyFile = join(dir, 'tls.key');
   const certFile = join(dir, 'ca.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
@@ -95,15 +125,33 @@ export async function startIssuerStub(realmPath = '/realms/test'): Promise<Issue
           : undefined;
         stub.exchanges.push({ params, basic });
         setTimeout(() => {
-          if (basic !== `mcp-server:${stub.clientSecret}`) return send(401, { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' });
+          if (basic !== `mcp-server:${stub.clientSecret}`)
+            return send(401, { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' });
           if (stub.failWith) return send(400, { error: stub.failWith, error_description: stub.failDescription ?? 'secret details from keycloak' });
           counter++;
-          send(200, {
-            access_token: `exchanged-${counter}-for-${params.get('subject_token')?.slice(-12)}`,
-            token_type: 'Bearer',
-            expires_in: stub.exchangedLifetime,
-            issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-          });
+          const now = Math.floor(Date.now() / 1000);
+          const claims: Record<string, unknown> = {
+            iss: stub.issuer,
+            aud: params.get('audience'),
+            sub: 'exchanged-sub',
+            iat: now,
+            exp: now + stub.exchangedLifetime,
+            jti: `exchanged-${counter}-for-${params.get('subject_token')?.slice(-12)}`,
+            ...stub.exchangedClaims,
+          };
+          for (const k of Object.keys(claims)) if (claims[k] === undefined) delete claims[k];
+          const key = stub.keys[0]!;
+          void new SignJWT(claims)
+            .setProtectedHeader({ alg: key.jwk.alg as string, kid: key.kid, typ: 'JWT' })
+            .sign(key.privateKey)
+            .then((jwt) =>
+              send(200, {
+                access_token: stub.exchangedRaw ?? jwt,
+                token_type: 'Bearer',
+                expires_in: stub.exchangedLifetime,
+                ...(stub.issuedTokenType === null ? {} : { issued_token_type: stub.issuedTokenType ?? 'urn:ietf:params:oauth:token-type:access_token' }),
+              }),
+            );
         }, stub.exchangeDelayMs);
       });
       return;
@@ -141,4 +189,14 @@ export async function startIssuerStub(realmPath = '/realms/test'): Promise<Issue
     rmSync(dir, { recursive: true, force: true });
   };
   return stub;
+}
+
+/** The `jti` of a token the stub exchanged ("exchanged-N-for-…"), or undefined for anything else. */
+export function exchangedId(token: string): string | undefined {
+  try {
+    const jti = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).jti as unknown;
+    return typeof jti === 'string' && jti.startsWith('exchanged-') ? jti : undefined;
+  } catch {
+    return undefined;
+  }
 }
