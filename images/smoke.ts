@@ -7,14 +7,15 @@
  * Checks, each printed as `[smoke] ok: …` (the first failure exits 1 with `[smoke] FAIL: …`):
  * - the image's configured user is not root, and the process runs as that non-root UID with a
  *   read-only view of /app (bind-mounted `ro` over the image's own /app);
- * - the entrypoint prints `--version` (= package.json `version`) and `--help`;
+ * - the entrypoint prints `--version` (= package.json `version`) and `--help`; so does the
+ *   Playground entrypoint (`node /app/playground/dist/main.js`), which also serves `/healthz`;
  * - with a config without `require_oauth` (OAuth off, kubeconfig strategy, an unreachable cluster)
  *   it serves `/healthz` and answers an MCP `tools/list` on loopback with exactly the tools of the
  *   golden files (mcp-server/test/golden/toolsets-*-tools.json);
  * - no layer holds `.git`, tests, sources, dev dependencies (package-lock.json `dev: true`),
  *   npm caches, secret-looking files (keys, .npmrc, .env, credentials) or a text file with a
  *   PEM private key; /app holds only
- *   package.json, dist/ and node_modules/; the image config's env names no secret;
+ *   package.json, dist/, node_modules/ and playground/{dist,public}/; the image config's env names no secret;
  * - the size (sum of the uncompressed layers), printed with the compressed size, is within the
  *   budget of docs/images.md (≤ 250 MiB on the Debian base; KMS_IMAGE_BUDGET_MIB overrides).
  */
@@ -170,6 +171,34 @@ try {
   process.kill(-server.pid!, 'SIGTERM');
   server = undefined;
 
+  // 3b. The Playground entrypoint of the same image (charts/playground.ts runs it): --version,
+  // --help, and /healthz on loopback (its Llama Stack and MCP URLs are never called by /healthz).
+  const playground = ['node', '/app/playground/dist/main.js'];
+  const pgVersion = bah([...runArgs, ...playground, '--version'], { allowFail: true });
+  if (pgVersion.status !== 0 || pgVersion.stdout.trim() !== pkg.version) fail(`Playground --version printed "${pgVersion.stdout.trim()}" (exit ${pgVersion.status}; want ${pkg.version}): ${pgVersion.stderr.trim()}`);
+  const pgHelp = bah([...runArgs, ...playground, '--help'], { allowFail: true });
+  if (pgHelp.status !== 0 || !pgHelp.stdout.includes('Usage: kube-mcp-playground')) fail(`Playground --help (exit ${pgHelp.status}) printed: ${pgHelp.stdout}${pgHelp.stderr}`);
+  const pgPort = await freePort();
+  const pgArgs = [`--port=${pgPort}`, '--host=127.0.0.1', '--llama-stack-url=http://127.0.0.1:1', '--api-base-path=/v1', '--mcp-server-url=http://127.0.0.1:1/mcp', '--mcp-auth=authorization'];
+  server = spawn('buildah', [...store, ...runArgs, ...playground, ...pgArgs], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let pgLog = '';
+  server.stdout!.on('data', (d: Buffer) => (pgLog += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (pgLog += d.toString()));
+  const pgDeadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) fail(`Playground exited ${server.exitCode}: ${pgLog}`);
+    const res = await fetch(`http://127.0.0.1:${pgPort}/healthz`).catch(() => undefined);
+    if (res) {
+      if (res.status !== 200) fail(`Playground /healthz answered ${res.status} ${await res.text()}`);
+      break;
+    }
+    if (Date.now() > pgDeadline) fail(`Playground /healthz not served within 60s: ${pgLog}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  ok(`Playground entrypoint: --version ${pkg.version}, --help, /healthz on 127.0.0.1:${pgPort}`);
+  process.kill(-server.pid!, 'SIGTERM');
+  server = undefined;
+
   // 4. Every layer's file list.
   const oci = join(work, 'oci');
   bah(['push', image, `oci:${oci}:smoke`]);
@@ -192,9 +221,9 @@ try {
     [/\.(key|p12|pfx|jks|keystore)$/, 'a key file'],
     [/^(?!etc\/ssl\/|usr\/lib\/ssl\/|usr\/share\/ca-certificates\/|app\/node_modules\/).*\.pem$/, 'a PEM file outside the CA bundle'],
     [/(^|\/)\.npm\/_cacache\//, 'an npm cache'],
-    [/^app\/(?!$|(package\.json|dist|node_modules)(\/|$))/, 'something in /app besides package.json, dist/, node_modules/'],
-    [/^app\/dist\/.*(\.test\.js|\/test\/)/, 'a test'],
-    [/^app\/dist\/.*\.ts$/, 'a TypeScript source'],
+    [/^app\/(?!$|(package\.json|dist|node_modules|playground\/?$|playground\/(dist|public))(\/|$))/, 'something in /app besides package.json, dist/, node_modules/, playground/{dist,public}/'],
+    [/^app\/(playground\/)?dist\/.*(\.test\.js|\/test\/)/, 'a test'],
+    [/^app\/(playground\/)?dist\/.*\.ts$/, 'a TypeScript source'],
   ];
   let files = 0;
   let bytes = 0;
