@@ -95,7 +95,8 @@ async function askInPage(p: Page, question: string, name: string): Promise<{ ans
   await p.locator(`#pg-turn-${before + 2}[data-state]:not([data-state="streaming"])`).waitFor({ timeout: 2 * MINUTE });
   await p.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
   if (p === page) lastUseAt = Date.now();
-  expect(await turn.getAttribute('data-state')).toBe('done');
+  const state = await turn.getAttribute('data-state');
+  if (state !== 'done') throw new Error(`turn ${before + 2} ended ${state}: ${await turn.locator('[data-part="error"]').textContent({ timeout: 2000 }).catch(() => '')}`);
   const tools = await turn.locator('[data-part="tool-call"]').evaluateAll((els) => els.map((e) => ({
     name: e.getAttribute('data-tool-name'), status: e.getAttribute('data-status'), badge: e.querySelector('[data-part="tool-status"]')?.textContent ?? null,
   })));

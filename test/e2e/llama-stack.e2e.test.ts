@@ -297,7 +297,7 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
       const turn = await askPlayground(pgUrl, tokens.developer, pgModel, `Which pods run in namespace ${ns()}?`);
       process.stdout.write(`[e2e] playground on llama-stack ${version}: ${turn.events.map((e) => e.type).join(' ')}\n`);
       expect(turn.status).toBe(200);
-      expect(turn.events.at(-1)?.type).toBe('done');
+      expect(turn.events.at(-1)).toMatchObject({ type: 'done' });
       expect(turn.toolResults).toEqual([expect.objectContaining({ name: 'pods_list_in_namespace', arguments: JSON.stringify({ namespace: ns() }), forbidden: false })]);
       expect(turn.toolResults[0]!.output).toContain('e2e-ls-pod-a');
       expect(turn.text).toContain('e2e-ls-pod-a');
@@ -307,7 +307,7 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
     test('the developer asks for kube-system → the answer shows the API\'s Forbidden, and the tool call is marked forbidden', async () => {
       const turn = await askPlayground(pgUrl, tokens.developer, pgModel, 'List the pods in namespace kube-system');
       process.stdout.write(`[e2e] playground on llama-stack ${version} Forbidden tool result: ${JSON.stringify(turn.toolResults)}\n`);
-      expect(turn.events.at(-1)?.type).toBe('done');
+      expect(turn.events.at(-1)).toMatchObject({ type: 'done' });
       expect(turn.toolResults).toEqual([expect.objectContaining({ name: 'pods_list_in_namespace', forbidden: true, error: expect.stringMatching(/^Error \(code 1\)/) })]);
       expect(turn.text).toMatch(/is forbidden: User "e2e-dev"/);
       expect(turn.text).not.toContain('e2e-ls-system-pod');
