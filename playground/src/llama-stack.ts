@@ -29,7 +29,9 @@ export type LlamaStackErrorCode = 'unauthorized' | 'forbidden' | 'not_found' | '
  * - `tools`: the tools Llama Stack listed on the MCP server (`mcp_list_tools`);
  * - `tool_call`: a tool call began (arguments may still be empty);
  * - `tool_result`: a tool call ended, with its arguments and `output` or `error`; `forbidden` is
- *   true when the result is Kubernetes' `Forbidden` (the user's RBAC said no);
+ *   true when the result is Kubernetes' `Forbidden` (the user's RBAC said no). When Llama Stack
+ *   hides the tool's error text ({@link isOpaqueToolError}) it comes just before `done`, and
+ *   `forbidden` is read from the answer;
  * - `error`: the turn failed (`code`, HTTP `status` of Llama Stack when it answered, `message` for people);
  * - `done`: the turn ended; `text` is the whole answer.
  * Every stream ends with exactly one `done` or `error`.
@@ -159,6 +161,17 @@ export async function listModels(cfg: Pick<PlaygroundConfig, 'llamaStackUrl' | '
   }
 }
 
+/**
+ * An `mcp_call` error that carries no tool text: Llama Stack (0.2.22 tool_executor.py:317,
+ * 0.7.3 responses/builtin/responses/tool_executor.py:461) turns an MCP `isError` result into
+ * `error: "Error (code 1): None"` and gives the tool's text (e.g. Kubernetes' Forbidden) only to
+ * the model. Such a result is reported once the answer is known, `forbidden` when the answer
+ * reports the Forbidden.
+ */
+export function isOpaqueToolError(error: string): boolean {
+  return /^Error \(code -?\d+\): (None)?\s*$/.test(error);
+}
+
 /** Forbidden as the MCP server reports a Kubernetes 403 (`Forbidden: … is forbidden: User "…" cannot …`). */
 export function isForbidden(text: string | undefined): boolean {
   return !!text && (/^\s*Forbidden\b/.test(text) || /\bis forbidden: User\b/.test(text));
@@ -214,7 +227,7 @@ export async function* chat(cfg: PlaygroundConfig, token: string, turn: ChatTurn
       finished.add(id);
       const output = str(item.output) !== undefined ? scrub(item.output as string, token) : undefined;
       const error = str(item.error) ? scrub(item.error as string, token) : undefined;
-      evs.push({
+      const result: ChatEvent & { type: 'tool_result' } = {
         type: 'tool_result',
         id,
         server,
@@ -223,10 +236,16 @@ export async function* chat(cfg: PlaygroundConfig, token: string, turn: ChatTurn
         ...(output !== undefined ? { output } : {}),
         ...(error !== undefined ? { error } : {}),
         forbidden: isForbidden(error) || isForbidden(output),
-      });
+      };
+      // The tool's own text went only to the model: the result is told once the answer is known.
+      if (error !== undefined && isOpaqueToolError(error)) held.push(result);
+      else evs.push(result);
     }
     return evs;
   };
+  const held: (ChatEvent & { type: 'tool_result' })[] = [];
+  /** The held results, `forbidden` when the answer (which saw the tool's text) reports Kubernetes' Forbidden. */
+  const release = (answer: string): ChatEvent[] => held.splice(0).map((r) => ({ ...r, forbidden: r.forbidden || isForbidden(answer) }));
 
   try {
     const stream = await client.responses.create(
@@ -264,15 +283,18 @@ export async function* chat(cfg: PlaygroundConfig, token: string, turn: ChatTurn
             text = final;
             yield { type: 'text', delta: final };
           }
+          yield* release(text || final);
           yield { type: 'done', responseId: str(response.id), text: text || final };
           return;
         }
         case 'response.failed': {
           const err = ((ev.response as Json | undefined)?.error ?? {}) as Json;
+          yield* release(text);
           yield { type: 'error', code: 'failed', message: `Llama Stack could not answer: ${scrub(str(err.message) ?? 'the response failed', token)}` };
           return;
         }
         case 'error':
+          yield* release(text);
           yield { type: 'error', code: 'failed', message: `Llama Stack reported an error: ${scrub(str(ev.message) ?? 'unknown error', token)}` };
           return;
         default:

@@ -27,6 +27,12 @@ export interface FakeOptions {
   modelsShape?: '0.2' | '0.4';
   /** Answer every request with this HTTP status and body instead. */
   failWith?: { status: number; body: unknown };
+  /**
+   * Report a tool error as the real releases do (0.2.22 and 0.7.3 tool_executor.py): the
+   * mcp_call item gets `error: "Error (code 1): None"` and the tool's text reaches only the
+   * model, whose answer quotes it.
+   */
+  opaqueToolErrors?: boolean;
   /** Leave out `response.output_item.*` events (tool calls only in `response.completed`). */
   completedOnly?: boolean;
   /** End the stream with `response.failed` after the tool list. */
@@ -99,6 +105,7 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
     const question = textOf(last.content);
     const namespace = /kube-system/.test(question) ? 'kube-system' : 'llama-stack';
     const forbidden = namespace === 'kube-system' && user !== 'admin';
+    const forbiddenText = `Forbidden: pods is forbidden: User "${user}" cannot list resource "pods" in API group "" in the namespace "kube-system"`;
     const delay = options.chunkDelayMs ?? 5;
     const id = `resp_${user}_${requests.length}`;
     const label = body.tools?.[0]?.server_label ?? 'none';
@@ -112,10 +119,12 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
       server_label: label,
       arguments: args,
       ...(forbidden
-        ? { error: `Forbidden: pods is forbidden: User "${user}" cannot list resource "pods" in API group "" in the namespace "kube-system"` }
+        ? { error: options.opaqueToolErrors ? 'Error (code 1): None' : forbiddenText }
         : { output: `NAME READY\n${user}-pod-1 1/1` }),
     };
-    const answer = ['The pods ', 'for ', user, ' in ', namespace, forbidden ? ' are not visible to you.' : ': ', forbidden ? '' : `${user}-pod-1.`].filter(Boolean);
+    const answer = forbidden && options.opaqueToolErrors
+      ? ['The tool returned: ', forbiddenText]
+      : ['The pods ', 'for ', user, ' in ', namespace, forbidden ? ' are not visible to you.' : ': ', forbidden ? '' : `${user}-pod-1.`].filter(Boolean);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let seq = 0;
     const send = async (ev: Record<string, unknown>) => {

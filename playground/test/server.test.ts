@@ -188,6 +188,17 @@ describe('signed in', () => {
     expect(admin.events.find((e) => e.type === 'tool_result')).toMatchObject({ forbidden: false, output: expect.stringContaining('admin-pod-1') });
   });
 
+  test('a tool error Llama Stack reports as "Error (code 1): None" is told before done, forbidden when the answer reports the Forbidden', async () => {
+    const { pg } = await setup({ opaqueToolErrors: true });
+    const c = await chat(pg, token('dev'), 'pods in kube-system?', { user: 'dev' });
+    const types = c.events.map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['tool_result', 'done']);
+    expect(types.indexOf('text')).toBeLessThan(types.indexOf('tool_result'));
+    expect(c.events.find((e) => e.type === 'tool_result')).toMatchObject({ forbidden: true, error: 'Error (code 1): None' });
+    const admin = await chat(pg, token('admin'), 'pods in kube-system?', { user: 'admin' });
+    expect(admin.events.find((e) => e.type === 'tool_result')).toMatchObject({ forbidden: false, output: expect.stringContaining('admin-pod-1') });
+  });
+
   test('a release that reports tool calls only in response.completed still shows them and the answer', async () => {
     const { pg } = await setup({ completedOnly: true });
     const c = await chat(pg, token('carol'), 'pods in llama-stack?');

@@ -1,14 +1,18 @@
 /**
  * The browser journey through the real oauth2-proxy (issue 9): headless Debian Chromium
  * (playwright-core) opens the Playground's Route host, lands on the real Keycloak login page,
- * logs in as the harness developer and reaches the upstream with a token the real MCP server
- * accepts as that user. Every program is started from dist/ by the pod runner (test/e2e/pods):
- * oauth2-proxy with the synthesized sidecar's args, env and Secrets, the MCP server with its
- * ConfigMap. What a cluster would add is played by the test:
+ * logs in as a harness user and reaches the real Playground page (playground/), picks the model,
+ * asks, and sees the answer streamed as computed for that user: the Playground calls the real
+ * Llama Stack (default release) with the user's token, whose agent calls the real MCP server
+ * with it, which asks the harness kube-apiserver as that user. Every program is started from
+ * dist/: the pod runner (test/e2e/pods) starts oauth2-proxy (the sidecar's args, env and
+ * Secrets), the Playground (the `playground` container's command and args) and the MCP server
+ * (its ConfigMap); test/e2e/support/llama-stack-operator.ts plays the operator for the
+ * LlamaStackDistribution. The one stand-in is the model (test/e2e/support/fake-llm.ts). What a
+ * cluster would add is played by the test:
  *   - the edge Route: a TLS front on loopback (test/e2e/browser/edge-route.ts), reached through
  *     `--host-resolver-rules`; the router network (`trustedProxyCidrs`) maps to 127.0.0.1/32;
- *   - the Playground UI: a STAND-IN upstream (test/e2e/browser/stand-in-upstream.ts) until the
- *     Playground app is merged.
+ *   - the operator-made Llama Stack Service: its URL maps to the Llama Stack process.
  * The realm is {@link E2E_BROWSER_REALM} with access tokens of {@link E2E_BROWSER_ACCESS_TOKEN_LIFESPAN} s,
  * so the journey outlives its first token. Screenshots of each step go to `<cache>/screenshots/`.
  *
@@ -19,7 +23,8 @@
  * (v7.8.1 does not know `--trusted-proxy-ip` and exits at start; without it, its login callback fails).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -31,8 +36,10 @@ import { kubeFromState } from './kube/setup.js';
 import { BROWSER_REALM_OPTIONS, E2E_BROWSER_ACCESS_TOKEN_LIFESPAN, E2E_BROWSER_REALM, harnessStackConfig } from './kube/stack-config.js';
 import { makeStackFixture, readSecret, realmApply, USERS, type StackFixture } from './kube/stack-fixture.js';
 import { startEdgeRoute, type EdgeRoute } from './browser/edge-route.js';
-import { startStandInUpstream, type StandInUpstream, type UpstreamVisit } from './browser/stand-in-upstream.js';
-import { LocalCluster, waitForRootCa, type RunningContainer } from './pods/local-pod.js';
+import { JWT_PATTERN, LocalCluster, waitForRootCa, type RunningContainer } from './pods/local-pod.js';
+import { startFakeLlm, type FakeLlm } from './support/fake-llm.js';
+import { startLlamaStackFromDist, type RunningLlamaStack } from './support/llama-stack-operator.js';
+import { DEFAULT_LLAMA_STACK_VERSION } from '../../charts/versions/llama-stack.js';
 
 const MINUTE = 60_000;
 const FIELD_MANAGER = 'kube-mcp-stack-e2e-browser';
@@ -51,7 +58,11 @@ let f: StackFixture;
 let cluster: LocalCluster;
 let proxy: RunningContainer;
 let mcp: RunningContainer;
-let upstream: StandInUpstream;
+let playground: RunningContainer;
+let ls: RunningLlamaStack;
+const llms: FakeLlm[] = [];
+/** The model the user picks: `<provider_id>/<model_id>` of the first inference provider. */
+let model: string;
 let front: EdgeRoute;
 let browser: Browser;
 let context: BrowserContext;
@@ -59,18 +70,38 @@ let page: Page;
 let routeHost: string;
 let loginAt = 0;
 let signOutAt = 0;
+/** When the first page's session was last used (its tokens last refreshed). */
+let lastUseAt = 0;
 let copiedCookies: Parameters<BrowserContext['addCookies']>[0] = [];
 
 const phase = (name: string, t0: number) => process.stdout.write(`[e2e] phase ${name}: ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 const shot = async (name: string) => {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
 };
-const lastVisit = (): UpstreamVisit => {
-  const v = upstream.visits.at(-1);
-  if (!v) throw new Error('the upstream saw no request');
-  return v;
-};
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** Requests the Playground served (its one JSON log line per request). */
+const playgroundRequests = async () => (await playground.log()).split('\n').filter((l) => l.includes('"msg":"request"')).length;
+
+/**
+ * Picks the model, asks `question` in the page (Enter sends) and waits for the streamed answer.
+ * @returns the answer text and the status of each tool call shown
+ */
+async function askInPage(p: Page, question: string, name: string): Promise<{ answer: string; tools: { name: string | null; status: string | null; badge: string | null }[] }> {
+  await p.locator('body[data-ready="true"]').waitFor({ timeout: MINUTE });
+  await p.selectOption('#pg-model', model);
+  await p.fill('#pg-question', question);
+  const before = Number(await p.getAttribute('#pg-conversation', 'data-turns'));
+  await p.press('#pg-question', 'Enter');
+  const turn = p.locator(`#pg-turn-${before + 2}`);
+  await p.locator(`#pg-turn-${before + 2}[data-state]:not([data-state="streaming"])`).waitFor({ timeout: 2 * MINUTE });
+  await p.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+  if (p === page) lastUseAt = Date.now();
+  const state = await turn.getAttribute('data-state');
+  if (state !== 'done') throw new Error(`turn ${before + 2} ended ${state}: ${await turn.locator('[data-part="error"]').textContent({ timeout: 2000 }).catch(() => '')}`);
+  const tools = await turn.locator('[data-part="tool-call"]').evaluateAll((els) => els.map((e) => ({
+    name: e.getAttribute('data-tool-name'), status: e.getAttribute('data-status'), badge: e.querySelector('[data-part="tool-status"]')?.textContent ?? null,
+  })));
+  return { answer: (await p.textContent(`#pg-answer-${before + 2}`)) ?? '', tools };
+}
 
 /** The journey's config: the harness stack with the browser realm, in namespaces of its own. */
 function journeyConfig() {
@@ -78,7 +109,7 @@ function journeyConfig() {
   const version = process.env.KMS_E2E_OAUTH2_PROXY_VERSION;
   return {
     ...c,
-    namespaces: { ...c.namespaces, mcpServer: 'mcp-server-journey', playground: 'playground-journey' },
+    namespaces: { ...c.namespaces, mcpServer: 'mcp-server-journey', playground: 'playground-journey', llamaStack: 'llama-stack-journey' },
     ...(version ? { playground: { ...c.playground, oauth2ProxyImage: { repository: 'quay.io/oauth2-proxy/oauth2-proxy', tag: version } } } : {}),
   };
 }
@@ -86,6 +117,7 @@ function journeyConfig() {
 beforeAll(async () => {
   const t0 = Date.now();
   await rm(workDir, { recursive: true, force: true });
+  await rm(shotsDir, { recursive: true, force: true });
   await mkdir(shotsDir, { recursive: true });
   f = await makeStackFixture(keycloak, workDir, journeyConfig);
   expect(f.model.realm.realm).toBe(E2E_BROWSER_REALM);
@@ -93,8 +125,9 @@ beforeAll(async () => {
 
   // dist/ into the apiserver, then the realm (and every missing Secret) by the project's CLI.
   // Only what the journey's pods read and the RBAC they act under: the objects shared with the
-  // stack suite (realm import, Authentication, Llama Stack) differ in their issuer and stay that
-  // suite's (its server-side apply would meet this suite's field manager as a conflict).
+  // stack suite (realm import, Authentication) differ in their issuer and stay that suite's (its
+  // server-side apply would meet this suite's field manager as a conflict). The Llama Stack is
+  // started from dist/ directly (the suite plays its operator).
   const own = new Set([f.model.mcpServer.namespace, f.model.playground.namespace]);
   const objects = (await Promise.all((await manifestFiles(f.distDir)).map(readManifests))).flat()
     .filter((o) => o.kind === 'Namespace' || own.has(o.metadata?.namespace ?? '') || ['RoleBinding', 'ClusterRoleBinding'].includes(o.kind ?? ''));
@@ -118,7 +151,13 @@ beforeAll(async () => {
     if (await core.readNamespacedServiceAccount({ namespace: 'kube-system', name: 'default' }).then(() => true, () => false)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  expect((await serverSideApply(admin, [pod('e2e-journey-pod', ns), pod('e2e-system-journey-pod', 'kube-system')], FIELD_MANAGER)).filter((r) => r.error)).toEqual([]);
+  // The model endpoints' API token Secrets the LlamaStackDistribution references (random values).
+  const secrets = f.model.config.llamaStack.inference.flatMap((p) => (p.apiToken ? [p.apiToken] : []));
+  const secretObjects = [...new Set(secrets.map((s) => s.name))].map((name) => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns },
+    stringData: Object.fromEntries(secrets.filter((s) => s.name === name).map((s) => [s.key, randomBytes(16).toString('hex')])),
+  }) as KubernetesObject);
+  expect((await serverSideApply(admin, [pod('e2e-journey-pod', ns), pod('e2e-system-journey-pod', 'kube-system'), ...secretObjects], FIELD_MANAGER)).filter((r) => r.error)).toEqual([]);
   await waitForRootCa(core, f.model.mcpServer.namespace);
 
   // The pods, from dist/.
@@ -131,7 +170,21 @@ beforeAll(async () => {
   const mcpPod = await cluster.plan(f.model.mcpServer.namespace, f.model.mcpServer.service.name);
   const pgPod = await cluster.plan(f.model.playground.namespace, f.model.config.playground.name);
   mcp = await cluster.start(mcpPod, 'mcp-server');
-  upstream = await startStandInUpstream(pgPod.port('ui'), cluster.localUrl(f.model.mcpServer.mcpUrl), ns);
+  for (const p of f.model.config.llamaStack.inference) llms.push(await startFakeLlm({ models: [p.modelId] }));
+  const t2 = Date.now();
+  ls = await startLlamaStackFromDist({
+    distDir: f.distDir, version: f.model.config.llamaStack.version, cacheDir: cacheDir(), workDir: join(workDir, 'llama-stack'),
+    urlMap: {
+      [f.model.mcpServer.service.url]: cluster.localUrl(f.model.mcpServer.service.url),
+      ...Object.fromEntries(f.model.config.llamaStack.inference.map((p, i) => [p.url, llms[i]!.url])),
+    },
+    secretValue: (name, key) => readSecret(admin, ns, name, key),
+  });
+  phase(`browser: llama-stack ${ls.version} started`, t2);
+  const first = f.model.config.llamaStack.inference[0]!;
+  model = `${first.providerId}/${first.modelId}`;
+  // The operator-made Service of the LlamaStackDistribution → the Llama Stack process.
+  playground = await cluster.start(pgPod, 'playground', { addressMap: { [f.model.llamaStack.service.url]: ls.baseUrl } });
   const refresh = process.env.KMS_E2E_COOKIE_REFRESH;
   const drop = (process.env.KMS_E2E_OAUTH2_PROXY_DROP_ARGS ?? '').split(',').filter(Boolean);
   proxy = await cluster.start(pgPod, 'oauth2-proxy', { timeoutMs: 10 * MINUTE, extraArgs: refresh ? [`--cookie-refresh=${refresh}`] : [], dropArgs: drop });
@@ -153,11 +206,18 @@ afterAll(async () => {
   await context?.close().catch(() => undefined);
   await browser?.close().catch(() => undefined);
   await front?.close();
-  await upstream?.close();
   await cluster?.stopAll();
+  await ls?.stop();
+  await Promise.all(llms.map((l) => l.stop()));
 });
 
-describe('the browser journey through the real oauth2-proxy and Keycloak', () => {
+describe(`the browser journey through the real oauth2-proxy, Keycloak, Playground and Llama Stack ${DEFAULT_LLAMA_STACK_VERSION}`, () => {
+  test('the Playground runs the synthesized command and args, on the default Llama Stack release', () => {
+    expect(f.model.config.llamaStack.version).toBe(DEFAULT_LLAMA_STACK_VERSION);
+    expect(playground.argv).toEqual(expect.arrayContaining([`--llama-stack-url=${ls.baseUrl}`, `--mcp-server-url=${cluster.localUrl(f.model.mcpServer.mcpUrl)}`,
+      `--api-base-path=${ls.facts.openaiBasePath}`, `--mcp-auth=${ls.facts.mcpToolToken}`, `--port=${playground.pod.port('ui')}`]));
+  });
+
   test('the Route host redirects to the real Keycloak login page of the realm', async () => {
     const res = await page.goto(`https://${routeHost}/`);
     expect(res?.ok()).toBe(true);
@@ -170,89 +230,75 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
     await shot('01-keycloak-login');
   }, 2 * MINUTE);
 
-  test('logging in as the developer reaches the upstream with the user\'s token', async () => {
+  test('logging in as the developer opens the Playground page as that user, with the model list', async () => {
     const u = USERS.developer;
     const password = await readSecret(admin, f.model.keycloak.namespace, u.password.name, u.password.key);
     await page.fill('#username', u.username);
     await page.fill('#password', password);
     loginAt = Date.now();
     await Promise.all([page.waitForURL(`https://${routeHost}/**`, { timeout: MINUTE }), page.click('#kc-login')]);
-    const body = await page.textContent('body');
-    await shot('02-logged-in-upstream');
-    expect(body).toContain(`user: ${u.username}`);
-    const v = lastVisit();
-    expect(v.token).not.toBe('');
-    expect(v.claims?.preferred_username).toBe(u.username);
-    expect(v.claims?.azp).toBe('mcp-client');
-    expect([v.claims?.aud].flat()).toContain('mcp-server');
-    expect(v.claims!.exp! - v.claims!.iat!).toBe(E2E_BROWSER_ACCESS_TOKEN_LIFESPAN);
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: MINUTE });
+    await shot('02-playground-signed-in');
+    expect(await page.textContent('#pg-user')).toContain(u.username);
+    expect(await page.getAttribute('#pg-model', 'data-state')).toBe('ready');
+    expect(await page.locator('#pg-model option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain(model);
   }, 2 * MINUTE);
 
-  test('the MCP server accepts the forwarded token as that user: own namespace listed, kube-system Forbidden', async () => {
-    const v = lastVisit();
-    expect(v.mcpError).toBeUndefined();
-    expect(v.mcp?.isError).toBe(false);
-    expect(v.mcp?.text).toContain('e2e-journey-pod');
-    // The same token, straight to the server, in a namespace the developer may not read.
-    const { mcpClient, resultText } = await import('./kube/mcp-client.js');
-    const c = await mcpClient(cluster.localUrl(f.model.mcpServer.mcpUrl), v.token);
-    try {
-      const r = await c.callTool({ name: 'pods_list_in_namespace', arguments: { namespace: 'kube-system' } });
-      expect(r.isError).toBe(true);
-      expect(resultText(r)).toMatch(/Forbidden/);
-      expect(resultText(r)).toContain(USERS.developer.username);
-    } finally {
-      await c.close();
-    }
-  }, 2 * MINUTE);
+  test('the developer asks for the pods of the Llama Stack namespace → the answer lists them', async () => {
+    const ns = f.model.namespaces.llamaStack;
+    const { answer, tools } = await askInPage(page, `Which pods run in namespace ${ns}?`, '03-developer-own-namespace');
+    expect(tools).toEqual([{ name: 'pods_list_in_namespace', status: 'ok', badge: 'ok' }]);
+    expect(answer).toContain('e2e-journey-pod');
+  }, 3 * MINUTE);
 
-  test(`a session older than the access-token lifespan (${E2E_BROWSER_ACCESS_TOKEN_LIFESPAN} s) still forwards an unexpired token`, async () => {
-    const first = lastVisit();
+  test('the developer asks for kube-system → Forbidden shown', async () => {
+    const { answer, tools } = await askInPage(page, 'List the pods in namespace kube-system', '04-developer-kube-system-forbidden');
+    expect(tools).toEqual([{ name: 'pods_list_in_namespace', status: 'forbidden', badge: 'Forbidden' }]);
+    expect(answer).toMatch(new RegExp(`is forbidden: User "${USERS.developer.username}"`));
+    expect(answer).not.toContain('e2e-system-journey-pod');
+  }, 3 * MINUTE);
+
+  test(`a session older than the access-token lifespan (${E2E_BROWSER_ACCESS_TOKEN_LIFESPAN} s) still answers as the user`, async () => {
     const wait = loginAt + (E2E_BROWSER_ACCESS_TOKEN_LIFESPAN + 5) * 1000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    expect(nowSeconds()).toBeGreaterThan(first.claims!.exp!); // the login's token has expired by now
+    // The login's token has expired by now: an answer listing the pods needs a refreshed one.
     await page.reload();
-    await shot('03-after-token-lifespan');
-    const v = lastVisit();
-    expect(v.at).toBeGreaterThan(first.at);
-    expect(v.claims?.preferred_username).toBe(USERS.developer.username);
-    expect(v.claims!.exp!).toBeGreaterThan(Math.floor(v.at / 1000)); // unexpired when it arrived
-    expect(v.token).not.toBe(first.token);
-    expect(v.mcpError).toBeUndefined();
-    expect(v.mcp?.isError).toBe(false);
-    expect(v.mcp?.text).toContain('e2e-journey-pod');
+    const { answer, tools } = await askInPage(page, `Which pods run in namespace ${f.model.namespaces.llamaStack}?`, '05-after-token-lifespan');
+    expect(tools).toEqual([{ name: 'pods_list_in_namespace', status: 'ok', badge: 'ok' }]);
+    expect(answer).toContain('e2e-journey-pod');
     expect(await proxy.log()).toMatch(/Refreshing session/);
   }, 3 * MINUTE);
 
   test('sign-out ends the Keycloak session: the next visit shows the login page again', async () => {
-    const before = upstream.visits.length;
     copiedCookies = (await context.cookies()).filter((c) => c.name.startsWith('_oauth2_proxy'));
     expect(copiedCookies.length).toBeGreaterThan(1); // the session is split over several cookies (see docs/components.md)
+    expect(await page.getAttribute('#pg-sign-out', 'href')).toBe('/oauth2/sign_out');
     signOutAt = Date.now();
-    await page.goto(`https://${routeHost}/oauth2/sign_out`);
+    await Promise.all([page.waitForURL(/./, { timeout: MINUTE }), page.click('#pg-sign-out')]);
+    const before = await playgroundRequests();
     await page.goto(`https://${routeHost}/`);
     expect(page.url().startsWith(`${f.model.oidc.authorizationEndpoint}?`)).toBe(true);
     await expect(page.locator('#username').isVisible()).resolves.toBe(true);
-    await shot('04-after-sign-out');
-    expect(upstream.visits.length).toBe(before); // nothing reached the upstream without a login
+    await shot('08-after-sign-out');
+    expect(await playgroundRequests()).toBe(before); // nothing reached the Playground without a login
     expect(await proxy.log()).not.toMatch(/error while calling backend logout/);
   }, 2 * MINUTE);
 
   test('a session cookie copied before sign-out stops working at its next refresh', async () => {
-    // The copied session's tokens were refreshed at the last visit; its next refresh is due
+    // The copied session's tokens were refreshed at its last use; its next refresh is due
     // after cookieRefresh, and Keycloak refuses it (the session ended at sign-out).
     const refreshSeconds = Number(/^(\d+)s$/.exec(f.model.playground.cookieRefresh)![1]);
-    const wait = lastVisit().at + (refreshSeconds + 2) * 1000 - Date.now();
+    const wait = lastUseAt + (refreshSeconds + 2) * 1000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const thief = await browser.newContext({ ignoreHTTPSErrors: true });
     try {
       await thief.addCookies(copiedCookies);
       const p = await thief.newPage();
-      const before = upstream.visits.length;
+      const before = await playgroundRequests();
       await p.goto(`https://${routeHost}/`);
       expect(p.url().startsWith(`${f.model.oidc.authorizationEndpoint}?`)).toBe(true);
-      expect(upstream.visits.length).toBe(before);
-      await p.screenshot({ path: join(shotsDir, '05-copied-cookie-after-sign-out.png'), fullPage: true });
+      expect(await playgroundRequests()).toBe(before);
+      await p.screenshot({ path: join(shotsDir, '09-copied-cookie-after-sign-out.png'), fullPage: true });
     } finally {
       await thief.close();
     }
@@ -260,12 +306,12 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
     expect(Date.now() - signOutAt).toBeLessThan((refreshSeconds + E2E_BROWSER_ACCESS_TOKEN_LIFESPAN) * 1000);
   }, 2 * MINUTE);
 
-  test('two users in two browser contexts at the same time each see only their own answer', async () => {
+  test('two users in two browser contexts at the same time each see only their own answers', async () => {
     const login = async (role: 'developer' | 'admin') => {
-      const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 700 } });
+      const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 800 } });
       const p = await ctx.newPage();
       const u = USERS[role];
-      await p.goto(`https://${routeHost}/?ns=kube-system`);
+      await p.goto(`https://${routeHost}/`);
       await p.fill('#username', u.username);
       await p.fill('#password', await readSecret(admin, f.model.keycloak.namespace, u.password.name, u.password.key));
       await Promise.all([p.waitForURL(`https://${routeHost}/**`, { timeout: MINUTE }), p.click('#kc-login')]);
@@ -273,34 +319,41 @@ describe('the browser journey through the real oauth2-proxy and Keycloak', () =>
     };
     const [dev, adm] = await Promise.all([login('developer'), login('admin')]);
     try {
+      expect(await dev.p.textContent('#pg-user')).toContain(dev.u.username);
+      expect(await adm.p.textContent('#pg-user')).toContain(adm.u.username);
       // Both ask at once, several times, for kube-system.
-      for (let i = 0; i < 3; i++) await Promise.all([dev.p.reload(), adm.p.reload()]);
-      const devText = (await dev.p.textContent('#mcp')) ?? '';
-      const admText = (await adm.p.textContent('#mcp')) ?? '';
-      await dev.p.screenshot({ path: join(shotsDir, '06-developer-kube-system-forbidden.png'), fullPage: true });
-      await adm.p.screenshot({ path: join(shotsDir, '07-admin-kube-system-listed.png'), fullPage: true });
-      expect(await dev.p.textContent('#user')).toBe(`user: ${dev.u.username}`);
-      expect(await adm.p.textContent('#user')).toBe(`user: ${adm.u.username}`);
-      expect(devText).toMatch(/Forbidden/);
-      expect(devText).toContain(dev.u.username);
-      expect(admText).toContain('e2e-system-journey-pod');
-      expect(admText).not.toMatch(/Forbidden/);
-      // Every kube-system answer the upstream computed went to the user whose token asked.
-      const answers = upstream.visits.filter((v) => v.namespace === 'kube-system' && v.token);
-      expect(answers.length).toBeGreaterThanOrEqual(8);
-      for (const v of answers) {
-        if (v.claims?.preferred_username === dev.u.username) expect(v.mcp?.isError).toBe(true);
-        else expect(v.claims?.preferred_username === adm.u.username && v.mcp?.isError === false && v.mcp.text.includes('e2e-system-journey-pod')).toBe(true);
+      for (let i = 1; i <= 3; i++) {
+        const [d, a] = await Promise.all([
+          askInPage(dev.p, 'List the pods in namespace kube-system', `06-two-users-developer-${i}`),
+          askInPage(adm.p, 'List the pods in namespace kube-system', `07-two-users-admin-${i}`),
+        ]);
+        expect(d.tools).toEqual([{ name: 'pods_list_in_namespace', status: 'forbidden', badge: 'Forbidden' }]);
+        expect(d.answer).toMatch(new RegExp(`is forbidden: User "${dev.u.username}"`));
+        expect(d.answer).not.toContain('e2e-system-journey-pod');
+        expect(a.tools).toEqual([{ name: 'pods_list_in_namespace', status: 'ok', badge: 'ok' }]);
+        expect(a.answer).toContain('e2e-system-journey-pod');
+        expect(a.answer).not.toMatch(/forbidden/i);
       }
+      // Each page holds only its own user's turns.
+      expect(await dev.p.textContent('#pg-conversation')).not.toContain('e2e-system-journey-pod');
+      expect(await adm.p.textContent('#pg-conversation')).not.toContain(dev.u.username);
     } finally {
       await dev.ctx.close();
       await adm.ctx.close();
     }
-  }, 3 * MINUTE);
+  }, 6 * MINUTE);
 
-  test('no program logged a token or a Secret value', async () => {
-    expect(cluster.started.map((r) => r.program.name).sort()).toEqual([`${f.model.mcpServer.service.name}/mcp-server`, `${f.model.config.playground.name}/oauth2-proxy`].sort());
+  test('no program logged a token or a Secret value (Playground, oauth2-proxy, MCP server, Llama Stack, the model\'s records)', async () => {
+    expect(cluster.started.map((r) => r.program.name).sort()).toEqual(
+      [`${f.model.mcpServer.service.name}/mcp-server`, `${f.model.config.playground.name}/oauth2-proxy`, `${f.model.config.playground.name}/playground`].sort());
     for (const r of cluster.started) await r.assertNoSecretsInLog();
+    expect(await playground.log()).toMatch(/"msg":"chat turn"/);
+    const lsLog = await readFile(ls.logFile, 'utf8');
+    expect(lsLog).toMatch(/responses/);
+    expect(JWT_PATTERN.exec(lsLog)).toBeNull();
+    const records = JSON.stringify(llms.map((l) => l.requests));
+    expect(records).toContain('e2e-journey-pod'); // the model saw the tool results…
+    expect(JWT_PATTERN.exec(records)).toBeNull(); // …and never a token
     expect(mcp.program.pid).toBeGreaterThan(0);
   }, MINUTE);
 });

@@ -29,6 +29,8 @@ import { kubeFromState } from './kube/setup.js';
 import { makeStackFixture, readSecret, realmApply, userToken, type StackFixture } from './kube/stack-fixture.js';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm.js';
 import { startLlamaStackFromDist, type RunningLlamaStack } from './support/llama-stack-operator.js';
+import { askPlayground, playgroundModels } from './support/playground-client.js';
+import { LocalCluster, type RunningContainer } from './pods/local-pod.js';
 import { deriveModel } from '../../charts/model.js';
 import { addKubeMcpStack } from '../../charts/stack.js';
 import { LLAMA_STACK_RELEASES, SUPPORTED_LLAMA_STACK_VERSIONS, type LlamaStackReleaseFacts } from '../../charts/versions/llama-stack.js';
@@ -160,6 +162,7 @@ afterAll(async () => {
 describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/ (the suite plays the operator)', (version) => {
   let ls: RunningLlamaStack;
   let model: string;
+  let distDir: string;
   const ns = () => f.model.namespaces.llamaStack;
   const start = (editConfig?: (t: string) => string, dir = version) =>
     startLlamaStackFromDist({
@@ -176,6 +179,7 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
     const t0 = Date.now();
     shapes.clear();
     ls = await start();
+    distDir = join(workDir, version, 'dist');
     process.stdout.write(`[e2e] phase llama-stack ${version} start: ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
     const listed = await new OpenAI({ baseURL: ls.openaiBaseUrl, apiKey: tokens.developer, maxRetries: 0 }).models.list();
     const first = f.model.config.llamaStack.inference[0]!;
@@ -257,6 +261,94 @@ describe.each(SUPPORTED_LLAMA_STACK_VERSIONS)('Llama Stack %s started from dist/
     // 0.7.3 refuses an Authorization header (400); 0.2.22 ignores `authorization`, so the MCP server answers 401.
     expect(outcome).toMatch(ls.facts.mcpToolToken === 'authorization' ? /^error: 400\b/ : /^error: 401\b/);
   }, 2 * MINUTE);
+
+  /**
+   * The journey at HTTP level (issue 8 item 4): the real Playground, started from the release's
+   * dist/ by the pod runner (its synthesized args; the Llama Stack and MCP server Service URLs
+   * mapped to the processes above), called as oauth2-proxy forwards a signed-in user.
+   */
+  describe('the Playground from dist/ in front of it', () => {
+    let cluster: LocalCluster;
+    let pg: RunningContainer;
+    let pgUrl: string;
+    let pgModel: string;
+
+    beforeAll(async () => {
+      cluster = await LocalCluster.load({
+        distDir, kubeConfig: admin, apiserver: kube.server, runDir: join(workDir, version, 'pods'),
+        addressMap: { [f.model.llamaStack.service.url]: ls.baseUrl, [f.model.mcpServer.service.url]: mcp.baseUrl },
+      });
+      const pod = await cluster.plan(f.model.playground.namespace, f.model.config.playground.name);
+      pg = await cluster.start(pod, 'playground');
+      pgUrl = `http://127.0.0.1:${pod.port('ui')}`;
+      // Started with the synthesized args only: the release's API base path and MCP token field.
+      expect(pg.argv).toEqual(expect.arrayContaining([`--api-base-path=${ls.facts.openaiBasePath}`, `--mcp-auth=${ls.facts.mcpToolToken}`,
+        `--llama-stack-url=${ls.baseUrl}`, `--mcp-server-url=${mcp.baseUrl}/mcp`]));
+      const listed = await playgroundModels(pgUrl, tokens.developer);
+      pgModel = listed.models.map((m) => m.id).find((id) => id === model)!;
+      expect(pgModel).toBe(model);
+    }, 2 * MINUTE);
+
+    afterAll(async () => {
+      await cluster?.stopAll();
+    });
+
+    test('the developer asks for the pods of the Llama Stack namespace → the answer lists them', async () => {
+      const turn = await askPlayground(pgUrl, tokens.developer, pgModel, `Which pods run in namespace ${ns()}?`);
+      process.stdout.write(`[e2e] playground on llama-stack ${version}: ${turn.events.map((e) => e.type).join(' ')}\n`);
+      expect(turn.status).toBe(200);
+      expect(turn.events.at(-1)).toMatchObject({ type: 'done' });
+      expect(turn.toolResults).toEqual([expect.objectContaining({ name: 'pods_list_in_namespace', arguments: JSON.stringify({ namespace: ns() }), forbidden: false })]);
+      expect(turn.toolResults[0]!.output).toContain('e2e-ls-pod-a');
+      expect(turn.text).toContain('e2e-ls-pod-a');
+      expect(turn.text).toContain('e2e-ls-pod-b');
+    }, 2 * MINUTE);
+
+    test('the developer asks for kube-system → the answer shows the API\'s Forbidden, and the tool call is marked forbidden', async () => {
+      const turn = await askPlayground(pgUrl, tokens.developer, pgModel, 'List the pods in namespace kube-system');
+      process.stdout.write(`[e2e] playground on llama-stack ${version} Forbidden tool result: ${JSON.stringify(turn.toolResults)}\n`);
+      expect(turn.events.at(-1)).toMatchObject({ type: 'done' });
+      expect(turn.toolResults).toEqual([expect.objectContaining({ name: 'pods_list_in_namespace', forbidden: true, error: expect.stringMatching(/^Error \(code 1\)/) })]);
+      expect(turn.text).toMatch(/is forbidden: User "e2e-dev"/);
+      expect(turn.text).not.toContain('e2e-ls-system-pod');
+    }, 2 * MINUTE);
+
+    test('the admin asks for kube-system → listed', async () => {
+      const turn = await askPlayground(pgUrl, tokens.admin, pgModel, 'List the pods in namespace kube-system');
+      expect(turn.toolResults).toEqual([expect.objectContaining({ forbidden: false })]);
+      expect(turn.text).toContain('e2e-ls-system-pod');
+    }, 2 * MINUTE);
+
+    test('two users at once, each many times, never see each other\'s answers; one token exchange per user token', async () => {
+      const dev = await freshToken('developer');
+      const adm = await freshToken('admin');
+      const before = await counterTotal(mcp.baseUrl, 'mcp_token_exchanges_total');
+      const q = 'List the pods in namespace kube-system';
+      const rounds = await Promise.all([
+        Promise.all(Array.from({ length: 4 }, () => askPlayground(pgUrl, dev, pgModel, q))),
+        Promise.all(Array.from({ length: 4 }, () => askPlayground(pgUrl, adm, pgModel, q))),
+      ]);
+      for (const d of rounds[0]) {
+        expect(d.toolResults).toEqual([expect.objectContaining({ forbidden: true })]);
+        expect(d.text).toMatch(/is forbidden: User "e2e-dev"/);
+        expect(d.text).not.toContain('e2e-ls-system-pod');
+        expect(d.text).not.toContain('e2e-admin');
+      }
+      for (const a of rounds[1]) {
+        expect(a.toolResults).toEqual([expect.objectContaining({ forbidden: false })]);
+        expect(a.text).toContain('e2e-ls-system-pod');
+        expect(a.text).not.toMatch(/forbidden/i);
+      }
+      expect(await counterTotal(mcp.baseUrl, 'mcp_token_exchanges_total') - before).toBe(2);
+    }, 10 * MINUTE);
+
+    test('no access token in the Playground\'s log', async () => {
+      await pg.assertNoSecretsInLog();
+      const log = await pg.log();
+      expect(log).toMatch(/"path":"\/api\/chat"/);
+      for (const t of issued) expect(log.includes(t.split('.')[2]!)).toBe(false);
+    }, MINUTE);
+  });
 
   test('the model endpoint gets the API token from the referenced Secret, and never a user token', async () => {
     const p = f.model.config.llamaStack.inference[0]!;

@@ -3,8 +3,10 @@
  * kubelet would run it, changing only what a loopback run must change (issue 9, "pods from dist/").
  *
  * From the pod template of a Deployment (or StatefulSet) in `dist/`:
- * - command: a small table maps each image (repository, without tag) to the local program
- *   ({@link DEFAULT_IMAGES}: our MCP server image → `node --import tsx mcp-server/src/main.ts`,
+ * - command: a small table maps each image (repository, without tag) and the container's
+ *   `command` (none = the image's entrypoint) to the local program ({@link DEFAULT_IMAGES}: our
+ *   image → `node --import tsx mcp-server/src/main.ts`; our image with command
+ *   `node /app/playground/dist/main.js` → `node --import tsx playground/src/main.ts`,
  *   `quay.io/oauth2-proxy/oauth2-proxy:<tag>` → the binary test/e2e/oauth2-proxy/build.sh built
  *   for that tag); the container's `args` follow, exactly as the image's entrypoint would get them;
  * - env: `value`, `valueFrom.secretKeyRef` / `configMapKeyRef` (read from the harness apiserver,
@@ -41,6 +43,11 @@ import { ensureOAuth2Proxy } from '../oauth2-proxy/binary.js';
 /** How to run one image locally. */
 export interface LocalImage {
   /**
+   * The container `command` this entry runs (an image may hold several programs); undefined
+   * matches a container without `command` (the image's own entrypoint).
+   */
+  readonly command?: readonly string[];
+  /**
    * The local argv replacing the image's entrypoint (the container's `args` are appended).
    * `tag` is the image tag of the container (e.g. the oauth2-proxy release to run).
    */
@@ -66,20 +73,32 @@ export const MCP_SERVER_IMAGE = 'quay.io/kube-mcp-stack/mcp-server';
 /** The oauth2-proxy image's repository (charts/oauth2-proxy-release.json). */
 export const OAUTH2_PROXY_IMAGE = 'quay.io/oauth2-proxy/oauth2-proxy';
 
+/** The tsx loader, so our TypeScript sources run in-process (the pid is the program). */
+const tsxLoader = () => pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/** The Playground's command in our image (charts/playground.ts). */
+export const PLAYGROUND_COMMAND = ['node', '/app/playground/dist/main.js'] as const;
+
 /**
  * The image table: our own image → its source run with tsx's loader in-process (so the pid is
- * the server), third-party images → their locally built binary.
+ * the server), one entry per program of the image (matched on the container's `command`),
+ * third-party images → their locally built binary.
  */
-export const DEFAULT_IMAGES: Readonly<Record<string, LocalImage>> = {
-  [MCP_SERVER_IMAGE]: {
+export const DEFAULT_IMAGES: Readonly<Record<string, LocalImage | readonly LocalImage[]>> = {
+  [MCP_SERVER_IMAGE]: [{
     entrypoint: async () => [
       process.execPath,
-      '--import', pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+      '--import', tsxLoader(),
       join(repoRoot, 'mcp-server', 'src', 'main.ts'),
     ],
     implicitMounts: { '/var/run/secrets/kubernetes.io/serviceaccount': 'KMS_SERVICE_ACCOUNT_DIR' },
     listenPortSettings: [/^(port\s*=\s*["']?)(\d+)(["']?\s*)$/m],
-  },
+  }, {
+    command: PLAYGROUND_COMMAND,
+    entrypoint: async () => [process.execPath, '--import', tsxLoader(), join(repoRoot, 'playground', 'src', 'main.ts')],
+    // `--port=8501`: a bare listen port.
+    listenPortSettings: [/^(--port=)(\d+)()$/],
+  }],
   [OAUTH2_PROXY_IMAGE]: { entrypoint: async (tag) => [await ensureOAuth2Proxy(tag)] },
 };
 
@@ -100,7 +119,7 @@ export interface LocalClusterOptions {
   /** Folder for volumes and logs. @default `<cache>/pods/run-<pid>` */
   readonly runDir?: string;
   /** Image table. @default {@link DEFAULT_IMAGES} */
-  readonly images?: Readonly<Record<string, LocalImage>>;
+  readonly images?: Readonly<Record<string, LocalImage | readonly LocalImage[]>>;
   /** Literal replacements, e.g. `{ '10.128.0.0/14': '127.0.0.1/32' }` (router network → loopback). @default {} */
   readonly addressMap?: Readonly<Record<string, string>>;
 }
@@ -147,6 +166,12 @@ export interface StartOptions {
   readonly extraArgs?: readonly string[];
   /** Prefixes of the container's args to leave out (a deliberate deviation, printed like extraArgs). @default [] */
   readonly dropArgs?: readonly string[];
+  /**
+   * More literal replacements for this container, after the cluster's `addressMap`: in-cluster
+   * URLs of programs started outside the runner (e.g. the operator-made Llama Stack Service →
+   * its loopback URL). @default {}
+   */
+  readonly addressMap?: Readonly<Record<string, string>>;
 }
 
 /** A JWT (three base64url parts, header starting `{"`). */
@@ -161,7 +186,7 @@ export class LocalCluster {
   private readonly pods = new Map<string, LocalPod>();
   private readonly running: RunningContainer[] = [];
   private readonly core: CoreV1Api;
-  private readonly images: Readonly<Record<string, LocalImage>>;
+  private readonly images: Readonly<Record<string, LocalImage | readonly LocalImage[]>>;
 
   private constructor(private readonly opts: LocalClusterOptions) {
     this.runDir = opts.runDir ?? join(cacheDir(), 'pods', `run-${process.pid}`);
@@ -252,7 +277,7 @@ export class LocalCluster {
   }
 
   /** Rewrites names in one string of `pod` for a container whose mounts map as `mounts`. */
-  private rewrite(text: string, pod: LocalPod, mounts: readonly [string, string][], image?: LocalImage): string {
+  private rewrite(text: string, pod: LocalPod, mounts: readonly [string, string][], image?: LocalImage, extra: Readonly<Record<string, string>> = {}): string {
     let out = text;
     for (const [from, to] of mounts) out = out.replace(new RegExp(`${escapeRe(from)}(?=$|[/"'\\s,;:=])`, 'g'), to);
     for (const [cp, local] of pod.ports) {
@@ -266,7 +291,7 @@ export class LocalCluster {
       });
     }
     out = this.rewriteServices(out);
-    for (const [from, to] of Object.entries(this.opts.addressMap ?? {})) out = out.split(from).join(to);
+    for (const [from, to] of [...Object.entries(this.opts.addressMap ?? {}), ...Object.entries(extra)]) out = out.split(from).join(to);
     return out;
   }
 
@@ -374,9 +399,11 @@ export class LocalCluster {
     const c: V1Container | undefined = pod.spec.containers.find((x) => x.name === container);
     if (!c) throw new Error(`pod ${pod.namespace}/${pod.workload} has no container ${container}`);
     const [repository, tag = ''] = splitImage(c.image ?? '');
-    const image = this.images[repository];
-    if (!image) throw new Error(`no local program for image ${repository} (container ${container}); add it to the image table`);
-    if (c.command?.length) throw new Error(`container ${container} overrides the image command; the local image table maps entrypoints only`);
+    const entries = this.images[repository];
+    if (!entries) throw new Error(`no local program for image ${repository} (container ${container}); add it to the image table`);
+    const command = c.command?.length ? c.command : undefined;
+    const image = ([] as LocalImage[]).concat(entries as LocalImage | LocalImage[]).find((e) => JSON.stringify(e.command) === JSON.stringify(command));
+    if (!image) throw new Error(`no local program for image ${repository} with command ${JSON.stringify(command ?? '(entrypoint)')} (container ${container}); add it to the image table`);
 
     await rm(join(pod.dir, container), { recursive: true, force: true });
     const volumesDir = join(pod.dir, container, 'volumes');
@@ -386,7 +413,7 @@ export class LocalCluster {
     // Longest mount paths first, so /a/b maps before /a.
     const vms = [...(c.volumeMounts ?? [])].sort((a, b) => b.mountPath.length - a.mountPath.length);
     for (const vm of vms) mounts.push([vm.mountPath, join(volumesDir, vm.name, vm.subPath ?? '').replace(/\/$/, '')]);
-    const rewriteFile = (s: string) => this.rewrite(s, pod, mounts, image);
+    const rewriteFile = (s: string) => this.rewrite(s, pod, mounts, image, options.addressMap);
     for (const vm of c.volumeMounts ?? []) {
       const vol = volumes.get(vm.name);
       if (!vol) throw new Error(`container ${container} mounts unknown volume ${vm.name}`);
@@ -407,7 +434,7 @@ export class LocalCluster {
     }
     for (const ef of c.envFrom ?? []) {
       if (ef.configMapRef) {
-        for (const [k, v] of Object.entries((await this.configMapData(pod.namespace, ef.configMapRef.name!, ef.configMapRef.optional)) ?? {})) masked[`${ef.prefix ?? ''}${k}`] = env[`${ef.prefix ?? ''}${k}`] = this.rewrite(v, pod, mounts, image);
+        for (const [k, v] of Object.entries((await this.configMapData(pod.namespace, ef.configMapRef.name!, ef.configMapRef.optional)) ?? {})) masked[`${ef.prefix ?? ''}${k}`] = env[`${ef.prefix ?? ''}${k}`] = this.rewrite(v, pod, mounts, image, options.addressMap);
       } else if (ef.secretRef) {
         const s = await this.core.readNamespacedSecret({ namespace: pod.namespace, name: ef.secretRef.name! });
         for (const [k, b64] of Object.entries(s.data ?? {})) {
@@ -419,7 +446,7 @@ export class LocalCluster {
       }
     }
     for (const e of c.env ?? []) {
-      if (e.value !== undefined) masked[e.name] = env[e.name] = this.rewrite(e.value, pod, mounts, image);
+      if (e.value !== undefined) masked[e.name] = env[e.name] = this.rewrite(e.value, pod, mounts, image, options.addressMap);
       else if (e.valueFrom?.secretKeyRef) {
         const r = e.valueFrom.secretKeyRef;
         const v = await this.secretValue(pod.namespace, r.name!, r.key, r.optional);
@@ -431,7 +458,7 @@ export class LocalCluster {
       } else if (e.valueFrom?.configMapKeyRef) {
         const r = e.valueFrom.configMapKeyRef;
         const data = await this.configMapData(pod.namespace, r.name!, r.optional);
-        if (data?.[r.key] !== undefined) masked[e.name] = env[e.name] = this.rewrite(data[r.key], pod, mounts, image);
+        if (data?.[r.key] !== undefined) masked[e.name] = env[e.name] = this.rewrite(data[r.key], pod, mounts, image, options.addressMap);
         else if (!r.optional) throw new Error(`ConfigMap ${pod.namespace}/${r.name} has no key "${r.key}" (env ${e.name})`);
       } else if (e.valueFrom?.fieldRef) {
         masked[e.name] = env[e.name] = this.fieldValue(pod, e.valueFrom.fieldRef.fieldPath);
@@ -450,7 +477,7 @@ export class LocalCluster {
       if (dropped) process.stdout.write(`[pods] deviation: ${pod.namespace}/${pod.workload} ${container} runs without arg ${a}\n`);
       return !dropped;
     });
-    const argv = [executable, ...pre, ...kept.map((a) => this.rewrite(a, pod, mounts, image)), ...extra];
+    const argv = [executable, ...pre, ...kept.map((a) => this.rewrite(a, pod, mounts, image, options.addressMap)), ...extra];
     const logFile = join(pod.dir, `${container}.log`);
     await mkdir(pod.dir, { recursive: true });
     const fd = openSync(logFile, 'a');
