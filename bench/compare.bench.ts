@@ -1,7 +1,7 @@
 /**
  * Benchmark: our MCP server side by side with the Go server containers/kubernetes-mcp-server
- * (npm `kubernetes-mcp-server`, pinned in package.json; its linux binary comes in the platform
- * package) on the same harness: the bench OpenID provider (HTTPS, RFC 8693 exchanges answered
+ * (npm `kubernetes-mcp-server-linux-amd64`, pinned and installed on demand into the cache by
+ * bench/support/go-server.ts) on the same harness: the bench OpenID provider (HTTPS, RFC 8693 exchanges answered
  * with signed JWTs; bench/support/bench-issuer.ts), the REAL etcd + kube-apiserver of the e2e
  * harness, `BENCH_MCP_PODS` Pods listed per call (`pods_list_in_namespace`, table output).
  *
@@ -23,7 +23,7 @@
  * Run alone: `nice npx tsx bench/compare.bench.ts` (or `npm run bench -- compare`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,7 @@ import { resultText } from '../test/e2e/kube/mcp-client.js';
 import { startMcpServer } from '../test/e2e/kube/mcp-process.js';
 import { freePort, startProgram, stopProgram, waitReady, type StartedProgram } from '../test/e2e/kube/processes.js';
 import { startBenchIssuer, type BenchIssuer } from './support/bench-issuer.js';
+import { ensureGoServerBinary, GO_SERVER_VERSION } from './support/go-server.js';
 import { kubeBinariesPresent, kubeBinDir, seedNamespace, startBenchKube, type BenchKube } from './support/kube.js';
 import { mib, ms, msSince, printTable, processCpuMs, processRss, summarize } from './support/stats.js';
 
@@ -43,8 +44,6 @@ const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NAMESPACE = 'bench';
 const GROUP = 'bench-users';
 const SECRET = 'bench-sts-secret';
-/** The Go server's binary as the pinned npm platform package installs it. */
-export const GO_SERVER_BINARY = join(repoRoot, 'node_modules', 'kubernetes-mcp-server-linux-amd64', 'bin', 'kubernetes-mcp-server-linux-amd64');
 
 const envInt = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -193,7 +192,7 @@ async function startGo(issuer: BenchIssuer, work: string, kubeconfig: string, re
       '',
     ].join('\n'),
   );
-  const program = startProgram('kubernetes-mcp-server', GO_SERVER_BINARY, ['--config', config], log);
+  const program = startProgram('kubernetes-mcp-server', ensureGoServerBinary(), ['--config', config], log);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitReady(program, async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200, 60_000);
@@ -201,7 +200,7 @@ async function startGo(issuer: BenchIssuer, work: string, kubeconfig: string, re
     await stopProgram(program);
     throw e;
   }
-  return { name: 'Go kubernetes-mcp-server 0.0.67', mcpUrl: `${base}/mcp`, program, relay, stop: () => stopProgram(program) };
+  return { name: `Go kubernetes-mcp-server ${GO_SERVER_VERSION}`, mcpUrl: `${base}/mcp`, program, relay, stop: () => stopProgram(program) };
 }
 
 async function connect(mcpUrl: string, token: string): Promise<Client> {
@@ -352,10 +351,7 @@ export async function runCompareBench(): Promise<void> {
     process.stdout.write(`\ncomparison benchmark skipped: no kube binaries in ${kubeBinDir()} (bash test/e2e/kube/build.sh)\n`);
     return;
   }
-  if (!existsSync(GO_SERVER_BINARY)) {
-    process.stdout.write(`\ncomparison benchmark skipped: ${GO_SERVER_BINARY} missing (npm ci installs kubernetes-mcp-server)\n`);
-    return;
-  }
+  ensureGoServerBinary(); // installs it once, before any timing starts
   const long = process.env.BENCH_CMP_LONG === '1';
   const scenarios = parseCompareScenarios(process.env.BENCH_CMP_SCENARIOS ?? (long ? 'c1,c16,c50,c8session' : 'c1,c16,c8session'));
   const rounds = envInt('BENCH_CMP_ROUNDS', long ? 5 : 2);
@@ -487,7 +483,7 @@ export async function runCompareBench(): Promise<void> {
     }
     const version = /kube-apiserver=(\S+)/.exec(kube.state.versions)?.[1] ?? '';
     printTable(
-      `Ours vs Go kubernetes-mcp-server 0.0.67: tools/call pods_list_in_namespace (${pods} Pods, table), require_oauth + RFC 8693 exchange (bench issuer), ` +
+      `Ours vs Go kubernetes-mcp-server ${GO_SERVER_VERSION}: tools/call pods_list_in_namespace (${pods} Pods, table), require_oauth + RFC 8693 exchange (bench issuer), ` +
         `REAL kube-apiserver ${version}; ${users} users, ${rounds} alternating rounds of ≤ ${maxCalls} calls / ${maxMs / 1000} s; idle RSS: ` +
         servers.map((s) => `${s.name} ${mib(idle[s.name]!)} MiB`).join(', '),
       [
