@@ -61,11 +61,15 @@ export interface Scenario {
 
 /** Parses `"1x1,4x4,4x4fresh"`. @throws Error naming the bad entry */
 export function parseScenarios(text: string): Scenario[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^(\d+)x(\d+)(fresh)?$/.exec(s);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`BENCH_MCP_SCENARIOS: "${s}" is not <users>x<concurrency>[fresh], e.g. 4x4`);
-    return { users: Number(m[1]), concurrency: Number(m[2]), fresh: Boolean(m[3]) };
-  });
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^(\d+)x(\d+)(fresh)?$/.exec(s);
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`BENCH_MCP_SCENARIOS: "${s}" is not <users>x<concurrency>[fresh], e.g. 4x4`);
+      return { users: Number(m[1]), concurrency: Number(m[2]), fresh: Boolean(m[3]) };
+    });
 }
 
 const envInt = (name: string, fallback: number): number => {
@@ -112,7 +116,15 @@ interface ScenarioResult {
   readonly firstError?: string;
 }
 
-async function runScenario(server: RunningMcpServer, apiserverPid: number, issuer: BenchIssuer, sc: Scenario, tag: string, maxCalls: number, maxMs: number): Promise<ScenarioResult> {
+async function runScenario(
+  server: RunningMcpServer,
+  apiserverPid: number,
+  issuer: BenchIssuer,
+  sc: Scenario,
+  tag: string,
+  maxCalls: number,
+  maxMs: number,
+): Promise<ScenarioResult> {
   const clients: Client[] = [];
   for (let u = 0; u < sc.users; u++) {
     const name = `${tag}-u${u}`;
@@ -159,9 +171,18 @@ async function runScenario(server: RunningMcpServer, apiserverPid: number, issue
   await Promise.all(clients.map((c) => c.close()));
   const { rss, peak } = processRss(server.program.pid);
   return {
-    latencies, errors, wallMs, exchanges: after.ex - before.ex, cacheHits: after.hits - before.hits, rss, peakRss: peak, firstError,
-    serverCpuMs: after.serverCpu - before.serverCpu, apiserverCpuMs: after.apiserverCpu - before.apiserverCpu,
-    toolMsSum: (after.toolSeconds - before.toolSeconds) * 1000, toolCount: after.tools - before.tools,
+    latencies,
+    errors,
+    wallMs,
+    exchanges: after.ex - before.ex,
+    cacheHits: after.hits - before.hits,
+    rss,
+    peakRss: peak,
+    firstError,
+    serverCpuMs: after.serverCpu - before.serverCpu,
+    apiserverCpuMs: after.apiserverCpu - before.apiserverCpu,
+    toolMsSum: (after.toolSeconds - before.toolSeconds) * 1000,
+    toolCount: after.tools - before.tools,
   };
 }
 
@@ -233,12 +254,13 @@ export async function runMcpServerBench(): Promise<void> {
   let kube: BenchKube | undefined;
   let server: RunningMcpServer | undefined;
   let cleaning: Promise<void> | undefined;
-  const cleanup = () => (cleaning ??= (async () => {
-    await server?.stop();
-    await kube?.stop();
-    await issuer?.close();
-    rmSync(work, { recursive: true, force: true });
-  })());
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await server?.stop();
+      await kube?.stop();
+      await issuer?.close();
+      rmSync(work, { recursive: true, force: true });
+    })());
   // etcd, kube-apiserver and the MCP server run detached: stop them on Ctrl-C too, then exit
   // quietly (the interrupted calls fail meanwhile; their errors are not the result).
   const onSignal = (signal: NodeJS.Signals) => {
@@ -284,8 +306,13 @@ export async function runMcpServerBench(): Promise<void> {
       const label = `${sc.users} × ${sc.concurrency}${sc.fresh ? ', new token per request' : ''}`;
       load.push([label, calls, r.errors, (calls / (r.wallMs / 1000)).toFixed(1), ms(s.p50), ms(s.p95), ms(s.p99), ms(r.toolMsSum / (r.toolCount || 1))]);
       cost.push([
-        label, (r.exchanges / calls).toFixed(3), (r.cacheHits / calls).toFixed(3),
-        (r.serverCpuMs / calls).toFixed(2), (r.apiserverCpuMs / calls).toFixed(2), mib(r.rss), mib(r.peakRss),
+        label,
+        (r.exchanges / calls).toFixed(3),
+        (r.cacheHits / calls).toFixed(3),
+        (r.serverCpuMs / calls).toFixed(2),
+        (r.apiserverCpuMs / calls).toFixed(2),
+        mib(r.rss),
+        mib(r.peakRss),
       ]);
       if (r.firstError) {
         process.stderr.write(`scenario ${label}: ${r.errors} failed calls, first: ${r.firstError} (server log: ${serverLog})\n`);

@@ -42,7 +42,9 @@ const names = (wanted.length ? wanted : Object.keys(BENCHMARKS)) as BenchName[];
 const cpu = cpus();
 process.stdout.write(
   `kube-mcp-stack benchmarks, ${new Date().toISOString()}; Node ${process.version}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}; ` +
-    `${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start\n`,
+    `${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at start\n`,
 );
 // Ctrl-C reaches the running benchmark too (same process group); it stops what it started and
 // exits, then no further benchmark starts.
@@ -57,5 +59,9 @@ for (const name of names) {
   process.stdout.write(`[bench] ${name}: ${code === 0 ? 'done' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
   if (code !== 0) failed++;
 }
-process.stdout.write(`[bench] total ${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at end\n`);
+process.stdout.write(
+  `[bench] total ${((Date.now() - t0) / 1000).toFixed(1)} s; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at end\n`,
+);
 process.exit(failed ? 1 : 0);

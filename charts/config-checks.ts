@@ -60,8 +60,13 @@ function checkNamespaces(cfg: BaseStackConfig, problem: (path: Path, message: st
   const why = (holds: string) =>
     `"${dev}" is the developers' namespace (clusterAuth.developerGroup "${cfg.clusterAuth.developerGroup}" has ClusterRole edit in namespaces.llamaStack), ` +
     `so every developer could read ${holds} and change its workload; use another namespace, or set namespaces.acknowledgeDevelopersReadSecrets: true to accept this`;
-  if (ns.mcpServer === dev) problem(['namespaces', 'mcpServer'], why(`the MCP server's token-exchange client Secret (mcpServer.stsClientSecret "${cfg.mcpServer.stsClientSecret.name}")`));
-  if (cfg.playground.enabled && ns.playground === dev) problem(['namespaces', 'playground'], why(`the Playground's oauth2-proxy Secret "${cfg.playground.oauthSecretName}" (client and cookie secret)`));
+  if (ns.mcpServer === dev)
+    problem(
+      ['namespaces', 'mcpServer'],
+      why(`the MCP server's token-exchange client Secret (mcpServer.stsClientSecret "${cfg.mcpServer.stsClientSecret.name}")`),
+    );
+  if (cfg.playground.enabled && ns.playground === dev)
+    problem(['namespaces', 'playground'], why(`the Playground's oauth2-proxy Secret "${cfg.playground.oauthSecretName}" (client and cookie secret)`));
   if (ns.keycloak === dev) problem(['namespaces', 'keycloak'], why('the realm client secrets, user passwords and database credentials'));
 }
 
@@ -90,7 +95,10 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!r.derived || !r.host) continue;
     const label = r.host.split('.')[0]!;
     if (label.length > 63 || r.host.length > 253) {
-      problem(['hosts', r.field], `the derived Route host "${r.host}" breaks the Route CRD's host rule (first label ${label.length} characters, at most 63; 253 in all); set this host or shorten the name or namespace`);
+      problem(
+        ['hosts', r.field],
+        `the derived Route host "${r.host}" breaks the Route CRD's host rule (first label ${label.length} characters, at most 63; 253 in all); set this host or shorten the name or namespace`,
+      );
     }
   }
 
@@ -103,7 +111,8 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
   const minor = Number(cfg.openshift.version.split('.')[1]);
   const ca = cfg.clusterAuth;
   if (ca.externalOidc) {
-    if (minor < 19) problem(['openshift', 'version'], `external OIDC needs OpenShift 4.19 or later, got ${cfg.openshift.version}; set clusterAuth.externalOidc: false`);
+    if (minor < 19)
+      problem(['openshift', 'version'], `external OIDC needs OpenShift 4.19 or later, got ${cfg.openshift.version}; set clusterAuth.externalOidc: false`);
     if (minor === 19 && !ca.acknowledgeTechPreviewNoUpgrade) {
       problem(
         ['clusterAuth', 'acknowledgeTechPreviewNoUpgrade'],
@@ -113,20 +122,32 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     const host = keycloakHost(cfg.hosts.keycloak, cfg.openshift.appsDomain);
     const issuer = host ? realmIssuer(host, realm.realm) : undefined;
     if (issuer && issuer.length > AUTHENTICATION_ISSUER_URL_MAX) {
-      problem(['realm', 'realm'], `the issuer ${issuer} is ${issuer.length} characters; the Authentication API accepts at most ${AUTHENTICATION_ISSUER_URL_MAX} (shorten the realm name or hosts.keycloak)`);
+      problem(
+        ['realm', 'realm'],
+        `the issuer ${issuer} is ${issuer.length} characters; the Authentication API accepts at most ${AUTHENTICATION_ISSUER_URL_MAX} (shorten the realm name or hosts.keycloak)`,
+      );
     }
     const audiences = ca.audiences ?? defaultAudiences(cfg);
-    if (audiences.length < 1 || audiences.length > 10) problem(['clusterAuth', 'audiences'], `the Authentication API accepts 1 to 10 audiences, got ${audiences.length}`);
+    if (audiences.length < 1 || audiences.length > 10)
+      problem(['clusterAuth', 'audiences'], `the Authentication API accepts 1 to 10 audiences, got ${audiences.length}`);
     if (new Set(audiences).size !== audiences.length) problem(['clusterAuth', 'audiences'], 'audiences must be unique');
     if (!audiences.includes(cfg.mcpServer.stsAudience)) {
-      problem(['mcpServer', 'stsAudience'], `"${cfg.mcpServer.stsAudience}" is not in clusterAuth.audiences, so the API server would reject exchanged tokens; add it there`);
+      problem(
+        ['mcpServer', 'stsAudience'],
+        `"${cfg.mcpServer.stsAudience}" is not in clusterAuth.audiences, so the API server would reject exchanged tokens; add it there`,
+      );
     }
     const console = clients.get(ca.consoleClientId);
     if (!console) problem(['clusterAuth', 'consoleClientId'], `no realm client "${ca.consoleClientId}"; declare it in realm.clients`);
-    else if (console.client.publicClient) problem(['realm', 'clients', console.index, 'publicClient'], `the console client "${ca.consoleClientId}" must be confidential (the Authentication oidcClient takes its secret)`);
+    else if (console.client.publicClient)
+      problem(
+        ['realm', 'clients', console.index, 'publicClient'],
+        `the console client "${ca.consoleClientId}" must be confidential (the Authentication oidcClient takes its secret)`,
+      );
     const cli = clients.get(ca.cliClientId);
     if (!cli) problem(['clusterAuth', 'cliClientId'], `no realm client "${ca.cliClientId}"; declare it in realm.clients`);
-    else if (!cli.client.publicClient) problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
+    else if (!cli.client.publicClient)
+      problem(['realm', 'clients', cli.index, 'publicClient'], `the CLI client "${ca.cliClientId}" must be public (oc login has no secret)`);
   }
   // Refused rather than guarded: nothing in the realm makes e-mail addresses verified, and a user who can set one would become that user.
   if (ca.usernameClaim === 'email') {
@@ -136,7 +157,10 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     );
   }
   checkNamespaces(cfg, problem);
-  for (const [field, group] of [['adminGroup', ca.adminGroup], ['developerGroup', ca.developerGroup]] as const) {
+  for (const [field, group] of [
+    ['adminGroup', ca.adminGroup],
+    ['developerGroup', ca.developerGroup],
+  ] as const) {
     if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
   }
 
@@ -145,8 +169,13 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
   const sts = clients.get(ms.stsClientId);
   if (!sts) problem(['mcpServer', 'stsClientId'], `no realm client "${ms.stsClientId}"; declare it in realm.clients`);
   else {
-    if (!sts.client.tokenExchange) problem(['realm', 'clients', sts.index, 'tokenExchange'], `the MCP server's STS client "${ms.stsClientId}" must enable token exchange`);
-    if (sts.client.publicClient) problem(['realm', 'clients', sts.index, 'publicClient'], `the MCP server's STS client "${ms.stsClientId}" must be confidential (token exchange needs client authentication)`);
+    if (!sts.client.tokenExchange)
+      problem(['realm', 'clients', sts.index, 'tokenExchange'], `the MCP server's STS client "${ms.stsClientId}" must enable token exchange`);
+    if (sts.client.publicClient)
+      problem(
+        ['realm', 'clients', sts.index, 'publicClient'],
+        `the MCP server's STS client "${ms.stsClientId}" must be confidential (token exchange needs client authentication)`,
+      );
   }
   ms.oauthScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'oauthScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
   ms.stsScopes.forEach((s, i) => scopes.has(s) || problem(['mcpServer', 'stsScopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
@@ -163,13 +192,19 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
       resolveLlamaStackRelease(cfg.llamaStack.version, cfg.llamaStack.operatorVersion);
     } catch (e) {
       const [field, ...reason] = (e as Error).message.split(': ');
-      problem(field!.startsWith('llamaStack.') ? parsePath(field!) : ['llamaStack', 'version'], field!.startsWith('llamaStack.') ? reason.join(': ') : (e as Error).message);
+      problem(
+        field!.startsWith('llamaStack.') ? parsePath(field!) : ['llamaStack', 'version'],
+        field!.startsWith('llamaStack.') ? reason.join(': ') : (e as Error).message,
+      );
     }
   }
 
   // Llama Stack and Playground depend on what runs below them.
   if (cfg.llamaStack.enabled && (!cfg.openshiftAi.enabled || cfg.openshiftAi.components['llamastackoperator'] !== 'Managed')) {
-    problem(['llamaStack', 'enabled'], 'Llama Stack needs OpenShift AI with components.llamastackoperator: "Managed"; enable it or set llamaStack.enabled: false');
+    problem(
+      ['llamaStack', 'enabled'],
+      'Llama Stack needs OpenShift AI with components.llamastackoperator: "Managed"; enable it or set llamaStack.enabled: false',
+    );
   }
   if (cfg.llamaStack.enabled) {
     const ids = cfg.llamaStack.inference.map((p) => p.providerId);
@@ -180,7 +215,11 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     if (!cfg.llamaStack.enabled) problem(['playground', 'enabled'], 'the Playground needs Llama Stack; enable llamaStack or set playground.enabled: false');
     const c = clients.get(pg.clientId);
     if (!c) problem(['playground', 'clientId'], `no realm client "${pg.clientId}"; declare it in realm.clients`);
-    else if (c.client.publicClient) problem(['realm', 'clients', c.index, 'publicClient'], `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`);
+    else if (c.client.publicClient)
+      problem(
+        ['realm', 'clients', c.index, 'publicClient'],
+        `the Playground client "${pg.clientId}" must be confidential (oauth2-proxy authenticates with a client secret)`,
+      );
     pg.scopes.forEach((s, i) => scopes.has(s) || problem(['playground', 'scopes', i], `unknown client scope "${s}"; declare it in realm.clientScopes`));
     pg.allowedGroups?.forEach((g, i) => groups.has(g) || problem(['playground', 'allowedGroups', i], `no realm group "${g}"; declare it in realm.groups`));
     checkPlaygroundSession(cfg, problem);
@@ -194,9 +233,15 @@ function checkPlaygroundSession(cfg: BaseStackConfig, problem: (path: Path, mess
   const max = maxCookieRefreshSeconds(lifespan);
   const refresh = pg.cookieRefresh === undefined ? max : durationSeconds(pg.cookieRefresh);
   if (refresh > max) {
-    problem(['playground', 'cookieRefresh'], `${pg.cookieRefresh} lets oauth2-proxy forward expired tokens: ${pg.clientId}'s access tokens live ${lifespan}s, so refresh at most every ${max}s; set "${max}s" or omit it to derive it`);
+    problem(
+      ['playground', 'cookieRefresh'],
+      `${pg.cookieRefresh} lets oauth2-proxy forward expired tokens: ${pg.clientId}'s access tokens live ${lifespan}s, so refresh at most every ${max}s; set "${max}s" or omit it to derive it`,
+    );
   }
   if (durationSeconds(pg.cookieExpire) <= refresh) {
-    problem(['playground', 'cookieExpire'], `must be longer than the refresh interval (${refresh}s), or sessions end before they are refreshed; set e.g. "15m"`);
+    problem(
+      ['playground', 'cookieExpire'],
+      `must be longer than the refresh interval (${refresh}s), or sessions end before they are refreshed; set e.g. "15m"`,
+    );
   }
 }

@@ -80,7 +80,11 @@ export const resourcesSchema = z
   })
   .strict();
 
-const port = z.number({ invalid_type_error: 'expected a TCP port (integer 1..65535)' }).int('expected a TCP port (integer 1..65535)').min(1, 'expected a TCP port (integer 1..65535)').max(65535, 'expected a TCP port (integer 1..65535)');
+const port = z
+  .number({ invalid_type_error: 'expected a TCP port (integer 1..65535)' })
+  .int('expected a TCP port (integer 1..65535)')
+  .min(1, 'expected a TCP port (integer 1..65535)')
+  .max(65535, 'expected a TCP port (integer 1..65535)');
 const positiveInt = z.number({ invalid_type_error: 'expected a positive integer' }).int('expected a positive integer').positive('expected a positive integer');
 
 /** Defaults of an OLM Subscription section. */
@@ -127,7 +131,10 @@ const mcpServerSchema = z
     /** @default requests 100m/128Mi, limits 500m/512Mi */
     resources: resourcesSchema.default(MCP_SERVER_DEFAULTS.resources),
     /** `toolsets`. @default core, config, helm */
-    toolsets: z.array(z.enum(['core', 'config', 'helm'])).min(1).default(['core', 'config', 'helm']),
+    toolsets: z
+      .array(z.enum(['core', 'config', 'helm']))
+      .min(1)
+      .default(['core', 'config', 'helm']),
     /** `read_only`. @default false */
     readOnly: z.boolean().default(false),
     /** `disable_destructive`. @default false */
@@ -149,9 +156,7 @@ const mcpServerSchema = z
     /** Secret in the MCP server namespace with the STS client secret, mounted as a file. @default `{ name: 'mcp-server-sts', key: 'clientSecret' }` */
     stsClientSecret: secretKeyRef.default({ name: 'mcp-server-sts', key: 'clientSecret' }),
     /** `denied_resources`: kinds no tool may touch. @default [] */
-    deniedResources: z
-      .array(z.object({ group: z.string(), version: z.string().min(1), kind: z.string().min(1) }).strict())
-      .default([]),
+    deniedResources: z.array(z.object({ group: z.string(), version: z.string().min(1), kind: z.string().min(1) }).strict()).default([]),
     /** Expose the server through an edge Route. @default true */
     route: z.boolean().default(true),
   })
@@ -174,7 +179,9 @@ const openshiftAiSchema = z
     /** Monitoring management state in the DSCInitialization. @default `Managed` */
     monitoring: managementState.default('Managed'),
     /** DataScienceCluster components and their management state; unlisted ones are `Removed`. @default dashboard and llamastackoperator Managed */
-    components: z.record(z.string().regex(/^[a-z]+$/, 'expected a component name such as "llamastackoperator"'), managementState).default({ dashboard: 'Managed', llamastackoperator: 'Managed' }),
+    components: z
+      .record(z.string().regex(/^[a-z]+$/, 'expected a component name such as "llamastackoperator"'), managementState)
+      .default({ dashboard: 'Managed', llamastackoperator: 'Managed' }),
   })
   .strict();
 
@@ -204,9 +211,15 @@ const llamaStackSchema = z
     /** `spec.server.distribution.name`. @default `rh-dev` */
     distribution: z.string().min(1).default('rh-dev'),
     /** Llama Stack release the run config is written for; one of charts/versions/llama-stack.ts (0.2.22, 0.7.3). @default `0.2.22` (OpenShift AI 2.25) */
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.2.22"').default(DEFAULT_LLAMA_STACK_VERSION),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.2.22"')
+      .default(DEFAULT_LLAMA_STACK_VERSION),
     /** llama-stack-k8s-operator release (decides the ConfigMap key the operator reads). @default `0.3.0` (paired with Llama Stack 0.2.x) */
-    operatorVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.3.0"').default(DEFAULT_OPERATOR_VERSION),
+    operatorVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'expected a version such as "0.3.0"')
+      .default(DEFAULT_OPERATOR_VERSION),
     /** Server port. @default 8321 */
     port: port.default(8321),
     /** Run-config ConfigMap name. @default `llama-stack-config` */
@@ -252,21 +265,30 @@ const playgroundSchema = z
     /** Secret with `client-secret` and `cookie-secret` keys (not created by the stack). @default `llama-stack-playground-oauth` */
     oauthSecretName: dnsLabel.default('llama-stack-playground-oauth'),
     /** Session cookie lifetime (Go duration). @default `15m` */
-    cookieExpire: z.string().regex(/^\d+[smh]$/, 'expected a duration such as "15m"').default('15m'),
+    cookieExpire: z
+      .string()
+      .regex(/^\d+[smh]$/, 'expected a duration such as "15m"')
+      .default('15m'),
     /**
      * Cookie refresh interval (Go duration). @default derived from the access-token lifespan of
      * `clientId` (realm `settings.accessTokenLifespan`, Keycloak's 300 s when unset):
      * lifespan − min(60 s, lifespan/2), e.g. `240s`, so the upstream never gets an expired token
      * (charts/playground-session.ts). When set, it must stay at or below that value.
      */
-    cookieRefresh: z.string().regex(/^\d+[smh]$/, 'expected a duration such as "4m"').optional(),
+    cookieRefresh: z
+      .string()
+      .regex(/^\d+[smh]$/, 'expected a duration such as "4m"')
+      .optional(),
     /**
      * CIDRs oauth2-proxy trusts to send `X-Forwarded-*` headers (`--trusted-proxy-ip`): where the
      * OpenShift router connects from. @default `10.128.0.0/14`, OpenShift's default cluster
      * network (router pods, and host-network routers through the node's pod-network address);
      * set your cluster's `networking.clusterNetwork` when it differs.
      */
-    trustedProxyCidrs: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"')).min(1).default([OPENSHIFT_DEFAULT_CLUSTER_NETWORK]),
+    trustedProxyCidrs: z
+      .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'expected a CIDR such as "10.128.0.0/14"'))
+      .min(1)
+      .default([OPENSHIFT_DEFAULT_CLUSTER_NETWORK]),
     /** Playground container resources. @default requests 100m/128Mi, limits 500m/256Mi */
     resources: resourcesSchema.default({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }),
     /** oauth2-proxy resources. @default requests 50m/64Mi, limits 200m/128Mi */

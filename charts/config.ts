@@ -12,16 +12,7 @@
 import { z } from 'zod';
 import { RealmModelSchema } from '../keycloak-realm/realm-model.js';
 import { checkStackConfig } from './config-checks.js';
-import {
-  componentsSchema,
-  dnsLabel,
-  hostWithPort,
-  imageSchema,
-  routeHost,
-  resourcesSchema,
-  secretKeyRef,
-  subscriptionSchema,
-} from './config-parts.js';
+import { componentsSchema, dnsLabel, hostWithPort, imageSchema, routeHost, resourcesSchema, secretKeyRef, subscriptionSchema } from './config-parts.js';
 
 export { secretKeyRef, imageSchema, resourcesSchema } from './config-parts.js';
 
@@ -95,13 +86,22 @@ const inClusterDatabase = z
     /** @default `registry.redhat.io/rhel9/postgresql-16:1` (runs under any UID, restricted-v2 SCC) */
     image: imageSchema.default({ repository: 'registry.redhat.io/rhel9/postgresql-16', tag: '1' }),
     /** Database name. @default `keycloak` */
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a PostgreSQL identifier').default('keycloak'),
+    database: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'expected a PostgreSQL identifier')
+      .default('keycloak'),
     /** Database user (not secret; written into the credentials Secret by `realm apply --generate-missing`). @default `keycloak` */
-    username: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a PostgreSQL identifier').default('keycloak'),
+    username: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'expected a PostgreSQL identifier')
+      .default('keycloak'),
     /** Secret holding `username` and `password` keys; referenced, never created by the stack. @default `postgresql-credentials` */
     credentialsSecret: dnsLabel.default('postgresql-credentials'),
     /** PersistentVolumeClaim size. @default `10Gi` */
-    storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'expected a size such as "10Gi"').default('10Gi'),
+    storageSize: z
+      .string()
+      .regex(/^\d+(Mi|Gi|Ti)$/, 'expected a size such as "10Gi"')
+      .default('10Gi'),
     /** StorageClass of the claim. @default the cluster's default StorageClass */
     storageClass: z.string().min(1).optional(),
     /** @default requests 100m/256Mi, limits 500m/512Mi */
@@ -134,7 +134,11 @@ const keycloakSchema = z
     /** Keycloak CR API version: `auto` picks by operator channel (see docs/config.md). @default `auto` */
     apiVersion: z.enum(['auto', 'v2alpha1', 'v2beta1']).default('auto'),
     /** Number of Keycloak pods. @default 1 */
-    instances: z.number({ invalid_type_error: 'expected a positive integer' }).int('expected a positive integer').positive('expected a positive integer').default(1),
+    instances: z
+      .number({ invalid_type_error: 'expected a positive integer' })
+      .int('expected a positive integer')
+      .positive('expected a positive integer')
+      .default(1),
     /** Keycloak image override. @default the operator's own image */
     image: imageSchema.optional(),
     /** Proxy headers Keycloak trusts behind the router: `xforwarded` (OpenShift router) or `forwarded`. @default `xforwarded` */

@@ -62,7 +62,12 @@ export function externalOidcModel(model: StackModel): ExternalOidcModel {
     claimMappings: { usernameClaim: ca.usernameClaim, groupsClaim: ca.groupsClaim },
     oidcClients: [
       { clientId: ca.cliClientId, componentName: 'cli', componentNamespace: CONSOLE_NAMESPACE },
-      { clientId: ca.consoleClientId, componentName: 'console', componentNamespace: CONSOLE_NAMESPACE, clientSecretName: model.clusterAuth.consoleClientSecret.name },
+      {
+        clientId: ca.consoleClientId,
+        componentName: 'console',
+        componentNamespace: CONSOLE_NAMESPACE,
+        clientSecretName: model.clusterAuth.consoleClientSecret.name,
+      },
     ],
   };
 }

@@ -23,7 +23,14 @@ export function keycloakOperatorProps(model: StackModel): KeycloakOperatorProps 
   return {
     namespace: model.namespaces.keycloak,
     operatorGroupName: op.operatorGroupName,
-    subscription: { name: op.name, channel: op.channel, source: op.source, sourceNamespace: op.sourceNamespace, installPlanApproval: op.installPlanApproval, startingCSV: op.startingCSV },
+    subscription: {
+      name: op.name,
+      channel: op.channel,
+      source: op.source,
+      sourceNamespace: op.sourceNamespace,
+      installPlanApproval: op.installPlanApproval,
+      startingCSV: op.startingCSV,
+    },
   };
 }
 

@@ -113,9 +113,10 @@ export class KeycloakServer extends Construct {
       http: props.tlsSecret ? { httpEnabled: false, tlsSecret: props.tlsSecret.name } : { httpEnabled: true },
       // On OpenShift the Ingress becomes a Route; the annotation states how it terminates TLS:
       // at the router (edge) for the HTTP listener, or at Keycloak (passthrough) with a TLS Secret.
-      ingress: (props.ingress ?? true)
-        ? { enabled: true, annotations: { 'route.openshift.io/termination': props.tlsSecret ? 'passthrough' : 'edge' } }
-        : { enabled: false },
+      ingress:
+        (props.ingress ?? true)
+          ? { enabled: true, annotations: { 'route.openshift.io/termination': props.tlsSecret ? 'passthrough' : 'edge' } }
+          : { enabled: false },
       db,
     };
     if (props.apiVersion === 'v2alpha1') {
@@ -124,8 +125,14 @@ export class KeycloakServer extends Construct {
         spec: {
           ...common,
           resources: {
-            requests: { cpu: KeycloakV2Alpha1SpecResourcesRequests.fromString(r.requests.cpu), memory: KeycloakV2Alpha1SpecResourcesRequests.fromString(r.requests.memory) },
-            limits: { cpu: KeycloakV2Alpha1SpecResourcesLimits.fromString(r.limits.cpu), memory: KeycloakV2Alpha1SpecResourcesLimits.fromString(r.limits.memory) },
+            requests: {
+              cpu: KeycloakV2Alpha1SpecResourcesRequests.fromString(r.requests.cpu),
+              memory: KeycloakV2Alpha1SpecResourcesRequests.fromString(r.requests.memory),
+            },
+            limits: {
+              cpu: KeycloakV2Alpha1SpecResourcesLimits.fromString(r.limits.cpu),
+              memory: KeycloakV2Alpha1SpecResourcesLimits.fromString(r.limits.memory),
+            },
           },
         },
       });

@@ -140,7 +140,9 @@ function check(input: RunConfigInput): void {
       throw new Error(`llamaStack.inference[${i}].apiTokenEnv: "${p.apiTokenEnv}" is not an environment variable name`);
     }
     if (p.apiTokenEnv !== undefined && envs.has(p.apiTokenEnv)) {
-      throw new Error(`llamaStack.inference[${i}].providerId: "${p.providerId}" maps to token variable ${p.apiTokenEnv} already used by another provider; rename it`);
+      throw new Error(
+        `llamaStack.inference[${i}].providerId: "${p.providerId}" maps to token variable ${p.apiTokenEnv} already used by another provider; rename it`,
+      );
     }
     if (p.apiTokenEnv !== undefined) envs.add(p.apiTokenEnv);
   });
@@ -292,7 +294,12 @@ export function buildRunConfig(input: RunConfigInput): Json {
       benchmarks: [],
     },
     // The MCP tool group as a connector (llama_stack_api/connectors/models.py ConnectorInput).
-    connectors: input.mcpToolGroups.map((g) => ({ connector_type: 'mcp', connector_id: g.toolgroupId, url: g.endpoint, server_label: g.toolgroupId.replace(/^mcp::/, '') })),
+    connectors: input.mcpToolGroups.map((g) => ({
+      connector_type: 'mcp',
+      connector_id: g.toolgroupId,
+      url: g.endpoint,
+      server_label: g.toolgroupId.replace(/^mcp::/, ''),
+    })),
     server,
   };
 }

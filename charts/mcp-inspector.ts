@@ -151,7 +151,9 @@ export class McpInspector extends Construct {
         edgeRoute(this, rid, { name: routeName, namespace: ns, labels, host, service: name, targetPort, annotations });
       route('Route', name, checkRouteHost(props.routeHost, 'mcpInspector.routeHost'), 'ui');
       // SSE/streaming through the proxy: long router timeout.
-      route('ProxyRoute', `${name}-proxy`, checkRouteHost(props.proxyRouteHost, 'mcpInspector.proxyRouteHost'), 'proxy', { 'haproxy.router.openshift.io/timeout': '3600s' });
+      route('ProxyRoute', `${name}-proxy`, checkRouteHost(props.proxyRouteHost, 'mcpInspector.proxyRouteHost'), 'proxy', {
+        'haproxy.router.openshift.io/timeout': '3600s',
+      });
     }
   }
 }

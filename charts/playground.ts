@@ -11,12 +11,7 @@
  */
 import { IConfigMap, ISecret, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Route,
-  RouteSpecTlsInsecureEdgeTerminationPolicy,
-  RouteSpecTlsTermination,
-  RouteSpecToKind,
-} from '../imports/route.openshift.io.js';
+import { Route, RouteSpecTlsInsecureEdgeTerminationPolicy, RouteSpecTlsTermination, RouteSpecToKind } from '../imports/route.openshift.io.js';
 import {
   checkPublicBaseUrl,
   checkReplicas,
@@ -172,7 +167,9 @@ export class Playground extends Construct {
       `--upstream=http://localhost:${PLAYGROUND_PORTS.ui}`,
       '--pass-access-token=true',
       '--email-domain=*',
-      ...(props.allowedGroups?.length ? [`--oidc-groups-claim=${props.groupsClaim ?? 'groups'}`, ...props.allowedGroups.map((g) => `--allowed-group=${g}`)] : []),
+      ...(props.allowedGroups?.length
+        ? [`--oidc-groups-claim=${props.groupsClaim ?? 'groups'}`, ...props.allowedGroups.map((g) => `--allowed-group=${g}`)]
+        : []),
       '--reverse-proxy=true',
       '--cookie-secure=true',
       `--cookie-expire=${props.cookieExpire ?? '15m'}`,

@@ -24,32 +24,86 @@ export function requiredSecrets(model: StackModel): RequiredSecret[] {
 
   for (const c of model.realm.clients) {
     if (c.publicClient || !c.secret) continue;
-    out.push({ namespace: kcNs, ...c.secret, format: 'client-secret', valueId: clientValue(c.clientId), purpose: `secret of realm client "${c.clientId}" (KeycloakRealmImport placeholder)` });
+    out.push({
+      namespace: kcNs,
+      ...c.secret,
+      format: 'client-secret',
+      valueId: clientValue(c.clientId),
+      purpose: `secret of realm client "${c.clientId}" (KeycloakRealmImport placeholder)`,
+    });
   }
   for (const u of model.realm.users) {
     if (!u.password) continue;
-    out.push({ namespace: kcNs, ...u.password, format: 'password', valueId: valueIds.realmUser(model.realm.realm, u.username), purpose: `password of realm user "${u.username}"` });
+    out.push({
+      namespace: kcNs,
+      ...u.password,
+      format: 'password',
+      valueId: valueIds.realmUser(model.realm.realm, u.username),
+      purpose: `password of realm user "${u.username}"`,
+    });
   }
   if (model.clusterAuth.externalOidc) {
-    out.push({ ...model.clusterAuth.consoleClientSecret, format: 'client-secret', valueId: clientValue(cfg.clusterAuth.consoleClientId), purpose: 'console OIDC client secret read by the cluster Authentication (oidcClients[].clientSecret)' });
+    out.push({
+      ...model.clusterAuth.consoleClientSecret,
+      format: 'client-secret',
+      valueId: clientValue(cfg.clusterAuth.consoleClientId),
+      purpose: 'console OIDC client secret read by the cluster Authentication (oidcClients[].clientSecret)',
+    });
   }
-  out.push({ ...model.mcpServer.stsClientSecret, format: 'client-secret', valueId: clientValue(cfg.mcpServer.stsClientId), purpose: 'MCP server token-exchange (STS) client secret, mounted as a file' });
+  out.push({
+    ...model.mcpServer.stsClientSecret,
+    format: 'client-secret',
+    valueId: clientValue(cfg.mcpServer.stsClientId),
+    purpose: 'MCP server token-exchange (STS) client secret, mounted as a file',
+  });
   if (cfg.playground.enabled) {
-    out.push({ ...model.playground.clientSecret, format: 'client-secret', valueId: clientValue(cfg.playground.clientId), purpose: 'oauth2-proxy client secret of the Playground' });
-    out.push({ ...model.playground.cookieSecret, format: 'cookie-secret', valueId: valueIds.cookie(model.playground.cookieSecret), purpose: 'oauth2-proxy cookie secret of the Playground' });
+    out.push({
+      ...model.playground.clientSecret,
+      format: 'client-secret',
+      valueId: clientValue(cfg.playground.clientId),
+      purpose: 'oauth2-proxy client secret of the Playground',
+    });
+    out.push({
+      ...model.playground.cookieSecret,
+      format: 'cookie-secret',
+      valueId: valueIds.cookie(model.playground.cookieSecret),
+      purpose: 'oauth2-proxy cookie secret of the Playground',
+    });
   }
   const db = model.keycloak.database;
   if (db.inCluster) {
-    out.push({ ...db.username, format: 'username', value: db.inCluster.username, valueId: valueIds.keycloakDbUsername(kcNs), purpose: 'PostgreSQL user of Keycloak (StatefulSet and Keycloak CR)' });
-    out.push({ ...db.password, format: 'password', valueId: valueIds.keycloakDbPassword(kcNs), purpose: 'PostgreSQL password of Keycloak (StatefulSet and Keycloak CR)' });
+    out.push({
+      ...db.username,
+      format: 'username',
+      value: db.inCluster.username,
+      valueId: valueIds.keycloakDbUsername(kcNs),
+      purpose: 'PostgreSQL user of Keycloak (StatefulSet and Keycloak CR)',
+    });
+    out.push({
+      ...db.password,
+      format: 'password',
+      valueId: valueIds.keycloakDbPassword(kcNs),
+      purpose: 'PostgreSQL password of Keycloak (StatefulSet and Keycloak CR)',
+    });
   } else {
     out.push({ ...db.username, format: 'external-token', valueId: valueIds.keycloakDbUsername(db.host), purpose: 'user of the external Keycloak database' });
-    out.push({ ...db.password, format: 'external-token', valueId: valueIds.keycloakDbPassword(db.host), purpose: 'password of the external Keycloak database' });
+    out.push({
+      ...db.password,
+      format: 'external-token',
+      valueId: valueIds.keycloakDbPassword(db.host),
+      purpose: 'password of the external Keycloak database',
+    });
   }
   if (cfg.llamaStack.enabled) {
     for (const p of cfg.llamaStack.inference) {
       if (!p.apiToken) continue;
-      out.push({ namespace: model.llamaStack.namespace, ...p.apiToken, format: 'external-token', valueId: valueIds.modelToken({ namespace: model.llamaStack.namespace, ...p.apiToken }), purpose: `API token of inference provider "${p.providerId}"` });
+      out.push({
+        namespace: model.llamaStack.namespace,
+        ...p.apiToken,
+        format: 'external-token',
+        valueId: valueIds.modelToken({ namespace: model.llamaStack.namespace, ...p.apiToken }),
+        purpose: `API token of inference provider "${p.providerId}"`,
+      });
     }
   }
 

@@ -7,7 +7,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { requiredSecrets } from '../charts/required-secrets.js';
 import { formatChange, type Change } from '../keycloak-realm/changes.js';
-import { connectAdmin, credentialsFromEnv, credentialsFromSecret, describeConnectionError, httpStatus, RealmCliError, type AdminCredentials } from '../keycloak-realm/connect.js';
+import {
+  connectAdmin,
+  credentialsFromEnv,
+  credentialsFromSecret,
+  describeConnectionError,
+  httpStatus,
+  RealmCliError,
+  type AdminCredentials,
+} from '../keycloak-realm/connect.js';
 import { validateRealmModel, type RealmModel } from '../keycloak-realm/realm-model.js';
 import { readRealmSecrets, realmRequiredSecrets } from '../keycloak-realm/realm-secrets.js';
 import { reconcileRealm } from '../keycloak-realm/reconcile.js';
@@ -48,7 +56,12 @@ export function parseKeycloakUrl(value: string): string {
 function addCommon(cmd: Command): Command {
   return cmd
     .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
-    .addOption(new Option('--url <url>', 'Keycloak base URL, e.g. https://keycloak.apps.example.com (default: https://<keycloak host> derived from the config)').argParser(parseKeycloakUrl))
+    .addOption(
+      new Option(
+        '--url <url>',
+        'Keycloak base URL, e.g. https://keycloak.apps.example.com (default: https://<keycloak host> derived from the config)',
+      ).argParser(parseKeycloakUrl),
+    )
     .option('--ca-file <pem>', 'CA certificate (PEM) to trust for Keycloak, in addition to the system CAs')
     .option('--admin-realm <realm>', 'realm the admin credentials belong to', 'master')
     .option('--prune', 'also delete client scopes, clients, mappers, groups (and users, when the model declares users) the model does not mention')
@@ -101,7 +114,6 @@ export function realmCommand(setExit: (code: number) => void): Command {
   return realm;
 }
 
-
 export interface RealmRunOptions {
   action: 'plan' | 'apply';
   realm: RealmModel;
@@ -152,7 +164,8 @@ export async function runRealm(opts: RealmRunOptions): Promise<RealmRunResult> {
   if (opts.action === 'apply' && opts.generateMissing) {
     for (const o of await ensureSecrets(opts.secretSource, opts.required ?? realmSecrets, { generate: true })) {
       if (o.status === 'created') opts.out(`Secret ${o.ref.namespace}/${o.ref.name} key ${o.ref.key}: created (${o.purpose})`);
-      if (o.status === 'missing') opts.out(`Secret ${o.ref.namespace}/${o.ref.name} key ${o.ref.key}: missing, not generated (${o.purpose}); create it yourself`);
+      if (o.status === 'missing')
+        opts.out(`Secret ${o.ref.namespace}/${o.ref.name} key ${o.ref.key}: missing, not generated (${o.purpose}); create it yourself`);
     }
   }
   const values = await readRealmSecrets(opts.secretSource, opts.realm, opts.keycloakNamespace);

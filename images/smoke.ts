@@ -91,10 +91,14 @@ const user = config.User ?? '';
 if (!user || /^(0|root)(:|$)/.test(user)) fail(`image user is "${user}": it must be a non-root UID`);
 if (!config.Entrypoint?.length) fail('image has no entrypoint');
 const entrypoint = config.Entrypoint;
-for (const e of config.Env ?? []) if (/(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|_KEY)=/i.test(e.split('=')[0] + '=')) fail(`image env ${e.split('=')[0]} looks like a secret`);
+for (const e of config.Env ?? [])
+  if (/(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|_KEY)=/i.test(e.split('=')[0] + '=')) fail(`image env ${e.split('=')[0]} looks like a secret`);
 ok(`image ${image}: user ${user}, entrypoint ${JSON.stringify(entrypoint)}, env without secrets`);
 
-const ctr = bah(['from', '--pull=never', '--name', `kms-smoke-${process.pid}`, image]).stdout.trim().split('\n').pop()!;
+const ctr = bah(['from', '--pull=never', '--name', `kms-smoke-${process.pid}`, image])
+  .stdout.trim()
+  .split('\n')
+  .pop()!;
 const work = mkdtempSync(join(tmpdir(), 'kms-image-smoke-'));
 let server: ReturnType<typeof spawn> | undefined;
 const cleanup = () => {
@@ -115,13 +119,27 @@ try {
   const mnt = bah(['mount', ctr]).stdout.trim();
   // What the process sees: the image's /app bind-mounted read-only, the config directory read-only.
   chmodSync(work, 0o755);
-  const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n';
+  const kubeconfig =
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n';
   writeFileSync(join(work, 'kubeconfig'), kubeconfig, { mode: 0o644 });
   writeFileSync(join(work, 'config.toml'), 'cluster_provider_strategy = "kubeconfig"\nkubeconfig = "/etc/mcp-server/kubeconfig"\n', { mode: 0o644 });
-  const runArgs = ['run', '--isolation', 'chroot', '--mount', `type=bind,source=${mnt}/app,destination=/app,ro`, '--mount', `type=bind,source=${work},destination=/etc/mcp-server,ro`, ctr, '--'];
+  const runArgs = [
+    'run',
+    '--isolation',
+    'chroot',
+    '--mount',
+    `type=bind,source=${mnt}/app,destination=/app,ro`,
+    '--mount',
+    `type=bind,source=${work},destination=/etc/mcp-server,ro`,
+    ctr,
+    '--',
+  ];
 
   // 1. Non-root, read-only /app.
-  const probe = bah([...runArgs, 'sh', '-c', 'id -u; if touch /app/.probe 2>/dev/null || touch /app/dist/.probe 2>/dev/null; then echo writable; else echo read-only; fi'], { allowFail: true });
+  const probe = bah(
+    [...runArgs, 'sh', '-c', 'id -u; if touch /app/.probe 2>/dev/null || touch /app/dist/.probe 2>/dev/null; then echo writable; else echo read-only; fi'],
+    { allowFail: true },
+  );
   const [uid, appMode] = probe.stdout.trim().split('\n');
   if (probe.status !== 0) fail(`probe exited ${probe.status}: ${probe.stderr.trim()}`);
   if (!/^\d+$/.test(uid ?? '') || uid === '0') fail(`process UID is "${uid}": it must be non-root`);
@@ -131,15 +149,20 @@ try {
 
   // 2. --version and --help.
   const version = bah([...runArgs, ...entrypoint, '--version'], { allowFail: true });
-  if (version.status !== 0 || version.stdout.trim() !== pkg.version) fail(`--version printed "${version.stdout.trim()}" (exit ${version.status}; want ${pkg.version}): ${version.stderr.trim()}`);
+  if (version.status !== 0 || version.stdout.trim() !== pkg.version)
+    fail(`--version printed "${version.stdout.trim()}" (exit ${version.status}; want ${pkg.version}): ${version.stderr.trim()}`);
   ok(`--version prints ${pkg.version}`);
   const help = bah([...runArgs, ...entrypoint, '--help'], { allowFail: true });
-  if (help.status !== 0 || !help.stdout.includes('Usage: kube-mcp-server') || !help.stdout.includes('--config <file>')) fail(`--help (exit ${help.status}) printed: ${help.stdout}${help.stderr}`);
+  if (help.status !== 0 || !help.stdout.includes('Usage: kube-mcp-server') || !help.stdout.includes('--config <file>'))
+    fail(`--help (exit ${help.status}) printed: ${help.stdout}${help.stderr}`);
   ok('--help prints the usage');
 
   // 3. /healthz and tools/list on loopback, OAuth off.
   const port = await freePort();
-  server = spawn('buildah', [...store, ...runArgs, ...entrypoint, '--config', '/etc/mcp-server/config.toml', '--port', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn('buildah', [...store, ...runArgs, ...entrypoint, '--config', '/etc/mcp-server/config.toml', '--port', String(port)], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -175,11 +198,20 @@ try {
   // --help, and /healthz on loopback (its Llama Stack and MCP URLs are never called by /healthz).
   const playground = ['node', '/app/playground/dist/main.js'];
   const pgVersion = bah([...runArgs, ...playground, '--version'], { allowFail: true });
-  if (pgVersion.status !== 0 || pgVersion.stdout.trim() !== pkg.version) fail(`Playground --version printed "${pgVersion.stdout.trim()}" (exit ${pgVersion.status}; want ${pkg.version}): ${pgVersion.stderr.trim()}`);
+  if (pgVersion.status !== 0 || pgVersion.stdout.trim() !== pkg.version)
+    fail(`Playground --version printed "${pgVersion.stdout.trim()}" (exit ${pgVersion.status}; want ${pkg.version}): ${pgVersion.stderr.trim()}`);
   const pgHelp = bah([...runArgs, ...playground, '--help'], { allowFail: true });
-  if (pgHelp.status !== 0 || !pgHelp.stdout.includes('Usage: kube-mcp-playground')) fail(`Playground --help (exit ${pgHelp.status}) printed: ${pgHelp.stdout}${pgHelp.stderr}`);
+  if (pgHelp.status !== 0 || !pgHelp.stdout.includes('Usage: kube-mcp-playground'))
+    fail(`Playground --help (exit ${pgHelp.status}) printed: ${pgHelp.stdout}${pgHelp.stderr}`);
   const pgPort = await freePort();
-  const pgArgs = [`--port=${pgPort}`, '--host=127.0.0.1', '--llama-stack-url=http://127.0.0.1:1', '--api-base-path=/v1', '--mcp-server-url=http://127.0.0.1:1/mcp', '--mcp-auth=authorization'];
+  const pgArgs = [
+    `--port=${pgPort}`,
+    '--host=127.0.0.1',
+    '--llama-stack-url=http://127.0.0.1:1',
+    '--api-base-path=/v1',
+    '--mcp-server-url=http://127.0.0.1:1/mcp',
+    '--mcp-auth=authorization',
+  ];
   server = spawn('buildah', [...store, ...runArgs, ...playground, ...pgArgs], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let pgLog = '';
   server.stdout!.on('data', (d: Buffer) => (pgLog += d.toString()));
@@ -221,7 +253,10 @@ try {
     [/\.(key|p12|pfx|jks|keystore)$/, 'a key file'],
     [/^(?!etc\/ssl\/|usr\/lib\/ssl\/|usr\/share\/ca-certificates\/|app\/node_modules\/).*\.pem$/, 'a PEM file outside the CA bundle'],
     [/(^|\/)\.npm\/_cacache\//, 'an npm cache'],
-    [/^app\/(?!$|(package\.json|dist|node_modules|playground\/?$|playground\/(dist|public))(\/|$))/, 'something in /app besides package.json, dist/, node_modules/, playground/{dist,public}/'],
+    [
+      /^app\/(?!$|(package\.json|dist|node_modules|playground\/?$|playground\/(dist|public))(\/|$))/,
+      'something in /app besides package.json, dist/, node_modules/, playground/{dist,public}/',
+    ],
     [/^app\/(playground\/)?dist\/.*(\.test\.js|\/test\/)/, 'a test'],
     [/^app\/(playground\/)?dist\/.*\.ts$/, 'a TypeScript source'],
   ];
@@ -253,11 +288,15 @@ try {
     if (keyFiles.length) fail(`layer ${layer.digest.slice(7, 19)} holds a private key: ${keyFiles.join(', ')}`);
     rmSync(unpacked, { recursive: true, force: true });
   }
-  ok(`${manifest.layers.length} layers, ${files} entries: no .git, tests, sources, dev dependencies (${devOnly.size} dev-only packages checked), caches, secret files or private keys`);
+  ok(
+    `${manifest.layers.length} layers, ${files} entries: no .git, tests, sources, dev dependencies (${devOnly.size} dev-only packages checked), caches, secret files or private keys`,
+  );
 
   // 5. Size.
   const mib = bytes / 2 ** 20;
-  console.log(`[smoke] size: ${mib.toFixed(1)} MiB uncompressed, ${(compressed / 2 ** 20).toFixed(1)} MiB compressed (${manifest.layers.length} layers; budget ${budgetMiB} MiB uncompressed)`);
+  console.log(
+    `[smoke] size: ${mib.toFixed(1)} MiB uncompressed, ${(compressed / 2 ** 20).toFixed(1)} MiB compressed (${manifest.layers.length} layers; budget ${budgetMiB} MiB uncompressed)`,
+  );
   if (mib > budgetMiB) fail(`image is ${mib.toFixed(1)} MiB, over the ${budgetMiB} MiB budget (docs/images.md)`);
   ok(`within the ${budgetMiB} MiB budget`);
   console.log(`[smoke] passed in ${((Date.now() - started) / 1000).toFixed(1)}s`);

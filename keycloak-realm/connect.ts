@@ -13,8 +13,7 @@ export class RealmCliError extends Error {}
 
 /** Admin credentials: a user of the admin realm (password grant via `admin-cli`) or a client (client credentials). */
 export type AdminCredentials =
-  | { kind: 'password'; username: string; password: string; clientId?: string }
-  | { kind: 'client'; clientId: string; clientSecret: string };
+  { kind: 'password'; username: string; password: string; clientId?: string } | { kind: 'client'; clientId: string; clientSecret: string };
 
 export interface ConnectOptions {
   /** Keycloak base URL, e.g. `https://keycloak.apps.example.com` (no `/realms/...`). */
@@ -49,7 +48,9 @@ export async function credentialsFromSecret(source: SecretSource, namespace: str
   const name = `${keycloakName}-initial-admin`;
   const [username, password] = await Promise.all(['username', 'password'].map((key) => source.read({ namespace, name, key })));
   if (!username || !password) {
-    throw new RealmCliError(`no admin credentials: set KEYCLOAK_ADMIN_USERNAME/KEYCLOAK_ADMIN_PASSWORD, or create Secret ${namespace}/${name} with keys username and password`);
+    throw new RealmCliError(
+      `no admin credentials: set KEYCLOAK_ADMIN_USERNAME/KEYCLOAK_ADMIN_PASSWORD, or create Secret ${namespace}/${name} with keys username and password`,
+    );
   }
   return { kind: 'password', username, password };
 }

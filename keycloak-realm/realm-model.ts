@@ -102,7 +102,14 @@ export const ClientSchema = z
 export type Client = z.infer<typeof ClientSchema>;
 
 /** A top-level group (path `/<name>`). */
-export const GroupSchema = z.object({ name: z.string().min(1).regex(/^[^/]+$/, 'no "/" in a group name') }).strict();
+export const GroupSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[^/]+$/, 'no "/" in a group name'),
+  })
+  .strict();
 export type Group = z.infer<typeof GroupSchema>;
 
 /** A user; its password is only ever a Secret reference, set non-temporary. */
@@ -144,7 +151,10 @@ export type RealmSettings = z.infer<typeof RealmSettingsSchema>;
 export const RealmModelSchema = z
   .object({
     /** Realm name, part of the issuer `<keycloak>/realms/<realm>`. */
-    realm: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
+    realm: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
     /** @default true */
     enabled: z.boolean().default(true),
     /** @default {} */

@@ -124,7 +124,10 @@ export async function ensureBuiltinScopes(ctx: RunContext, needed: readonly Buil
 export async function syncRealmDefaultScopes(ctx: RunContext, kind: 'default' | 'optional', wanted: readonly string[]): Promise<void> {
   const { kc } = ctx;
   const actual = kind === 'default' ? await kc.clientScopes.listDefaultClientScopes() : await kc.clientScopes.listDefaultOptionalClientScopes();
-  const missing = listDelta(wanted, actual.map((s) => s.name!)).add;
+  const missing = listDelta(
+    wanted,
+    actual.map((s) => s.name!),
+  ).add;
   if (!missing.length) return;
   const field = kind === 'default' ? 'defaultDefaultClientScopes' : 'defaultOptionalClientScopes';
   const names = actual.map((s) => s.name!);
@@ -164,7 +167,8 @@ async function syncClient(ctx: RunContext, c: Client, knownScopes: ReadonlySet<s
   const { kc } = ctx;
   const object = `client ${c.clientId}`;
   for (const scope of [...(c.defaultClientScopes ?? []), ...(c.optionalClientScopes ?? [])]) {
-    if (!knownScopes.has(scope)) throw new UnknownClientScopeError(`${object}: unknown client scope "${scope}" (not in the model and not in the Keycloak realm)`);
+    if (!knownScopes.has(scope))
+      throw new UnknownClientScopeError(`${object}: unknown client scope "${scope}" (not in the model and not in the Keycloak realm)`);
   }
   const settings = clientSettings(c);
   const secret = clientSecretValue(ctx, c);
@@ -207,11 +211,23 @@ async function syncClient(ctx: RunContext, c: Client, knownScopes: ReadonlySet<s
   });
 }
 
-async function syncClientScopeList(ctx: RunContext, object: string, id: string, kind: 'default' | 'optional', wanted: readonly string[] | undefined): Promise<void> {
+async function syncClientScopeList(
+  ctx: RunContext,
+  object: string,
+  id: string,
+  kind: 'default' | 'optional',
+  wanted: readonly string[] | undefined,
+): Promise<void> {
   if (!wanted) return;
   const { kc } = ctx;
-  const actual = (kind === 'default' ? await kc.clients.listDefaultClientScopes({ id }) : await kc.clients.listOptionalClientScopes({ id })).map((s) => ({ name: s.name!, id: s.id! }));
-  const { add, remove } = listDelta(wanted, actual.map((s) => s.name));
+  const actual = (kind === 'default' ? await kc.clients.listDefaultClientScopes({ id }) : await kc.clients.listOptionalClientScopes({ id })).map((s) => ({
+    name: s.name!,
+    id: s.id!,
+  }));
+  const { add, remove } = listDelta(
+    wanted,
+    actual.map((s) => s.name),
+  );
   if (!add.length && !remove.length) return;
   ctx.changes.push({ action: 'update', object, field: `${kind}ClientScopes`, from: actual.map((s) => s.name).sort(), to: [...wanted].sort() });
   if (!ctx.apply) return;

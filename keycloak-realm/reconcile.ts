@@ -61,10 +61,17 @@ export async function reconcileRealm(kc: KcAdminClient, model: RealmModel, opts:
 
   const declared = new Set(model.clientScopes.map((s) => s.name));
   const named = new Set(model.clients.flatMap((c) => [...(c.defaultClientScopes ?? []), ...(c.optionalClientScopes ?? [])]));
-  await ensureBuiltinScopes(ctx, BUILTIN_SCOPE_DEFINITIONS.filter((b) => named.has(b.name) && !declared.has(b.name)));
+  await ensureBuiltinScopes(
+    ctx,
+    BUILTIN_SCOPE_DEFINITIONS.filter((b) => named.has(b.name) && !declared.has(b.name)),
+  );
   await syncClientScopes(ctx, model.clientScopes, new Set(BUILTIN_CLIENT_SCOPES));
   for (const kind of ['default', 'optional'] as const) {
-    await syncRealmDefaultScopes(ctx, kind, model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name));
+    await syncRealmDefaultScopes(
+      ctx,
+      kind,
+      model.clientScopes.filter((s) => s.realmDefault === kind).map((s) => s.name),
+    );
   }
   await syncClients(ctx, model.clients, [...declared, ...BUILTIN_CLIENT_SCOPES]);
   await syncGroups(ctx, model);
@@ -75,7 +82,10 @@ export async function reconcileRealm(kc: KcAdminClient, model: RealmModel, opts:
 
 async function syncGroups(ctx: RunContext, model: RealmModel): Promise<void> {
   const actual = await ctx.kc.groups.find({ briefRepresentation: true });
-  const { add, remove } = listDelta(model.groups.map((g) => g.name), actual.map((g) => g.name!));
+  const { add, remove } = listDelta(
+    model.groups.map((g) => g.name),
+    actual.map((g) => g.name!),
+  );
   for (const name of add) {
     ctx.changes.push({ action: 'create', object: `group ${name}` });
     if (ctx.apply) await ctx.kc.groups.create({ name });
@@ -97,7 +107,8 @@ async function syncUser(ctx: RunContext, u: User): Promise<void> {
   const object = `user ${u.username}`;
   const desired = userSettings(u);
   const password = u.password ? ctx.secrets.get(secretRefKey(u.password)) : undefined;
-  if (u.password && password === undefined && ctx.apply) throw new Error(`no value for Secret ${u.password.name} key ${u.password.key} (password of user ${u.username})`);
+  if (u.password && password === undefined && ctx.apply)
+    throw new Error(`no value for Secret ${u.password.name} key ${u.password.key} (password of user ${u.username})`);
   let [have] = await kc.users.find({ username: u.username, exact: true });
   if (!have) {
     ctx.changes.push({ action: 'create', object });
@@ -112,7 +123,10 @@ async function syncUser(ctx: RunContext, u: User): Promise<void> {
   }
   const id = have.id!;
   const member = await kc.users.listGroups({ id });
-  const { add, remove } = listDelta(u.groups, member.map((g) => g.name!));
+  const { add, remove } = listDelta(
+    u.groups,
+    member.map((g) => g.name!),
+  );
   if (!add.length && !remove.length) return;
   ctx.changes.push({ action: 'update', object, field: 'groups', from: member.map((g) => g.name).sort(), to: [...u.groups].sort() });
   if (!ctx.apply) return;

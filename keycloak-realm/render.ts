@@ -91,7 +91,10 @@ class SecretResolver {
     }
     let name = this.byRef.get(key);
     if (!name) {
-      const base = hint.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+      const base = hint
+        .toUpperCase()
+        .replace(/[^A-Z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
       name = base;
       for (let i = 2; name in this.placeholders; i++) name = `${base}_${i}`;
       this.byRef.set(key, name);
@@ -133,9 +136,7 @@ function userRepresentation(u: User, secrets: SecretResolver): Record<string, un
   return {
     ...userSettings(u),
     groups: u.groups.map((g) => `/${g}`),
-    ...(u.password
-      ? { credentials: [{ type: 'password', value: secrets.resolve(u.password, `user password ${u.username}`), temporary: false }] }
-      : {}),
+    ...(u.password ? { credentials: [{ type: 'password', value: secrets.resolve(u.password, `user password ${u.username}`), temporary: false }] } : {}),
   };
 }
 

@@ -30,7 +30,10 @@ export interface SecretSource {
 
 /** A Secret was to be written into a namespace that does not exist (Kubernetes answers 404 on create). */
 export class NamespaceMissingError extends Error {
-  constructor(readonly namespace: string, ref: SecretKey) {
+  constructor(
+    readonly namespace: string,
+    ref: SecretKey,
+  ) {
     super(`cannot write Secret ${ref.namespace}/${ref.name}: namespace ${namespace} does not exist`);
     this.name = 'NamespaceMissingError';
   }

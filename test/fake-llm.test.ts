@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import OpenAI from 'openai';
 import { askedNamespace, startFakeLlm, type FakeLlm } from './e2e/support/fake-llm.js';
 
-const tools = [{ type: 'function' as const, function: { name: 'pods_list_in_namespace', parameters: { type: 'object', properties: { namespace: { type: 'string' } } } } }];
+const tools = [
+  { type: 'function' as const, function: { name: 'pods_list_in_namespace', parameters: { type: 'object', properties: { namespace: { type: 'string' } } } } },
+];
 let llm: FakeLlm;
 let client: OpenAI;
 beforeAll(async () => {
@@ -26,7 +28,9 @@ describe('the fake model decides from the request alone', () => {
   test('a pods question with the tool offered → one tool call with the namespace', async () => {
     const r = await client.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'pods in namespace ns-x' }], tools });
     expect(r.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(r.choices[0]!.message.tool_calls).toEqual([expect.objectContaining({ type: 'function', function: { name: 'pods_list_in_namespace', arguments: '{"namespace":"ns-x"}' } })]);
+    expect(r.choices[0]!.message.tool_calls).toEqual([
+      expect.objectContaining({ type: 'function', function: { name: 'pods_list_in_namespace', arguments: '{"namespace":"ns-x"}' } }),
+    ]);
   });
 
   test('without the tool offered → text naming no tools', async () => {
@@ -36,7 +40,9 @@ describe('the fake model decides from the request alone', () => {
 
   test('given a tool result → streamed final answer quoting it verbatim', async () => {
     const stream = await client.chat.completions.create({
-      model: 'm1', stream: true, tools,
+      model: 'm1',
+      stream: true,
+      tools,
       messages: [
         { role: 'user', content: 'pods in namespace ns-x' },
         { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'pods_list_in_namespace', arguments: '{}' } }] },

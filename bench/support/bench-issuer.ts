@@ -46,8 +46,27 @@ export interface BenchIssuerOptions {
 function selfSignedCert(dir: string): { key: string; cert: string; certFile: string } {
   const keyFile = join(dir, 'tls.key');
   const certFile = join(dir, 'tls.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', '1', '-subj', '/CN=bench-issuer', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=bench-issuer',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
@@ -84,7 +103,10 @@ export async function startBenchIssuer(options: BenchIssuerOptions): Promise<Ben
   // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64, so compare decoded values.
   const basicMatches = (header: string | undefined): boolean => {
     if (!header?.startsWith('Basic ')) return false;
-    const [id, secret] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
+    const [id, secret] = Buffer.from(header.slice(6), 'base64')
+      .toString('utf8')
+      .split(':')
+      .map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
     return id === options.clientId && secret === options.clientSecret;
   };
 
@@ -119,11 +141,23 @@ export async function startBenchIssuer(options: BenchIssuerOptions): Promise<Ben
           return send(400, { error: 'invalid_request', error_description: 'Invalid token' });
         }
         exchanges++;
-        const accessToken = await sign({
-          sub: subject.sub, preferred_username: subject.preferred_username, groups: subject.groups,
-          azp: options.clientId, scope: params.get('scope') ?? '',
-        }, audience, lifetime);
-        send(200, { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+        const accessToken = await sign(
+          {
+            sub: subject.sub,
+            preferred_username: subject.preferred_username,
+            groups: subject.groups,
+            azp: options.clientId,
+            scope: params.get('scope') ?? '',
+          },
+          audience,
+          lifetime,
+        );
+        send(200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: lifetime,
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        });
       })().catch(() => send(500, { error: 'server_error' }));
       return;
     }
@@ -138,7 +172,11 @@ export async function startBenchIssuer(options: BenchIssuerOptions): Promise<Ben
     caFile: tls.certFile,
     exchanges: () => exchanges,
     userToken: (username, groups, lifetimeSeconds = 600) =>
-      sign({ sub: `user-${username}`, preferred_username: username, groups, azp: 'mcp-client', scope: 'openid mcp-server' }, ['mcp-server', 'account'], lifetimeSeconds),
+      sign(
+        { sub: `user-${username}`, preferred_username: username, groups, azp: 'mcp-client', scope: 'openid mcp-server' },
+        ['mcp-server', 'account'],
+        lifetimeSeconds,
+      ),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

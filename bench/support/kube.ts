@@ -46,10 +46,12 @@ export async function startBenchKube(issuer: { url: string; caPem: string }, aud
   const authenticationConfiguration: ApiserverAuthenticationConfiguration = {
     apiVersion: 'apiserver.config.k8s.io/v1beta1',
     kind: 'AuthenticationConfiguration',
-    jwt: [{
-      issuer: { url: issuer.url, audiences: [audience], certificateAuthority: issuer.caPem },
-      claimMappings: { username: { claim: 'preferred_username', prefix: '' }, groups: { claim: 'groups', prefix: '' } },
-    }],
+    jwt: [
+      {
+        issuer: { url: issuer.url, audiences: [audience], certificateAuthority: issuer.caPem },
+        claimMappings: { username: { claim: 'preferred_username', prefix: '' }, groups: { claim: 'groups', prefix: '' } },
+      },
+    ],
   };
   const state = await startKube({ authenticationConfiguration, runDir: join(dir, 'kube-run') });
   return { dir, state, stop: () => stopKube(state.runDir) };
@@ -69,18 +71,25 @@ export async function seedNamespace(state: KubeState, namespace: string, pods: n
   const base: KubernetesObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'bench-view', namespace },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'bench-view', namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
     } as KubernetesObject,
   ];
   const failedBase = await apply(base);
   if (failedBase.length) throw new Error(`bench namespace: ${failedBase.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
-  const podObjects = Array.from({ length: pods }, (_, i) => ({
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name: `bench-${String(i).padStart(3, '0')}`, namespace, labels: { app: 'bench', shard: String(i % 4) } },
-    spec: { containers: [{ name: 'main', image: 'registry.example/bench:1', args: ['sleep', 'infinity'] }] },
-  }) as KubernetesObject);
+  const podObjects = Array.from(
+    { length: pods },
+    (_, i) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `bench-${String(i).padStart(3, '0')}`, namespace, labels: { app: 'bench', shard: String(i % 4) } },
+        spec: { containers: [{ name: 'main', image: 'registry.example/bench:1', args: ['sleep', 'infinity'] }] },
+      }) as KubernetesObject,
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     const failed = await apply(podObjects);

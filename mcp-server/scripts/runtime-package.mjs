@@ -37,5 +37,8 @@ for (const name of [...used].sort()) {
   }
   dependencies[name] = version;
 }
-writeFileSync(out, `${JSON.stringify({ name: 'kube-mcp-server', version: root.version, private: true, type: 'module', license: root.license, engines: root.engines, dependencies }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ name: 'kube-mcp-server', version: root.version, private: true, type: 'module', license: root.license, engines: root.engines, dependencies }, null, 2)}\n`,
+);
 console.log(`runtime-package: ${Object.keys(dependencies).join(', ')}`);

@@ -5,7 +5,11 @@
 import { Command, Option } from 'commander';
 import { SERVER_VERSION } from './version.js';
 
-const csv = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const csv = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export interface CliResult {
   readonly configPath?: string;

@@ -4,13 +4,7 @@
  * it, the kubeconfig's own user or the pod's service account acts.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  kubeConfigForServiceAccount,
-  kubeConfigForToken,
-  kubeConfigFromFile,
-  loadClusterTarget,
-  type ClusterTarget,
-} from './k8s/cluster.js';
+import { kubeConfigForServiceAccount, kubeConfigForToken, kubeConfigFromFile, loadClusterTarget, type ClusterTarget } from './k8s/cluster.js';
 import type { ServerConfig } from './config/load.js';
 
 export interface ClusterAccess {
@@ -53,7 +47,7 @@ export function clusterAccessFor(cfg: ServerConfig): ClusterAccess {
   return {
     forCaller: (token) => kubeConfigForToken(target, token),
     forServer: () => {
-      if (cfg.require_oauth) throw new Error('require_oauth is on: tool calls use the caller\'s exchanged token only');
+      if (cfg.require_oauth) throw new Error("require_oauth is on: tool calls use the caller's exchanged token only");
       return strategy === 'in-cluster' ? kubeConfigForServiceAccount(target) : kubeConfigFromFile(cfg.kubeconfig);
     },
   };

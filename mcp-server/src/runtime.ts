@@ -38,7 +38,10 @@ export class Runtime {
   private nextId = 1;
 
   /** @throws like {@link Runtime.build} — a start-up error. */
-  constructor(cfg: ServerConfig, readonly deps: RuntimeDeps) {
+  constructor(
+    cfg: ServerConfig,
+    readonly deps: RuntimeDeps,
+  ) {
     this.gen = this.build(cfg);
     this.gen.auth?.start();
   }
@@ -54,7 +57,8 @@ export class Runtime {
    */
   build(cfg: ServerConfig): Generation {
     const cluster = (this.deps.clusterAccess ?? clusterAccessFor)(cfg);
-    if (cluster.unavailable) this.deps.log.error({ reason: cluster.unavailable }, 'no cluster target: tools are listed, tool calls fail until the cluster setting is fixed');
+    if (cluster.unavailable)
+      this.deps.log.error({ reason: cluster.unavailable }, 'no cluster target: tools are listed, tool calls fail until the cluster setting is fixed');
     const auth = cfg.require_oauth ? new AuthRuntime(cfg, this.deps.metrics, this.deps.log, this.deps.authOptions) : undefined;
     const tools = filterTools(this.deps.allTools(), { toolsets: cfg.toolsets, readOnly: cfg.read_only, disableDestructive: cfg.disable_destructive });
     return { id: this.nextId++, config: cfg, auth, cluster, tools };
@@ -64,7 +68,8 @@ export class Runtime {
   apply(cfg: ServerConfig): Generation {
     const next = this.build(cfg);
     const prev = this.gen;
-    if (prev.config.port !== cfg.port) this.deps.log.warn({ port: prev.config.port, requested: cfg.port }, 'port changes need a restart; keeping the current listener');
+    if (prev.config.port !== cfg.port)
+      this.deps.log.warn({ port: prev.config.port, requested: cfg.port }, 'port changes need a restart; keeping the current listener');
     this.deps.log.level = pinoLevel(cfg.log_level);
     this.gen = next;
     next.auth?.start();

@@ -49,7 +49,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const stdio = o.config.port === undefined;
   const log = o.log ?? createLogger(o.config.log_level, stdio ? pino.destination(2) : undefined);
   const metrics = o.metrics ?? createMetrics();
-  const runtime = new Runtime(o.config, { metrics, log, discovery: o.discovery, allTools: o.allTools, clusterAccess: o.clusterAccess, authOptions: o.authOptions });
+  const runtime = new Runtime(o.config, {
+    metrics,
+    log,
+    discovery: o.discovery,
+    allTools: o.allTools,
+    clusterAccess: o.clusterAccess,
+    authOptions: o.authOptions,
+  });
   const reload = watchForReload(runtime, o.reloadConfig ?? (() => runtime.current.config), { signals: o.signals });
   const deps = { metrics, log, discovery: o.discovery };
 
@@ -76,7 +83,15 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const { port } = http.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   log.info(
-    { transport: 'http', bind_address: o.host ?? o.config.bind_address, port, require_oauth: o.config.require_oauth, issuer: o.config.authorization_url, tools: runtime.current.tools.length, endpoints: ['/mcp', '/sse', '/message', '/healthz', '/readyz', '/metrics'] },
+    {
+      transport: 'http',
+      bind_address: o.host ?? o.config.bind_address,
+      port,
+      require_oauth: o.config.require_oauth,
+      issuer: o.config.authorization_url,
+      tools: runtime.current.tools.length,
+      endpoints: ['/mcp', '/sse', '/message', '/healthz', '/readyz', '/metrics'],
+    },
     'MCP server listening',
   );
   return {

@@ -149,7 +149,10 @@ function assistantTurn() {
     if (!box) {
       box = el('div', { class: 'tool-call', 'data-part': 'tool-call', 'data-tool-call-id': ev.id, 'data-tool-name': ev.name, 'data-status': 'running' });
       const head = el('p', { class: 'tool-head' });
-      head.append(el('span', { 'data-part': 'tool-name' }, `Tool ${ev.server} · ${ev.name}`), el('span', { class: 'badge', 'data-part': 'tool-status' }, 'running'));
+      head.append(
+        el('span', { 'data-part': 'tool-name' }, `Tool ${ev.server} · ${ev.name}`),
+        el('span', { class: 'badge', 'data-part': 'tool-status' }, 'running'),
+      );
       const args = el('details', { open: '' });
       args.append(el('summary', {}, 'Arguments'), el('pre', { 'data-part': 'tool-arguments' }, prettyJson(ev.arguments)));
       const result = el('details', { open: '' });
@@ -171,8 +174,13 @@ function assistantTurn() {
           break;
         case 'tools':
           tools.append(
-            el('p', { class: 'hint', 'data-part': 'tools-listed', 'data-tool-count': String(ev.tools.length) },
-              ev.error ? `Tools of ${ev.server} could not be listed: ${ev.error}` : `${ev.tools.length} tool${ev.tools.length === 1 ? '' : 's'} of ${ev.server} available`),
+            el(
+              'p',
+              { class: 'hint', 'data-part': 'tools-listed', 'data-tool-count': String(ev.tools.length) },
+              ev.error
+                ? `Tools of ${ev.server} could not be listed: ${ev.error}`
+                : `${ev.tools.length} tool${ev.tools.length === 1 ? '' : 's'} of ${ev.server} available`,
+            ),
           );
           break;
         case 'tool_call':

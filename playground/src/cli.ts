@@ -10,7 +10,7 @@ import { playgroundVersion } from './version.js';
 export function buildCommand(): Command {
   return new Command('kube-mcp-playground')
     .description(
-      'Chat Playground behind oauth2-proxy: calls Llama Stack\'s Responses API as the signed-in user ' +
+      "Chat Playground behind oauth2-proxy: calls Llama Stack's Responses API as the signed-in user " +
         '(X-Forwarded-Access-Token) and hands the same token to the MCP tool',
     )
     .version(playgroundVersion(), '-V, --version', 'print the version and exit')
@@ -33,7 +33,10 @@ export function buildCommand(): Command {
     .addOption(new Option('--instructions <text>', 'system instructions sent with every turn').env('PLAYGROUND_INSTRUCTIONS'))
     .addOption(new Option('--timeout-ms <ms>', 'timeout of one Llama Stack call in milliseconds').env('PLAYGROUND_TIMEOUT_MS').default('120000'))
     .addOption(
-      new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('PLAYGROUND_LOG_LEVEL').default('info'),
+      new Option('--log-level <level>', 'log level')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .env('PLAYGROUND_LOG_LEVEL')
+        .default('info'),
     );
 }
 
@@ -58,7 +61,12 @@ export function parseCli(argv: readonly string[], cmd: Command = buildCommand())
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<Record<string, unknown>>();
   const llamaStackUrl = checkHttpUrl(
-    required(o.llamaStackUrl, '--llama-stack-url', 'PLAYGROUND_LLAMA_STACK_URL', 'the Llama Stack Service URL, e.g. http://llama-stack-service.llama-stack.svc:8321'),
+    required(
+      o.llamaStackUrl,
+      '--llama-stack-url',
+      'PLAYGROUND_LLAMA_STACK_URL',
+      'the Llama Stack Service URL, e.g. http://llama-stack-service.llama-stack.svc:8321',
+    ),
     '--llama-stack-url',
     'PLAYGROUND_LLAMA_STACK_URL',
   );
@@ -70,7 +78,12 @@ export function parseCli(argv: readonly string[], cmd: Command = buildCommand())
     '--mcp-server-url',
     'PLAYGROUND_MCP_SERVER_URL',
   );
-  const mcpAuth = required(o.mcpAuth, '--mcp-auth', 'PLAYGROUND_MCP_AUTH', 'headers for Llama Stack 0.2.x/0.3.x, authorization for 0.4.0 and later') as McpAuthMode;
+  const mcpAuth = required(
+    o.mcpAuth,
+    '--mcp-auth',
+    'PLAYGROUND_MCP_AUTH',
+    'headers for Llama Stack 0.2.x/0.3.x, authorization for 0.4.0 and later',
+  ) as McpAuthMode;
   const label = required(o.mcpServerLabel, '--mcp-server-label', 'PLAYGROUND_MCP_SERVER_LABEL', 'a label such as kubernetes');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(label)) {
     throw new PlaygroundConfigError(`--mcp-server-label (PLAYGROUND_MCP_SERVER_LABEL): "${label}" must be 1-64 letters, digits, "_" or "-"`);

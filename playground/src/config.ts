@@ -57,7 +57,8 @@ export function checkHttpUrl(value: string, flag: string, env: string): string {
     throw new PlaygroundConfigError(`${flag} (${env}): "${value}" is not a URL; give an http(s) URL such as http://llama-stack-service.llama-stack.svc:8321`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PlaygroundConfigError(`${flag} (${env}): "${value}" must be an http or https URL`);
-  if (url.username || url.password) throw new PlaygroundConfigError(`${flag} (${env}): credentials in the URL are not allowed; the user's token is sent per request`);
+  if (url.username || url.password)
+    throw new PlaygroundConfigError(`${flag} (${env}): credentials in the URL are not allowed; the user's token is sent per request`);
   return url.toString().replace(/\/+$/, '');
 }
 

@@ -115,14 +115,16 @@ function upstreamDetail(e: APIError): string | undefined {
 export function toLlamaStackError(e: unknown, token: string, what: string): LlamaStackError {
   if (e instanceof LlamaStackError) return e;
   if (e instanceof APIConnectionTimeoutError) return new LlamaStackError('timeout', `Llama Stack did not answer ${what} in time.`);
-  if (e instanceof APIConnectionError) return new LlamaStackError('unreachable', `Llama Stack cannot be reached (${what}). It may be starting or down; try again shortly.`);
+  if (e instanceof APIConnectionError)
+    return new LlamaStackError('unreachable', `Llama Stack cannot be reached (${what}). It may be starting or down; try again shortly.`);
   if (e instanceof APIError && typeof e.status === 'number') {
     const detail = upstreamDetail(e);
     const tail = detail ? ` Llama Stack said: ${scrub(detail, token)}` : '';
     const s = e.status;
     if (s === 401) return new LlamaStackError('unauthorized', `Llama Stack refused your sign-in (HTTP 401). Sign in again.${tail}`, s);
     if (s === 403) return new LlamaStackError('forbidden', `Llama Stack does not allow you ${what} (HTTP 403).${tail}`, s);
-    if (s === 404) return new LlamaStackError('not_found', `Llama Stack has no such resource (HTTP 404) for ${what}; check the model and the API base path.${tail}`, s);
+    if (s === 404)
+      return new LlamaStackError('not_found', `Llama Stack has no such resource (HTTP 404) for ${what}; check the model and the API base path.${tail}`, s);
     if (s < 500) return new LlamaStackError('bad_request', `Llama Stack rejected ${what} (HTTP ${s}).${tail}`, s);
     return new LlamaStackError('upstream', `Llama Stack failed ${what} (HTTP ${s}).${tail}`, s);
   }

@@ -49,5 +49,8 @@ export function loginPage(): string {
 
 /** 404 page (`#pg-not-found`). */
 export function notFoundPage(path: string): string {
-  return page('Not found', `<section id="pg-not-found"><h1>Not found</h1><p>There is nothing at <code>${escapeHtml(path)}</code>. <a href="/">Back to the Playground</a></p></section>`);
+  return page(
+    'Not found',
+    `<section id="pg-not-found"><h1>Not found</h1><p>There is nothing at <code>${escapeHtml(path)}</code>. <a href="/">Back to the Playground</a></p></section>`,
+  );
 }

@@ -43,7 +43,7 @@ export const ChatRequestSchema = z
       .max(100),
   })
   .strict()
-  .refine((b) => b.messages[b.messages.length - 1]!.role === 'user', { message: 'the last message must be the user\'s question', path: ['messages'] });
+  .refine((b) => b.messages[b.messages.length - 1]!.role === 'user', { message: "the last message must be the user's question", path: ['messages'] });
 
 /** pino logger of the Playground; tokens and authorization headers are censored should they ever be passed. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -64,16 +64,40 @@ export interface AppOptions {
   readonly registry?: Registry;
 }
 
-const STATUS_OF: Record<string, number> = { unauthorized: 401, forbidden: 403, not_found: 502, bad_request: 502, unreachable: 502, timeout: 504, upstream: 502, failed: 502 };
+const STATUS_OF: Record<string, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 502,
+  bad_request: 502,
+  unreachable: 502,
+  timeout: 504,
+  upstream: 502,
+  failed: 502,
+};
 
 /** Builds the express app. */
 export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express.Express {
   const log = opts.logger ?? createLogger(cfg.logLevel);
   const registry = opts.registry ?? new Registry();
   const version = playgroundVersion();
-  const requests = new Counter({ name: 'playground_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
-  const turns = new Counter({ name: 'playground_chat_turns_total', help: 'Chat turns by outcome (done, or the error code)', labelNames: ['outcome'], registers: [registry] });
-  const toolCalls = new Counter({ name: 'playground_tool_calls_total', help: 'MCP tool calls seen in answers, by result (ok, error, forbidden)', labelNames: ['result'], registers: [registry] });
+  const requests = new Counter({
+    name: 'playground_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const turns = new Counter({
+    name: 'playground_chat_turns_total',
+    help: 'Chat turns by outcome (done, or the error code)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const toolCalls = new Counter({
+    name: 'playground_tool_calls_total',
+    help: 'MCP tool calls seen in answers, by result (ok, error, forbidden)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -86,14 +110,20 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
     res.on('finish', () => {
       const known = ['/', '/healthz', '/metrics', '/api/session', '/api/models', '/api/chat'];
       const route = known.includes(path) ? path : path.startsWith('/static/') ? '/static' : 'other';
       requests.inc({ route, status: String(res.statusCode) });
       if (path === '/healthz') return;
       const user = res.locals.caller ? (res.locals.caller as Caller).username : undefined;
-      log.info({ method: req.method, path: route, status: res.statusCode, duration_ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000, user }, 'request');
+      log.info(
+        { method: req.method, path: route, status: res.statusCode, duration_ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000, user },
+        'request',
+      );
     });
     next();
   });
@@ -184,7 +214,10 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
       res.write(`${JSON.stringify(ev satisfies ChatEvent)}\n`);
     }
     turns.inc({ outcome });
-    log.info({ user: caller.username, model: parsed.data.model, turns: parsed.data.messages.length, tool_calls: calls, outcome, duration_ms: Date.now() - started }, 'chat turn');
+    log.info(
+      { user: caller.username, model: parsed.data.model, turns: parsed.data.messages.length, tool_calls: calls, outcome, duration_ms: Date.now() - started },
+      'chat turn',
+    );
     res.end();
   });
 
@@ -201,7 +234,8 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
     if (status >= 500) log.error({ path: req.path, err: { type: (err as Error)?.name } }, 'request failed');
     if (res.headersSent) return void res.end();
     if (status === 404) return void res.status(404).type('html').send(notFoundPage(req.path));
-    const message = status === 400 ? 'the request body is not valid JSON' : status === 413 ? 'the conversation is too long' : 'the Playground failed this request';
+    const message =
+      status === 400 ? 'the request body is not valid JSON' : status === 413 ? 'the conversation is too long' : 'the Playground failed this request';
     res.status(status).json({ error: { code: status < 500 ? 'bad_request' : 'internal', message } });
   });
   return app;
@@ -225,7 +259,17 @@ export async function startPlayground(cfg: PlaygroundConfig, opts: AppOptions = 
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
-  log.info({ port: addr.port, llama_stack: cfg.llamaStackUrl, api_base_path: cfg.apiBasePath, mcp_server: cfg.mcpServerUrl, mcp_auth: cfg.mcpAuth, version: playgroundVersion() }, 'playground listening');
+  log.info(
+    {
+      port: addr.port,
+      llama_stack: cfg.llamaStackUrl,
+      api_base_path: cfg.apiBasePath,
+      mcp_server: cfg.mcpServerUrl,
+      mcp_auth: cfg.mcpAuth,
+      version: playgroundVersion(),
+    },
+    'playground listening',
+  );
   return {
     server,
     url,

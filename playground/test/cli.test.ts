@@ -9,8 +9,24 @@ import { PlaygroundConfigError } from '../src/config.js';
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
-const REQUIRED = ['--llama-stack-url', 'http://ls.ns.svc:8321', '--api-base-path', '/v1/openai/v1', '--mcp-server-url', 'http://mcp.ns.svc:8000/mcp', '--mcp-auth', 'headers'];
-const ENV = ['PLAYGROUND_LLAMA_STACK_URL', 'PLAYGROUND_API_BASE_PATH', 'PLAYGROUND_MCP_SERVER_URL', 'PLAYGROUND_MCP_AUTH', 'PLAYGROUND_PORT', 'PLAYGROUND_DEFAULT_MODEL'];
+const REQUIRED = [
+  '--llama-stack-url',
+  'http://ls.ns.svc:8321',
+  '--api-base-path',
+  '/v1/openai/v1',
+  '--mcp-server-url',
+  'http://mcp.ns.svc:8000/mcp',
+  '--mcp-auth',
+  'headers',
+];
+const ENV = [
+  'PLAYGROUND_LLAMA_STACK_URL',
+  'PLAYGROUND_API_BASE_PATH',
+  'PLAYGROUND_MCP_SERVER_URL',
+  'PLAYGROUND_MCP_AUTH',
+  'PLAYGROUND_PORT',
+  'PLAYGROUND_DEFAULT_MODEL',
+];
 
 const quiet = () => buildCommand().configureOutput({ writeOut: () => {}, writeErr: () => {} });
 const saved: Record<string, string | undefined> = {};
@@ -21,8 +37,9 @@ beforeEach(() => {
   }
 });
 afterEach(() => {
-  for (const k of ENV) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
+  for (const k of ENV)
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
 });
 
 describe('parseCli', () => {
@@ -49,13 +66,25 @@ describe('parseCli', () => {
     process.env.PLAYGROUND_MCP_AUTH = 'authorization';
     process.env.PLAYGROUND_PORT = '9000';
     const cfg = parseCli(['--port', '9100'], quiet());
-    expect(cfg).toMatchObject({ llamaStackUrl: 'http://env-ls:8321', apiBasePath: '/v1', mcpServerUrl: 'http://env-mcp:8000/mcp', mcpAuth: 'authorization', port: 9100 });
+    expect(cfg).toMatchObject({
+      llamaStackUrl: 'http://env-ls:8321',
+      apiBasePath: '/v1',
+      mcpServerUrl: 'http://env-mcp:8000/mcp',
+      mcpAuth: 'authorization',
+      port: 9100,
+    });
   });
 
   test.each([
     [['--api-base-path', '/v1', '--mcp-server-url', 'http://m/mcp', '--mcp-auth', 'headers'], /--llama-stack-url \(PLAYGROUND_LLAMA_STACK_URL\) is required/],
-    [['--llama-stack-url', 'http://l', '--mcp-server-url', 'http://m/mcp', '--mcp-auth', 'headers'], /--api-base-path \(PLAYGROUND_API_BASE_PATH\) is required: \/v1\/openai\/v1 for Llama Stack 0\.2\.x\/0\.3\.x, \/v1 for 0\.4\.0/],
-    [['--llama-stack-url', 'http://l', '--api-base-path', '/v1', '--mcp-server-url', 'http://m/mcp'], /--mcp-auth \(PLAYGROUND_MCP_AUTH\) is required: headers for Llama Stack 0\.2\.x\/0\.3\.x, authorization for 0\.4\.0/],
+    [
+      ['--llama-stack-url', 'http://l', '--mcp-server-url', 'http://m/mcp', '--mcp-auth', 'headers'],
+      /--api-base-path \(PLAYGROUND_API_BASE_PATH\) is required: \/v1\/openai\/v1 for Llama Stack 0\.2\.x\/0\.3\.x, \/v1 for 0\.4\.0/,
+    ],
+    [
+      ['--llama-stack-url', 'http://l', '--api-base-path', '/v1', '--mcp-server-url', 'http://m/mcp'],
+      /--mcp-auth \(PLAYGROUND_MCP_AUTH\) is required: headers for Llama Stack 0\.2\.x\/0\.3\.x, authorization for 0\.4\.0/,
+    ],
     [[...REQUIRED, '--llama-stack-url', 'ftp://l'], /--llama-stack-url \(PLAYGROUND_LLAMA_STACK_URL\): "ftp:\/\/l" must be an http or https URL/],
     [[...REQUIRED, '--mcp-server-url', 'http://u:p@m/mcp'], /credentials in the URL are not allowed/],
     [[...REQUIRED, '--api-base-path', 'v1'], /--api-base-path \(PLAYGROUND_API_BASE_PATH\): "v1" is not a path/],
@@ -77,14 +106,15 @@ describe('parseCli', () => {
 describe('the entry point', () => {
   const tsx = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'playground/src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH } });
 
-  test('--version prints package.json\'s version and exits 0', async () => {
+  test("--version prints package.json's version and exits 0", async () => {
     const { stdout } = await tsx(['--version']);
     expect(stdout.trim()).toBe(VERSION);
   }, 60_000);
 
   test('--help lists every flag with its environment variable and exits 0', async () => {
     const { stdout } = await tsx(['--help']);
-    for (const f of ['--llama-stack-url', '--api-base-path', '--mcp-server-url', '--mcp-auth', '--mcp-server-label', '--default-model', '--port', '--version']) expect(stdout).toContain(f);
+    for (const f of ['--llama-stack-url', '--api-base-path', '--mcp-server-url', '--mcp-auth', '--mcp-server-label', '--default-model', '--port', '--version'])
+      expect(stdout).toContain(f);
     for (const e of ['PLAYGROUND_LLAMA_STACK_URL', 'PLAYGROUND_API_BASE_PATH', 'PLAYGROUND_MCP_SERVER_URL', 'PLAYGROUND_MCP_AUTH']) expect(stdout).toContain(e);
   }, 60_000);
 

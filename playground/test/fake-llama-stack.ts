@@ -90,7 +90,13 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
         (options.modelsShape ?? '0.2') === '0.2'
           ? [
               { identifier: 'llama-3b', provider_id: 'vllm', provider_resource_id: 'llama-3b', type: 'model', model_type: 'llm', metadata: {} },
-              { identifier: 'all-minilm', provider_id: 'sentence-transformers', type: 'model', model_type: 'embedding', metadata: { embedding_dimension: 384 } },
+              {
+                identifier: 'all-minilm',
+                provider_id: 'sentence-transformers',
+                type: 'model',
+                model_type: 'embedding',
+                metadata: { embedding_dimension: 384 },
+              },
             ]
           : [
               { id: 'vllm/llama-3b', object: 'model', created: 1, owned_by: 'llama_stack', custom_metadata: { model_type: 'llm', provider_id: 'vllm' } },
@@ -118,13 +124,12 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
       name: 'pods_list_in_namespace',
       server_label: label,
       arguments: args,
-      ...(forbidden
-        ? { error: options.opaqueToolErrors ? 'Error (code 1): None' : forbiddenText }
-        : { output: `NAME READY\n${user}-pod-1 1/1` }),
+      ...(forbidden ? { error: options.opaqueToolErrors ? 'Error (code 1): None' : forbiddenText } : { output: `NAME READY\n${user}-pod-1 1/1` }),
     };
-    const answer = forbidden && options.opaqueToolErrors
-      ? ['The tool returned: ', forbiddenText]
-      : ['The pods ', 'for ', user, ' in ', namespace, forbidden ? ' are not visible to you.' : ': ', forbidden ? '' : `${user}-pod-1.`].filter(Boolean);
+    const answer =
+      forbidden && options.opaqueToolErrors
+        ? ['The tool returned: ', forbiddenText]
+        : ['The pods ', 'for ', user, ' in ', namespace, forbidden ? ' are not visible to you.' : ': ', forbidden ? '' : `${user}-pod-1.`].filter(Boolean);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     let seq = 0;
     const send = async (ev: Record<string, unknown>) => {
@@ -140,11 +145,21 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
       return res.end();
     }
     if (!options.completedOnly) {
-      await send({ type: 'response.output_item.added', output_index: 1, item: { id: callId, type: 'mcp_call', name: 'pods_list_in_namespace', server_label: label, arguments: '' } });
+      await send({
+        type: 'response.output_item.added',
+        output_index: 1,
+        item: { id: callId, type: 'mcp_call', name: 'pods_list_in_namespace', server_label: label, arguments: '' },
+      });
       await send({ type: 'response.output_item.done', output_index: 1, item: callDone });
       for (const delta of answer) await send({ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 2, content_index: 0, delta });
     }
-    const message = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.join(''), annotations: [] }] };
+    const message = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: answer.join(''), annotations: [] }],
+    };
     await send({ type: 'response.completed', response: { id, status: 'completed', model: body.model, output: [listTools, callDone, message] } });
     res.end();
   };

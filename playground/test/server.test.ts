@@ -50,17 +50,31 @@ function asUser(t: string | undefined, user?: string): Record<string, string> {
   return { ...(t ? { 'X-Forwarded-Access-Token': t } : {}), ...(user ? { 'X-Forwarded-Preferred-Username': user, 'X-Forwarded-User': `${user}-sub` } : {}) };
 }
 
-async function chat(pg: RunningPlayground, t: string | undefined, question: string, opts: { user?: string; model?: string; history?: { role: string; content: string }[] } = {}) {
+async function chat(
+  pg: RunningPlayground,
+  t: string | undefined,
+  question: string,
+  opts: { user?: string; model?: string; history?: { role: string; content: string }[] } = {},
+) {
   const res = await fetch(`${pg.url}/api/chat`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...asUser(t, opts.user) },
     body: JSON.stringify({ model: opts.model ?? 'llama-3b', messages: [...(opts.history ?? []), { role: 'user', content: question }] }),
   });
   const text = await res.text();
-  const events: ChatEvent[] = res.headers.get('content-type')?.includes('ndjson') ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
+  const events: ChatEvent[] = res.headers.get('content-type')?.includes('ndjson')
+    ? text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
   return { status: res.status, contentType: res.headers.get('content-type'), text, events };
 }
-const answerOf = (events: ChatEvent[]) => events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join('');
+const answerOf = (events: ChatEvent[]) =>
+  events
+    .filter((e) => e.type === 'text')
+    .map((e) => (e as { delta: string }).delta)
+    .join('');
 
 describe('health and static files', () => {
   test('/healthz answers without a token and without calling Llama Stack', async () => {
@@ -151,7 +165,9 @@ describe('signed in', () => {
     expect(r.authorization).toBe(`Bearer ${t}`);
     expect(r.body).toMatchObject({ model: 'llama-3b', stream: true, store: false });
     expect(r.body.input).toEqual([...history, { role: 'user', content: 'Which pods run in llama-stack?' }].map((m) => ({ type: 'message', ...m })));
-    expect(r.body.tools).toEqual([{ type: 'mcp', server_label: 'kubernetes', server_url: MCP_URL, require_approval: 'never', headers: { Authorization: `Bearer ${t}` } }]);
+    expect(r.body.tools).toEqual([
+      { type: 'mcp', server_label: 'kubernetes', server_url: MCP_URL, require_approval: 'never', headers: { Authorization: `Bearer ${t}` } },
+    ]);
     expect(c.events.map((e) => e.type)).toEqual(['tools', 'tool_call', 'tool_result', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'done']);
     expect(c.events[0]).toEqual({ type: 'tools', server: 'kubernetes', tools: ['pods_list_in_namespace'] });
     expect(c.events[2]).toEqual({
@@ -164,7 +180,11 @@ describe('signed in', () => {
       forbidden: false,
     });
     expect(answerOf(c.events)).toBe('The pods for alice in llama-stack: alice-pod-1.');
-    expect(c.events.at(-1)).toEqual({ type: 'done', responseId: expect.stringMatching(/^resp_alice/), text: 'The pods for alice in llama-stack: alice-pod-1.' });
+    expect(c.events.at(-1)).toEqual({
+      type: 'done',
+      responseId: expect.stringMatching(/^resp_alice/),
+      text: 'The pods for alice in llama-stack: alice-pod-1.',
+    });
   });
 
   test('authorization mode on /v1: the MCP tool carries the token in `authorization`, no headers', async () => {
@@ -182,7 +202,11 @@ describe('signed in', () => {
     const { pg } = await setup();
     const c = await chat(pg, token('dev'), 'pods in kube-system?', { user: 'dev' });
     const result = c.events.find((e) => e.type === 'tool_result');
-    expect(result).toMatchObject({ name: 'pods_list_in_namespace', forbidden: true, error: expect.stringMatching(/^Forbidden: pods is forbidden: User "dev"/) });
+    expect(result).toMatchObject({
+      name: 'pods_list_in_namespace',
+      forbidden: true,
+      error: expect.stringMatching(/^Forbidden: pods is forbidden: User "dev"/),
+    });
     expect(result).not.toHaveProperty('output');
     const admin = await chat(pg, token('admin'), 'pods in kube-system?', { user: 'admin' });
     expect(admin.events.find((e) => e.type === 'tool_result')).toMatchObject({ forbidden: false, output: expect.stringContaining('admin-pod-1') });

@@ -24,7 +24,10 @@ describe('cluster-auth chart', () => {
   it('writes a configured PEM under ca-bundle.crt instead of asking for injection', () => {
     const c = referenceInput();
     c.clusterAuth.issuerCaPem = PEM;
-    const cm = one(chartObjects('cluster-auth', c).filter((o) => o.metadata.namespace === 'openshift-config'), 'ConfigMap');
+    const cm = one(
+      chartObjects('cluster-auth', c).filter((o) => o.metadata.namespace === 'openshift-config'),
+      'ConfigMap',
+    );
     expect(cm.data).toEqual({ 'ca-bundle.crt': PEM });
     expect(cm.metadata.labels!['config.openshift.io/inject-trusted-cabundle']).toBeUndefined();
   });
@@ -67,8 +70,12 @@ describe('feature-gate chart', () => {
     expect(synthStack(c).charts.has('feature-gate')).toBe(false);
   });
   it('the construct refuses to emit the gate without the acknowledgement or on another version', () => {
-    expect(() => new TechPreviewFeatureGate(Testing.chart(), 'fg', { openshiftVersion: '4.19', acknowledgeTechPreviewNoUpgrade: false })).toThrow(/acknowledgeTechPreviewNoUpgrade/);
-    expect(() => new TechPreviewFeatureGate(Testing.chart(), 'fg', { openshiftVersion: '4.20', acknowledgeTechPreviewNoUpgrade: true })).toThrow(/only needed on 4\.19/);
+    expect(() => new TechPreviewFeatureGate(Testing.chart(), 'fg', { openshiftVersion: '4.19', acknowledgeTechPreviewNoUpgrade: false })).toThrow(
+      /acknowledgeTechPreviewNoUpgrade/,
+    );
+    expect(() => new TechPreviewFeatureGate(Testing.chart(), 'fg', { openshiftVersion: '4.20', acknowledgeTechPreviewNoUpgrade: true })).toThrow(
+      /only needed on 4\.19/,
+    );
   });
 });
 
@@ -90,7 +97,12 @@ describe('cluster-authentication chart and the external OIDC model', () => {
           claimMappings: { username: { claim: 'preferred_username', prefixPolicy: 'NoPrefix' }, groups: { claim: 'groups', prefix: '' } },
           oidcClients: [
             { clientID: 'openshift-cli', componentName: 'cli', componentNamespace: 'openshift-console' },
-            { clientID: 'openshift-console', componentName: 'console', componentNamespace: 'openshift-console', clientSecret: { name: 'keycloak-client-openshift-console-secret' } },
+            {
+              clientID: 'openshift-console',
+              componentName: 'console',
+              componentNamespace: 'openshift-console',
+              clientSecret: { name: 'keycloak-client-openshift-console-secret' },
+            },
           ],
         },
       ],

@@ -23,7 +23,9 @@ function fieldPaths(schema: z.ZodTypeAny, prefix: string): string[] {
 }
 
 describe('docs/config.md', () => {
-  const fields = fieldPaths(StackConfigBaseSchema.omit({ realm: true }), '').filter((p) => !/\.(requests|limits|cpu|memory|repository|tag|group|version|kind|name|key)$/.test(p) || p.split('.').length <= 2);
+  const fields = fieldPaths(StackConfigBaseSchema.omit({ realm: true }), '').filter(
+    (p) => !/\.(requests|limits|cpu|memory|repository|tag|group|version|kind|name|key)$/.test(p) || p.split('.').length <= 2,
+  );
 
   it('names every configuration field in backticks', () => {
     expect(fields.length).toBeGreaterThan(80);

@@ -45,34 +45,122 @@ describe('parseStackConfig', () => {
     ['a missing openshift section', (c) => delete c.openshift, /^openshift: required/],
     ['a namespace that is not a DNS label', (c) => (c.namespaces.keycloak = 'Red_Hat'), /^namespaces\.keycloak: expected a DNS label/],
     ['a host with a scheme', (c) => (c.hosts = { keycloak: 'https://kc.example.com' }), /^hosts\.keycloak: expected a host name/],
-    ['an unknown install-plan approval', (c) => (c.keycloakOperator.installPlanApproval = 'Sometimes'), /^keycloakOperator\.installPlanApproval: expected one of "Automatic", "Manual"/],
+    [
+      'an unknown install-plan approval',
+      (c) => (c.keycloakOperator.installPlanApproval = 'Sometimes'),
+      /^keycloakOperator\.installPlanApproval: expected one of "Automatic", "Manual"/,
+    ],
     ['a misspelled field', (c) => (c.mcpServer.replica = 3), /^mcpServer: unknown field\(s\) "replica"/],
     ['an image tagged latest', (c) => (c.mcpServer.image = { repository: 'quay.io/x/mcp', tag: 'latest' }), /^mcpServer\.image\.tag: "latest" is not pinned/],
-    ['a malformed resource quantity', (c) => (c.keycloak.resources = { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }), /^keycloak\.resources\.requests\.cpu: expected a Kubernetes CPU quantity/],
-    ['a public client with token exchange', (c) => Object.assign(c.realm.clients[1], { publicClient: true, secret: undefined }), /^realm\.clients\[1\]\.tokenExchange: client "mcp-server" enables token exchange but is public/],
-    ['a client naming an unknown client scope', (c) => c.realm.clients[0].optionalClientScopes.push('mcp-srever'), /^realm\.clients\[0\]\.optionalClientScopes\[1\]: unknown client scope "mcp-srever"/],
-    ['OpenShift 4.19 external OIDC without the acknowledgement', (c) => (c.clusterAuth.acknowledgeTechPreviewNoUpgrade = false), /^clusterAuth\.acknowledgeTechPreviewNoUpgrade: OpenShift 4\.19 needs FeatureGate TechPreviewNoUpgrade/],
+    [
+      'a malformed resource quantity',
+      (c) => (c.keycloak.resources = { requests: { cpu: 'lots', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }),
+      /^keycloak\.resources\.requests\.cpu: expected a Kubernetes CPU quantity/,
+    ],
+    [
+      'a public client with token exchange',
+      (c) => Object.assign(c.realm.clients[1], { publicClient: true, secret: undefined }),
+      /^realm\.clients\[1\]\.tokenExchange: client "mcp-server" enables token exchange but is public/,
+    ],
+    [
+      'a client naming an unknown client scope',
+      (c) => c.realm.clients[0].optionalClientScopes.push('mcp-srever'),
+      /^realm\.clients\[0\]\.optionalClientScopes\[1\]: unknown client scope "mcp-srever"/,
+    ],
+    [
+      'OpenShift 4.19 external OIDC without the acknowledgement',
+      (c) => (c.clusterAuth.acknowledgeTechPreviewNoUpgrade = false),
+      /^clusterAuth\.acknowledgeTechPreviewNoUpgrade: OpenShift 4\.19 needs FeatureGate TechPreviewNoUpgrade/,
+    ],
     ['external OIDC on OpenShift 4.18', (c) => (c.openshift.version = '4.18'), /^openshift\.version: external OIDC needs OpenShift 4\.19 or later/],
-    ['more audiences than the Authentication API accepts', (c) => (c.clusterAuth.audiences = Array.from({ length: 11 }, (_, i) => `aud-${i}`).concat('openshift')), /^clusterAuth\.audiences: the Authentication API accepts 1 to 10 audiences, got 12/],
-    ['an STS audience the cluster does not accept', (c) => (c.mcpServer.stsAudience = 'kubernetes'), /^mcpServer\.stsAudience: "kubernetes" is not in clusterAuth\.audiences/],
-    ['an STS scope that no client scope defines', (c) => (c.mcpServer.stsScopes = ['mcp:kubernetes']), /^mcpServer\.stsScopes\[0\]: unknown client scope "mcp:kubernetes"/],
-    ['an STS client without token exchange', (c) => (c.realm.clients[1].tokenExchange = false), /^realm\.clients\[1\]\.tokenExchange: the MCP server's STS client "mcp-server" must enable token exchange/],
+    [
+      'more audiences than the Authentication API accepts',
+      (c) => (c.clusterAuth.audiences = Array.from({ length: 11 }, (_, i) => `aud-${i}`).concat('openshift')),
+      /^clusterAuth\.audiences: the Authentication API accepts 1 to 10 audiences, got 12/,
+    ],
+    [
+      'an STS audience the cluster does not accept',
+      (c) => (c.mcpServer.stsAudience = 'kubernetes'),
+      /^mcpServer\.stsAudience: "kubernetes" is not in clusterAuth\.audiences/,
+    ],
+    [
+      'an STS scope that no client scope defines',
+      (c) => (c.mcpServer.stsScopes = ['mcp:kubernetes']),
+      /^mcpServer\.stsScopes\[0\]: unknown client scope "mcp:kubernetes"/,
+    ],
+    [
+      'an STS client without token exchange',
+      (c) => (c.realm.clients[1].tokenExchange = false),
+      /^realm\.clients\[1\]\.tokenExchange: the MCP server's STS client "mcp-server" must enable token exchange/,
+    ],
     ['no apps domain and no Keycloak host', (c) => delete c.openshift.appsDomain, /^hosts\.keycloak: required when openshift\.appsDomain is not set/],
-    ['a public Playground client', (c) => Object.assign(c.realm.clients[0], { publicClient: true, secret: undefined }), /^realm\.clients\[0\]\.publicClient: the Playground client "mcp-client" must be confidential/],
-    ['Llama Stack without the OpenShift AI Llama Stack operator', (c) => (c.openshiftAi.components = { dashboard: 'Managed' }), /^llamaStack\.enabled: Llama Stack needs OpenShift AI/],
-    ['an operator channel whose Keycloak CR version is unknown', (c) => (c.keycloakOperator.channel = 'fast'), /^keycloak\.apiVersion: cannot tell the CR version served by channel "fast"/],
+    [
+      'a public Playground client',
+      (c) => Object.assign(c.realm.clients[0], { publicClient: true, secret: undefined }),
+      /^realm\.clients\[0\]\.publicClient: the Playground client "mcp-client" must be confidential/,
+    ],
+    [
+      'Llama Stack without the OpenShift AI Llama Stack operator',
+      (c) => (c.openshiftAi.components = { dashboard: 'Managed' }),
+      /^llamaStack\.enabled: Llama Stack needs OpenShift AI/,
+    ],
+    [
+      'an operator channel whose Keycloak CR version is unknown',
+      (c) => (c.keycloakOperator.channel = 'fast'),
+      /^keycloak\.apiVersion: cannot tell the CR version served by channel "fast"/,
+    ],
     ['an admin group the realm does not declare', (c) => (c.clusterAuth.adminGroup = 'admins'), /^clusterAuth\.adminGroup: no realm group "admins"/],
-    ['a confidential CLI client', (c) => Object.assign(c.realm.clients[3], { publicClient: false, secret: { name: 'cli', key: 'clientSecret' } }), /^realm\.clients\[3\]\.publicClient: the CLI client "openshift-cli" must be public/],
-    ['a DataScienceCluster component the API version lacks', (c) => (c.openshiftAi.components = { ...c.openshiftAi.components, notacomponent: 'Managed' }), /^openshiftAi\.components\.notacomponent: not a DataScienceCluster v1 component/],
-    ['an OpenShift AI channel without a version', (c) => (c.openshiftAi.operator.channel = 'fast'), /^openshiftAi\.operator\.channel: cannot tell the DataScienceCluster API version/],
-    ['a Llama Stack release the operator cannot run', (c) => (c.llamaStack.version = '0.7.3'), /^llamaStack\.operatorVersion: operator 0\.3\.0 starts the server from run\.yaml/],
-    ['a Llama Stack release no e2e run has proven', (c) => (c.llamaStack.version = '0.4.1'), /^llamaStack\.version: "0\.4\.1" is not a supported Llama Stack release; use one of 0\.2\.22, 0\.7\.3/],
-    ['an MCP server Route host with a port', (c) => (c.hosts = { mcpServer: 'mcp.example.com:8443' }), /^hosts\.mcpServer: a Route host carries no port \(the router serves Routes on 443\); use "mcp\.example\.com"$/],
+    [
+      'a confidential CLI client',
+      (c) => Object.assign(c.realm.clients[3], { publicClient: false, secret: { name: 'cli', key: 'clientSecret' } }),
+      /^realm\.clients\[3\]\.publicClient: the CLI client "openshift-cli" must be public/,
+    ],
+    [
+      'a DataScienceCluster component the API version lacks',
+      (c) => (c.openshiftAi.components = { ...c.openshiftAi.components, notacomponent: 'Managed' }),
+      /^openshiftAi\.components\.notacomponent: not a DataScienceCluster v1 component/,
+    ],
+    [
+      'an OpenShift AI channel without a version',
+      (c) => (c.openshiftAi.operator.channel = 'fast'),
+      /^openshiftAi\.operator\.channel: cannot tell the DataScienceCluster API version/,
+    ],
+    [
+      'a Llama Stack release the operator cannot run',
+      (c) => (c.llamaStack.version = '0.7.3'),
+      /^llamaStack\.operatorVersion: operator 0\.3\.0 starts the server from run\.yaml/,
+    ],
+    [
+      'a Llama Stack release no e2e run has proven',
+      (c) => (c.llamaStack.version = '0.4.1'),
+      /^llamaStack\.version: "0\.4\.1" is not a supported Llama Stack release; use one of 0\.2\.22, 0\.7\.3/,
+    ],
+    [
+      'an MCP server Route host with a port',
+      (c) => (c.hosts = { mcpServer: 'mcp.example.com:8443' }),
+      /^hosts\.mcpServer: a Route host carries no port \(the router serves Routes on 443\); use "mcp\.example\.com"$/,
+    ],
     ['a Playground Route host with a port', (c) => (c.hosts = { playground: 'play.example.com:443' }), /^hosts\.playground: a Route host carries no port/],
-    ['an MCP Inspector proxy Route host with a port', (c) => (c.hosts = { mcpInspectorProxy: 'proxy.example.com:8443' }), /^hosts\.mcpInspectorProxy: a Route host carries no port/],
-    ['a Route host with an upper-case or over-long label', (c) => (c.hosts = { mcpServer: `${'a'.repeat(64)}.example.com` }), /^hosts\.mcpServer: expected a DNS host name for a Route/],
-    ['a derived Route host whose first label exceeds 63 characters', (c) => (c.mcpServer = { ...c.mcpServer, name: 'm'.repeat(60) }), /^hosts\.mcpServer: the derived Route host "m{60}-mcp-server\.apps\.cluster\.example\.com" breaks the Route CRD's host rule \(first label 71 characters/],
-    ['an issuer longer than the Authentication API accepts', (c) => (c.realm.realm = 'r'.repeat(500)), /^realm\.realm: the issuer https:\/\/keycloak-admin\.apps\.cluster\.example\.com\/realms\/r+ is 5\d\d characters; the Authentication API accepts at most 512/],
+    [
+      'an MCP Inspector proxy Route host with a port',
+      (c) => (c.hosts = { mcpInspectorProxy: 'proxy.example.com:8443' }),
+      /^hosts\.mcpInspectorProxy: a Route host carries no port/,
+    ],
+    [
+      'a Route host with an upper-case or over-long label',
+      (c) => (c.hosts = { mcpServer: `${'a'.repeat(64)}.example.com` }),
+      /^hosts\.mcpServer: expected a DNS host name for a Route/,
+    ],
+    [
+      'a derived Route host whose first label exceeds 63 characters',
+      (c) => (c.mcpServer = { ...c.mcpServer, name: 'm'.repeat(60) }),
+      /^hosts\.mcpServer: the derived Route host "m{60}-mcp-server\.apps\.cluster\.example\.com" breaks the Route CRD's host rule \(first label 71 characters/,
+    ],
+    [
+      'an issuer longer than the Authentication API accepts',
+      (c) => (c.realm.realm = 'r'.repeat(500)),
+      /^realm\.realm: the issuer https:\/\/keycloak-admin\.apps\.cluster\.example\.com\/realms\/r+ is 5\d\d characters; the Authentication API accepts at most 512/,
+    ],
   ];
 
   it.each(cases)('rejects %s, naming the field', (_name, mutate, expected) => {
@@ -91,7 +179,9 @@ describe('parseStackConfig', () => {
     } catch (e) {
       const err = e as StackConfigError;
       expect(err.problems.map((p) => p.path).sort()).toEqual(['keycloak.instances', 'mcpServer.replicas', 'namespaces.llamaStack']);
-      expect(err.message.split('\n')).toEqual(expect.arrayContaining(['  mcpServer.replicas: expected a positive integer', '  keycloak.instances: expected a positive integer']));
+      expect(err.message.split('\n')).toEqual(
+        expect.arrayContaining(['  mcpServer.replicas: expected a positive integer', '  keycloak.instances: expected a positive integer']),
+      );
     }
   });
 
@@ -108,21 +198,32 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig(c).hosts.console).toBe('console.example.com:8443');
   });
 
-  it('defaults the MCP server and Playground namespaces to their own, apart from the developers\' edit namespace', () => {
+  it("defaults the MCP server and Playground namespaces to their own, apart from the developers' edit namespace", () => {
     const cfg = parseStackConfig(referenceInput());
-    expect(cfg.namespaces).toMatchObject({ llamaStack: 'llama-stack', mcpServer: 'mcp-server', playground: 'llama-stack-playground', acknowledgeDevelopersReadSecrets: false });
+    expect(cfg.namespaces).toMatchObject({
+      llamaStack: 'llama-stack',
+      mcpServer: 'mcp-server',
+      playground: 'llama-stack-playground',
+      acknowledgeDevelopersReadSecrets: false,
+    });
   });
 
   it.each([
-    ['mcpServer', /^namespaces\.mcpServer: "llama-stack" is the developers' namespace \(clusterAuth\.developerGroup "openshift_developers" has ClusterRole edit in namespaces\.llamaStack\), so every developer could read the MCP server's token-exchange client Secret \(mcpServer\.stsClientSecret "mcp-server-sts"\).*set namespaces\.acknowledgeDevelopersReadSecrets: true/],
-    ['playground', /^namespaces\.playground: "llama-stack" is the developers' namespace .*could read the Playground's oauth2-proxy Secret "llama-stack-playground-oauth" \(client and cookie secret\)/],
+    [
+      'mcpServer',
+      /^namespaces\.mcpServer: "llama-stack" is the developers' namespace \(clusterAuth\.developerGroup "openshift_developers" has ClusterRole edit in namespaces\.llamaStack\), so every developer could read the MCP server's token-exchange client Secret \(mcpServer\.stsClientSecret "mcp-server-sts"\).*set namespaces\.acknowledgeDevelopersReadSecrets: true/,
+    ],
+    [
+      'playground',
+      /^namespaces\.playground: "llama-stack" is the developers' namespace .*could read the Playground's oauth2-proxy Secret "llama-stack-playground-oauth" \(client and cookie secret\)/,
+    ],
     ['keycloak', /^namespaces\.keycloak: "llama-stack" is the developers' namespace .*could read the realm client secrets/],
-  ])('rejects namespaces.%s equal to the developers\' edit namespace, explaining why', (field, expected) => {
+  ])("rejects namespaces.%s equal to the developers' edit namespace, explaining why", (field, expected) => {
     const problems = rejected((c) => (c.namespaces[field] = c.namespaces.llamaStack));
     expect(problems).toEqual([expect.stringMatching(expected)]);
   });
 
-  it('accepts a shared developers\' namespace only with namespaces.acknowledgeDevelopersReadSecrets, and a disabled Playground anywhere', () => {
+  it("accepts a shared developers' namespace only with namespaces.acknowledgeDevelopersReadSecrets, and a disabled Playground anywhere", () => {
     const c = referenceInput();
     c.namespaces = { ...c.namespaces, mcpServer: 'llama-stack', playground: 'llama-stack', acknowledgeDevelopersReadSecrets: true };
     expect(parseStackConfig(c).namespaces.mcpServer).toBe('llama-stack');

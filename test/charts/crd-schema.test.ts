@@ -35,9 +35,12 @@ describe.each(Object.entries(configs))('schemas of the %s stack', (_name, cfg) =
     expect(unknown).toEqual([]);
   });
 
-  test.each(custom.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} (${o.apiVersion})`, o] as const))('%s validates against its CRD', (_id, obj) => {
-    expect(validateCustomResource(obj, opts).errors).toEqual([]);
-  });
+  test.each(custom.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} (${o.apiVersion})`, o] as const))(
+    '%s validates against its CRD',
+    (_id, obj) => {
+      expect(validateCustomResource(obj, opts).errors).toEqual([]);
+    },
+  );
 
   test.each(core.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o] as const))('%s fits its Kubernetes type', (_id, obj) => {
     expect(validateCoreObject(obj)).toEqual([]);
@@ -66,12 +69,20 @@ describe('the validators reject what the API server would not keep', () => {
     dsc.spec.components.dashboard.managementState = 'Sometimes';
     dsc.spec.extra = true;
     const errors = validateCustomResource(dsc, opts).errors;
-    expect(errors).toEqual(expect.arrayContaining([expect.stringContaining('/spec must NOT have additional properties (extra)'), expect.stringContaining('/spec/components/dashboard/managementState')]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('/spec must NOT have additional properties (extra)'),
+        expect.stringContaining('/spec/components/dashboard/managementState'),
+      ]),
+    );
   });
   test('a misspelt field and a wrong type in a built-in object', () => {
     const dep = structuredClone(stack.objects.find((o) => o.kind === 'Deployment')!);
     dep.spec.replicas = '2';
     dep.spec.template.spec.containers[0].resoures = {};
-    expect(validateCoreObject(dep)).toEqual(['Deployment.spec.replicas: expected a number, got "2"', expect.stringContaining('resoures: not a field of V1Container')]);
+    expect(validateCoreObject(dep)).toEqual([
+      'Deployment.spec.replicas: expected a number, got "2"',
+      expect.stringContaining('resoures: not a field of V1Container'),
+    ]);
   });
 });

@@ -44,7 +44,12 @@ describe('keycloak-database chart', () => {
     expect(env.find((e: any) => e.name === 'POSTGRESQL_USER').valueFrom.secretKeyRef).toEqual({ name: 'postgresql-credentials', key: 'username' });
     expect(pod.containers[0].image).toMatch(/^[^@]+:[^:]+$/);
     expect(pod.containers[0].image).not.toMatch(/:latest$/);
-    expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(pod.containers[0].resources.limits).toBeDefined();
   });
   it('has a Service whose selector matches the pods', () => {

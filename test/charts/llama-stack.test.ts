@@ -20,7 +20,12 @@ function build(over: Partial<LlamaStackProps> = {}): KubeObject[] {
       issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'keycloak-oidc-ca'),
       issuerCaKey: 'ca-bundle.crt',
       inference: [
-        { providerId: 'llama-3b', url: 'https://llama.example.com/v1', modelId: 'llama-3-2-3b', apiToken: { secret: Secret.fromSecretName(c, 't', 'llama-stack-secret'), key: 'llama-token' } },
+        {
+          providerId: 'llama-3b',
+          url: 'https://llama.example.com/v1',
+          modelId: 'llama-3-2-3b',
+          apiToken: { secret: Secret.fromSecretName(c, 't', 'llama-stack-secret'), key: 'llama-token' },
+        },
         { providerId: 'local', url: 'http://vllm.models.svc:8000/v1', modelId: 'granite' },
       ],
       ...over,
@@ -64,7 +69,13 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
   });
 
   test('server.auth validates realm tokens: oauth2_token with the issuer, JWKS and audience', () => {
-    expect(runYaml.server.auth.provider_config).toMatchObject({ type: 'oauth2_token', issuer: ISSUER, audience: 'mcp-server', verify_tls: true, jwks: { uri: JWKS } });
+    expect(runYaml.server.auth.provider_config).toMatchObject({
+      type: 'oauth2_token',
+      issuer: ISSUER,
+      audience: 'mcp-server',
+      verify_tls: true,
+      jwks: { uri: JWKS },
+    });
   });
 
   test('the MCP tool group points at the MCP server Service URL', () => {
@@ -74,13 +85,23 @@ describe('Llama Stack on the OpenShift AI 2.25 pairing (0.2.22)', () => {
   test('the 0.2 layout uses top-level models, metadata_store and vLLM `url`', () => {
     expect(runYaml.models.map((m: any) => m.model_id)).toEqual(['llama-3-2-3b', 'granite', 'all-MiniLM-L6-v2']);
     expect(runYaml.metadata_store.type).toBe('sqlite');
-    expect(runYaml.providers.inference[0].config).toEqual({ url: 'https://llama.example.com/v1', max_tokens: 128000, api_token: '${env.LLAMA_3B_API_TOKEN}', tls_verify: true });
+    expect(runYaml.providers.inference[0].config).toEqual({
+      url: 'https://llama.example.com/v1',
+      max_tokens: 128000,
+      api_token: '${env.LLAMA_3B_API_TOKEN}',
+      tls_verify: true,
+    });
     expect(runYaml).not.toHaveProperty('storage');
   });
 
   test('0.2.22 gets the files and safety providers its rag-runtime and meta-reference agents depend on', () => {
     expect(runYaml.apis).toEqual(expect.arrayContaining(['agents', 'files', 'safety', 'tool_runtime']));
-    expect(runYaml.providers.files).toEqual([expect.objectContaining({ provider_type: 'inline::localfs', config: expect.objectContaining({ metadata_store: expect.objectContaining({ type: 'sqlite' }) }) })]);
+    expect(runYaml.providers.files).toEqual([
+      expect.objectContaining({
+        provider_type: 'inline::localfs',
+        config: expect.objectContaining({ metadata_store: expect.objectContaining({ type: 'sqlite' }) }),
+      }),
+    ]);
     expect(runYaml.providers.safety).toEqual([expect.objectContaining({ provider_type: 'inline::llama-guard' })]);
   });
 
@@ -128,13 +149,24 @@ describe('Llama Stack on the current pairing (0.7.3)', () => {
   test('writes config.yaml in the storage/registered_resources layout with distro_name', () => {
     expect(Object.keys(cm.data)).toEqual(['config.yaml']);
     const cfg = parse(cm.data['config.yaml']);
-    expect(cfg).toMatchObject({ version: 2, distro_name: 'rh-dev', storage: { backends: { kv_default: { type: 'kv_sqlite' }, sql_default: { type: 'sql_sqlite' } } } });
+    expect(cfg).toMatchObject({
+      version: 2,
+      distro_name: 'rh-dev',
+      storage: { backends: { kv_default: { type: 'kv_sqlite' }, sql_default: { type: 'sql_sqlite' } } },
+    });
     expect(cfg).not.toHaveProperty('image_name');
     expect(cfg).not.toHaveProperty('models');
     // 0.7 empties registered_resources.tool_groups (DeprecationWarning only): MCP servers are connectors.
     expect(cfg.registered_resources).not.toHaveProperty('tool_groups');
-    expect(cfg.connectors).toEqual([{ connector_type: 'mcp', connector_id: 'mcp::openshift', url: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp', server_label: 'openshift' }]);
-    expect(cfg.providers.inference[0].config).toEqual({ base_url: 'https://llama.example.com/v1', max_tokens: 128000, api_token: '${env.LLAMA_3B_API_TOKEN}', network: { tls: { verify: true } } });
+    expect(cfg.connectors).toEqual([
+      { connector_type: 'mcp', connector_id: 'mcp::openshift', url: 'http://ocp-mcp-server.llama-stack.svc:8000/mcp', server_label: 'openshift' },
+    ]);
+    expect(cfg.providers.inference[0].config).toEqual({
+      base_url: 'https://llama.example.com/v1',
+      max_tokens: 128000,
+      api_token: '${env.LLAMA_3B_API_TOKEN}',
+      network: { tls: { verify: true } },
+    });
     // `agents` does not exist in 0.7 (ValueError: API 'agents' does not exist): responses/inline::builtin.
     expect(cfg.apis).not.toContain('agents');
     expect(cfg.apis).toEqual(expect.arrayContaining(['responses', 'files', 'tool_runtime', 'inference']));
@@ -159,7 +191,9 @@ describe('run config checks', () => {
     expect(buildRunConfig(base)).not.toHaveProperty('image_name');
   });
   test('an MCP endpoint that is neither /sse nor /mcp is rejected', () => {
-    expect(() => buildRunConfig({ ...base, mcpToolGroups: [{ toolgroupId: 'mcp::openshift', endpoint: 'http://x:8000/' }] })).toThrow(/endpoint: .* must end in \/sse .* or \/mcp/);
+    expect(() => buildRunConfig({ ...base, mcpToolGroups: [{ toolgroupId: 'mcp::openshift', endpoint: 'http://x:8000/' }] })).toThrow(
+      /endpoint: .* must end in \/sse .* or \/mcp/,
+    );
   });
   test('two providers with the same id are rejected', () => {
     const p = { providerId: 'a', url: 'https://a/v1', modelId: 'm' };

@@ -58,7 +58,7 @@ describe('MCP server config.toml', () => {
     });
   });
 
-  test('is accepted by the bundled server\'s own config schema and cross-key rules', () => {
+  test("is accepted by the bundled server's own config schema and cross-key rules", () => {
     const result = rawConfigSchema.safeParse(parsed);
     expect(result.success ? [] : result.error.issues).toEqual([]);
     expect(crossKeyProblems(result.data!)).toEqual([]);
@@ -76,7 +76,10 @@ describe('MCP server config.toml', () => {
     const stsVolume = pod.volumes.find((v: any) => v.name === sts.name);
     expect(stsVolume.secret).toEqual({ secretName: 'mcp-server-sts', items: [{ key: 'clientSecret', path: 'client-secret' }], defaultMode: 0o440 });
     const ca = mountOf(parsed.certificate_authority as string);
-    expect(pod.volumes.find((v: any) => v.name === ca.name).configMap).toEqual({ name: 'keycloak-oidc-ca', items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }] });
+    expect(pod.volumes.find((v: any) => v.name === ca.name).configMap).toEqual({
+      name: 'keycloak-oidc-ca',
+      items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }],
+    });
     expect(container.args).toEqual(['--config', '/etc/mcp-server/config.toml']);
   });
 
@@ -96,7 +99,12 @@ describe('MCP server config.toml', () => {
       tokenExchange: { clientId: 'mcp-server', audience: 'openshift', scopes: ['mcp:openshift'], clientSecretFile: '/tmp/sts-secret' },
       certificateAuthority: '/tmp/ca.pem',
     });
-    expect(parse(text)).toMatchObject({ port: '18000', cluster_provider_strategy: 'kubeconfig', kubeconfig: '/tmp/kubeconfig', sts_client_secret_file: '/tmp/sts-secret' });
+    expect(parse(text)).toMatchObject({
+      port: '18000',
+      cluster_provider_strategy: 'kubeconfig',
+      kubeconfig: '/tmp/kubeconfig',
+      sts_client_secret_file: '/tmp/sts-secret',
+    });
   });
 
   test('a partial OAuth config the server refuses is refused here too, naming the missing sts_* keys', () => {
@@ -112,9 +120,21 @@ describe('MCP server config.toml', () => {
     [{ port: 8000, requireOauth: false, logLevel: 10 }, /log_level: /],
     [{ port: 70000, requireOauth: false }, /port: must be 0..65535/],
     [{ port: 8000, requireOauth: false, kubeconfig: '/k' }, /kubeconfig is set but cluster_provider_strategy = "in-cluster"/],
-    [{ port: 8000, requireOauth: false, tokenExchange: { clientId: 'x', audience: '', scopes: [], clientSecretFile: '/f' } }, /sts_audience: must not be empty/],
-    [{ port: 8000, requireOauth: false, authorizationUrl: ISSUER, tokenExchange: { clientId: 'x', audience: 'openshift', scopes: [], clientSecretFile: '/f' }, serverUrl: 'https://mcp.example.com/' }, /server_url: must not end with "\/"/],
-  ])('refuses, with the server\'s own rules, a fail-open or inconsistent config %#', (settings, message) => {
+    [
+      { port: 8000, requireOauth: false, tokenExchange: { clientId: 'x', audience: '', scopes: [], clientSecretFile: '/f' } },
+      /sts_audience: must not be empty/,
+    ],
+    [
+      {
+        port: 8000,
+        requireOauth: false,
+        authorizationUrl: ISSUER,
+        tokenExchange: { clientId: 'x', audience: 'openshift', scopes: [], clientSecretFile: '/f' },
+        serverUrl: 'https://mcp.example.com/',
+      },
+      /server_url: must not end with "\/"/,
+    ],
+  ])("refuses, with the server's own rules, a fail-open or inconsistent config %#", (settings, message) => {
     expect(() => mcpServerConfigToml(settings as any)).toThrow(message);
   });
 });

@@ -25,12 +25,18 @@ describe('OpenShift AI', () => {
     const dsc = one(objs, 'DataScienceCluster');
     expect(dsc.apiVersion).toBe('datasciencecluster.opendatahub.io/v1');
     expect(Object.keys(dsc.spec.components).sort()).toEqual([...DSC_COMPONENTS.v1].sort());
-    const managed = Object.entries(dsc.spec.components).filter(([, v]: [string, any]) => v.managementState === 'Managed').map(([k]) => k);
+    const managed = Object.entries(dsc.spec.components)
+      .filter(([, v]: [string, any]) => v.managementState === 'Managed')
+      .map(([k]) => k);
     expect(managed.sort()).toEqual(['dashboard', 'llamastackoperator']);
     expect(one(objs, 'DSCInitialization')).toMatchObject({
       apiVersion: 'dscinitialization.opendatahub.io/v1',
       metadata: { name: 'default-dsci' },
-      spec: { applicationsNamespace: 'redhat-ods-applications', monitoring: { managementState: 'Managed', namespace: 'redhat-ods-monitoring' }, serviceMesh: { managementState: 'Removed' } },
+      spec: {
+        applicationsNamespace: 'redhat-ods-applications',
+        monitoring: { managementState: 'Managed', namespace: 'redhat-ods-monitoring' },
+        serviceMesh: { managementState: 'Removed' },
+      },
     });
   });
 
@@ -74,7 +80,11 @@ describe('OpenShift AI', () => {
   });
 
   test('a component the API version does not have is an error listing the valid ones', () => {
-    expect(() => build({ components: { ogx: 'Managed' } })).toThrow(/openshiftAi.components: "ogx" not a DataScienceCluster v1 component; expected one of codeflare/);
-    expect(() => build({ subscription: { channel: 'stable-3.0' }, components: { codeflare: 'Managed' } })).toThrow(/"codeflare" not a DataScienceCluster v2 component/);
+    expect(() => build({ components: { ogx: 'Managed' } })).toThrow(
+      /openshiftAi.components: "ogx" not a DataScienceCluster v1 component; expected one of codeflare/,
+    );
+    expect(() => build({ subscription: { channel: 'stable-3.0' }, components: { codeflare: 'Managed' } })).toThrow(
+      /"codeflare" not a DataScienceCluster v2 component/,
+    );
   });
 });

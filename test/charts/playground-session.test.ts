@@ -33,7 +33,7 @@ describe('cookie refresh from the access-token lifespan', () => {
     expect(cookieRefreshFor(300)).toBe('240s');
   });
 
-  it('reads the client override, then the realm setting, then Keycloak\'s 300 s', () => {
+  it("reads the client override, then the realm setting, then Keycloak's 300 s", () => {
     const realm = deriveModel(referenceInput()).realm;
     expect(accessTokenLifespanOf(realm, 'mcp-client')).toBe(300);
     expect(accessTokenLifespanOf({ ...realm, settings: { accessTokenLifespan: 45 } }, 'mcp-client')).toBe(45);
@@ -51,7 +51,9 @@ describe('cookie refresh from the access-token lifespan', () => {
   it('a cookieRefresh at or above what the lifespan allows is a config error naming the field and the fix', () => {
     const c = withLifespan(300);
     c.playground = { ...c.playground, cookieRefresh: '14m' };
-    expect(problems(c)).toEqual([expect.stringMatching(/^playground\.cookieRefresh: 14m lets oauth2-proxy forward expired tokens: .*live 300s.*set "240s" or omit it/)]);
+    expect(problems(c)).toEqual([
+      expect.stringMatching(/^playground\.cookieRefresh: 14m lets oauth2-proxy forward expired tokens: .*live 300s.*set "240s" or omit it/),
+    ]);
     c.playground = { ...c.playground, cookieRefresh: '4m' };
     expect(problems(c)).toEqual([]);
     expect(deriveModel(c).playground.cookieRefresh).toBe('4m');

@@ -68,7 +68,7 @@ describe('Playground', () => {
     expect(proxy.args.join(' ')).not.toMatch(/client-secret=|cookie-secret=/);
   });
 
-  test('the UI runs the project\'s Playground app, calling Llama Stack and naming the MCP server in-cluster, with /healthz probes and no env', () => {
+  test("the UI runs the project's Playground app, calling Llama Stack and naming the MCP server in-cluster, with /healthz probes and no env", () => {
     expect(ui.image).toBe('quay.io/kube-mcp-stack/mcp-server:0.1.0');
     expect(ui.command).toEqual(['node', '/app/playground/dist/main.js']);
     expect(ui.args).toEqual([
@@ -108,7 +108,14 @@ describe('Playground', () => {
     const d = args();
     const ms = d.model.config.mcpServer.image;
     expect(d.image).toBe(`${ms.repository}:${ms.tag}`);
-    expect(d.args).toEqual(expect.arrayContaining(['--api-base-path=/v1/openai/v1', '--mcp-auth=headers', `--mcp-server-url=${d.model.mcpServer.mcpUrl}`, `--llama-stack-url=${d.model.llamaStack.service.url}`]));
+    expect(d.args).toEqual(
+      expect.arrayContaining([
+        '--api-base-path=/v1/openai/v1',
+        '--mcp-auth=headers',
+        `--mcp-server-url=${d.model.mcpServer.mcpUrl}`,
+        `--llama-stack-url=${d.model.llamaStack.service.url}`,
+      ]),
+    );
     const n = args({ ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' } });
     expect(n.args).toEqual(expect.arrayContaining(['--api-base-path=/v1', '--mcp-auth=authorization']));
   });

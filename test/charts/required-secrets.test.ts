@@ -41,10 +41,20 @@ describe('requiredSecrets', () => {
   });
 
   it('gives a client secret one valueId wherever it is read', () => {
-    const byValue = (id: string) => required.filter((s) => s.valueId === id).map((s) => `${s.namespace}/${s.name}`).sort();
+    const byValue = (id: string) =>
+      required
+        .filter((s) => s.valueId === id)
+        .map((s) => `${s.namespace}/${s.name}`)
+        .sort();
     expect(byValue('realm-client:openshift/mcp-server')).toEqual(['mcp-server/mcp-server-sts', 'redhat-keycloak/keycloak-client-mcp-server-secret']);
-    expect(byValue('realm-client:openshift/openshift-console')).toEqual(['openshift-config/keycloak-client-openshift-console-secret', 'redhat-keycloak/keycloak-client-openshift-console-secret']);
-    expect(byValue('realm-client:openshift/mcp-client')).toEqual(['llama-stack-playground/llama-stack-playground-oauth', 'redhat-keycloak/keycloak-client-mcp-client-secret']);
+    expect(byValue('realm-client:openshift/openshift-console')).toEqual([
+      'openshift-config/keycloak-client-openshift-console-secret',
+      'redhat-keycloak/keycloak-client-openshift-console-secret',
+    ]);
+    expect(byValue('realm-client:openshift/mcp-client')).toEqual([
+      'llama-stack-playground/llama-stack-playground-oauth',
+      'redhat-keycloak/keycloak-client-mcp-client-secret',
+    ]);
   });
 
   it('states the format each consumer needs', () => {
@@ -55,11 +65,13 @@ describe('requiredSecrets', () => {
     expect(find('llama-stack', 'llama-stack-secret', 'llama-token').format).toBe('external-token');
   });
 
-  it('lists test users\' passwords as password Secrets in the Keycloak namespace', () => {
+  it("lists test users' passwords as password Secrets in the Keycloak namespace", () => {
     const c = referenceInput();
     c.realm.users = [{ username: 'testadmin', groups: ['openshift_admins'], password: { name: 'realm-test-users', key: 'testadmin' } }];
     const users = requiredSecrets(synthStack(c).model).filter((s) => s.name === 'realm-test-users');
-    expect(users).toEqual([expect.objectContaining({ namespace: 'redhat-keycloak', key: 'testadmin', format: 'password', valueId: 'realm-user:openshift/testadmin' })]);
+    expect(users).toEqual([
+      expect.objectContaining({ namespace: 'redhat-keycloak', key: 'testadmin', format: 'password', valueId: 'realm-user:openshift/testadmin' }),
+    ]);
   });
 
   it('refuses one Secret key used for two different values', () => {

@@ -31,7 +31,10 @@ const variants: Record<string, StackConfig> = {
     openshift: { ...exampleConfig.openshift, version: '4.20' },
     clusterAuth: { ...exampleConfig.clusterAuth, acknowledgeTechPreviewNoUpgrade: false },
   },
-  'the current Llama Stack pairing': { ...exampleConfig, llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' } } as StackConfig,
+  'the current Llama Stack pairing': {
+    ...exampleConfig,
+    llamaStack: { ...exampleConfig.llamaStack!, version: '0.7.3', operatorVersion: '0.9.0' },
+  } as StackConfig,
 };
 const stacks: [string, SynthesizedStack][] = Object.entries(variants).map(([name, cfg]) => [name, synthStack(cfg)]);
 const example = stacks[0]![1];
@@ -52,8 +55,14 @@ const mcpContainer = (objs: KubeObject[]) => find(objs, 'Deployment', mcpName).s
  * ClientIP`: an SSE session's `POST /message` would land on a replica that does not hold it.
  */
 function sseServicesWithoutAffinity(objs: KubeObject[]): string[] {
-  const text = objs.filter((o) => o.kind === 'ConfigMap').flatMap((o) => Object.values<string>(o.data ?? {})).join('\n');
-  const targets = [...text.matchAll(/https?:\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::\d+)?\/sse\b/g)].map((m) => ({ name: m[1]!, namespace: m[2]! }));
+  const text = objs
+    .filter((o) => o.kind === 'ConfigMap')
+    .flatMap((o) => Object.values<string>(o.data ?? {}))
+    .join('\n');
+  const targets = [...text.matchAll(/https?:\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::\d+)?\/sse\b/g)].map((m) => ({
+    name: m[1]!,
+    namespace: m[2]!,
+  }));
   return targets.flatMap(({ name, namespace }) => {
     const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === name && o.metadata.namespace === namespace);
     if (!svc) return [`SSE URL names Service ${namespace}/${name}, which the stack does not create`];
@@ -61,7 +70,9 @@ function sseServicesWithoutAffinity(objs: KubeObject[]): string[] {
     const replicas = objs
       .filter((o) => o.kind === 'Deployment' && o.metadata.namespace === namespace && selects(o.spec.template.metadata?.labels))
       .reduce((n, d) => n + (d.spec.replicas ?? 1), 0);
-    return replicas > 1 && svc.spec.sessionAffinity !== 'ClientIP' ? [`Service ${namespace}/${name} serves SSE from ${replicas} replicas without sessionAffinity: ClientIP`] : [];
+    return replicas > 1 && svc.spec.sessionAffinity !== 'ClientIP'
+      ? [`Service ${namespace}/${name} serves SSE from ${replicas} replicas without sessionAffinity: ClientIP`]
+      : [];
   });
 }
 
@@ -92,7 +103,7 @@ function secretsReadableByGroups(objs: KubeObject[], external: readonly Required
 }
 
 describe.each(stacks)('whole stack with %s', (_name, stack) => {
-  test("no Secret the stack references lives where a group RoleBinding grants edit/admin (model API tokens excepted)", () => {
+  test('no Secret the stack references lives where a group RoleBinding grants edit/admin (model API tokens excepted)', () => {
     expect(stack.objects.some((o) => o.kind === 'RoleBinding' && o.subjects?.some((x: any) => x.kind === 'Group'))).toBe(true);
     expect(secretsReadableByGroups(stack.objects, stack.external)).toEqual([]);
   });
@@ -155,9 +166,12 @@ describe.each(stacks)('whole stack with %s', (_name, stack) => {
 describe('each property rejects a broken stack', () => {
   test('a deleted ConfigMap, a renamed Secret reference or an undeclared external Secret is reported', () => {
     const cm = `${mcpName}-config`;
-    expect(unresolvedReferences(broken((o) => o.splice(o.indexOf(find(o, 'ConfigMap', cm)), 1)), example.external)).toEqual([
-      expect.stringContaining(`ConfigMap ${example.model.mcpServer.namespace}/${cm} is neither created`),
-    ]);
+    expect(
+      unresolvedReferences(
+        broken((o) => o.splice(o.indexOf(find(o, 'ConfigMap', cm)), 1)),
+        example.external,
+      ),
+    ).toEqual([expect.stringContaining(`ConfigMap ${example.model.mcpServer.namespace}/${cm} is neither created`)]);
     const renamed = broken((o) => {
       find(o, 'LlamaStackDistribution').spec.server.containerSpec.env[0].valueFrom.secretKeyRef.name = 'typo-secret';
     });
@@ -184,8 +198,12 @@ describe('each property rejects a broken stack', () => {
   });
 
   test('an object in a Namespace nobody creates, and a pod with a missing ServiceAccount, are reported', () => {
-    expect(objectsInMissingNamespaces(broken((o) => (find(o, 'Service', mcpName).metadata.namespace = 'nowhere')))).toEqual([expect.stringContaining('namespace nowhere')]);
-    expect(podsWithoutServiceAccount(broken((o) => (find(o, 'Deployment', mcpName).spec.template.spec.serviceAccountName = 'ghost')))).toEqual([expect.stringContaining(`ServiceAccount ${example.model.mcpServer.namespace}/ghost`)]);
+    expect(objectsInMissingNamespaces(broken((o) => (find(o, 'Service', mcpName).metadata.namespace = 'nowhere')))).toEqual([
+      expect.stringContaining('namespace nowhere'),
+    ]);
+    expect(podsWithoutServiceAccount(broken((o) => (find(o, 'Deployment', mcpName).spec.template.spec.serviceAccountName = 'ghost')))).toEqual([
+      expect.stringContaining(`ServiceAccount ${example.model.mcpServer.namespace}/ghost`),
+    ]);
   });
 
   test('a Service whose selector matches no pod is reported', () => {
@@ -202,7 +220,9 @@ describe('each property rejects a broken stack', () => {
   });
 
   test('a Route to a missing port or Service is reported', () => {
-    expect(routesWithoutBackend(broken((o) => (find(o, 'Route', mcpName).spec.port.targetPort = 'metrics')))).toEqual([expect.stringContaining('has no port metrics')]);
+    expect(routesWithoutBackend(broken((o) => (find(o, 'Route', mcpName).spec.port.targetPort = 'metrics')))).toEqual([
+      expect.stringContaining('has no port metrics'),
+    ]);
     expect(routesWithoutBackend(broken((o) => (find(o, 'Route', mcpName).spec.to.name = 'gone')))).toEqual([expect.stringContaining('no Service')]);
   });
 
@@ -227,22 +247,45 @@ describe('each property rejects a broken stack', () => {
   });
 
   test.each([
-    ['a Secret with data', (o: KubeObject[]) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' }, stringData: { password: 'hunter2' } }), /carries values for password/],
-    ['a literal realm client secret', (o: KubeObject[]) => (find(o, 'KeycloakRealmImport').spec.realm.clients[0].secret = 'hunter2'), /literal value in "secret"/],
-    ['an STS secret inside config.toml', (o: KubeObject[]) => (find(o, 'ConfigMap', `${mcpName}-config`).data['config.toml'] += 'sts_client_secret = "hunter2"\n'), /literal value in "sts_client_secret"/],
-    ['a literal model token in run.yaml', (o: KubeObject[]) => {
-      const cm = find(o, 'ConfigMap', example.model.config.llamaStack.configMapName);
-      cm.data['run.yaml'] = cm.data['run.yaml'].replace(/\$\{env\.[A-Z0-9_]+\}/, 'sk-live-123');
-    }, /literal value in "api_token"/],
-    ['a literal password env var', (o: KubeObject[]) => mcpContainer(o).env = [{ name: 'DB_PASSWORD', value: 'hunter2' }], /env DB_PASSWORD has a literal value/],
+    [
+      'a Secret with data',
+      (o: KubeObject[]) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' }, stringData: { password: 'hunter2' } }),
+      /carries values for password/,
+    ],
+    [
+      'a literal realm client secret',
+      (o: KubeObject[]) => (find(o, 'KeycloakRealmImport').spec.realm.clients[0].secret = 'hunter2'),
+      /literal value in "secret"/,
+    ],
+    [
+      'an STS secret inside config.toml',
+      (o: KubeObject[]) => (find(o, 'ConfigMap', `${mcpName}-config`).data['config.toml'] += 'sts_client_secret = "hunter2"\n'),
+      /literal value in "sts_client_secret"/,
+    ],
+    [
+      'a literal model token in run.yaml',
+      (o: KubeObject[]) => {
+        const cm = find(o, 'ConfigMap', example.model.config.llamaStack.configMapName);
+        cm.data['run.yaml'] = cm.data['run.yaml'].replace(/\$\{env\.[A-Z0-9_]+\}/, 'sk-live-123');
+      },
+      /literal value in "api_token"/,
+    ],
+    [
+      'a literal password env var',
+      (o: KubeObject[]) => (mcpContainer(o).env = [{ name: 'DB_PASSWORD', value: 'hunter2' }]),
+      /env DB_PASSWORD has a literal value/,
+    ],
     ['a secret on the command line', (o: KubeObject[]) => mcpContainer(o).args.push('--client-secret=hunter2'), /argument --client-secret carries a value/],
   ])('%s is reported', (_what, change, message) => {
     expect(literalSecrets(broken(change))).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 
-  test('a Secret in a namespace where a group has edit is reported: the STS and Playground secrets once they share the developers\' namespace', () => {
+  test("a Secret in a namespace where a group has edit is reported: the STS and Playground secrets once they share the developers' namespace", () => {
     const dev = example.model.namespaces.llamaStack;
-    const shared = synthStack({ ...exampleConfig, namespaces: { ...exampleConfig.namespaces, mcpServer: dev, playground: dev, acknowledgeDevelopersReadSecrets: true } });
+    const shared = synthStack({
+      ...exampleConfig,
+      namespaces: { ...exampleConfig.namespaces, mcpServer: dev, playground: dev, acknowledgeDevelopersReadSecrets: true },
+    });
     const sts = shared.model.mcpServer.stsClientSecret;
     const oauth = shared.model.playground.clientSecret;
     expect(secretsReadableByGroups(shared.objects, shared.external)).toEqual(
@@ -254,17 +297,39 @@ describe('each property rejects a broken stack', () => {
     );
     const mcpNs = example.model.mcpServer.namespace;
     const adminInMcp = broken((o) =>
-      o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'devs', namespace: mcpNs }, roleRef: { kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'Group', name: 'devs' }] }),
+      o.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'devs', namespace: mcpNs },
+        roleRef: { kind: 'ClusterRole', name: 'admin' },
+        subjects: [{ kind: 'Group', name: 'devs' }],
+      }),
     );
-    expect(secretsReadableByGroups(adminInMcp, example.external)).toEqual([expect.stringContaining(`Secret ${mcpNs}/${sts.name} [${sts.key}] (MCP server token-exchange (STS) client secret, mounted as a file) is readable by group devs (admin)`)]);
+    expect(secretsReadableByGroups(adminInMcp, example.external)).toEqual([
+      expect.stringContaining(
+        `Secret ${mcpNs}/${sts.name} [${sts.key}] (MCP server token-exchange (STS) client secret, mounted as a file) is readable by group devs (admin)`,
+      ),
+    ]);
   });
 
   test('a binding of the MCP server ServiceAccount (directly or through its group) is reported', () => {
     const sa = { namespace: example.model.mcpServer.namespace, name: example.model.config.mcpServer.serviceAccountName };
     const objs = broken((o) =>
       o.push(
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'a' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }] },
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: sa.namespace }, roleRef: { kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'Group', name: `system:serviceaccounts:${sa.namespace}` }] },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'a' },
+          roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+          subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'b', namespace: sa.namespace },
+          roleRef: { kind: 'ClusterRole', name: 'edit' },
+          subjects: [{ kind: 'Group', name: `system:serviceaccounts:${sa.namespace}` }],
+        },
       ),
     );
     expect(bindingsOf(objs, sa)).toHaveLength(2);
@@ -312,7 +377,9 @@ describe('generated configuration documents of the example stack', () => {
 
   test('one issuer string everywhere: Authentication, MCP server, Llama Stack, oauth2-proxy', () => {
     const auth = find(objs, 'Authentication');
-    const proxyArgs: string[] = find(objs, 'Deployment', m.config.playground.name).spec.template.spec.containers.find((c: any) => c.name === 'oauth2-proxy').args;
+    const proxyArgs: string[] = find(objs, 'Deployment', m.config.playground.name).spec.template.spec.containers.find(
+      (c: any) => c.name === 'oauth2-proxy',
+    ).args;
     const issuers = new Set([
       auth.spec.oidcProviders[0].issuer.issuerURL,
       toml.authorization_url,

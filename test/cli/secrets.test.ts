@@ -48,7 +48,9 @@ describe('kube-mcp-stack secrets list|ensure', () => {
     expect(realmCopy.namespace).toBe(model.config.namespaces.keycloak);
     const stsLine = lines.find((l) => l.includes(`${sts.namespace}/${sts.name} [${sts.key}]`))!;
     expect(stsLine).toMatch(new RegExp(`\\(same value as ${realmCopy.namespace}/${realmCopy.name}\\[${realmCopy.key}\\]\\)$`));
-    expect(lines.find((l) => l.includes(`${realmCopy.namespace}/${realmCopy.name} [${realmCopy.key}]`))).toContain(`(same value as ${sts.namespace}/${sts.name}[${sts.key}])`);
+    expect(lines.find((l) => l.includes(`${realmCopy.namespace}/${realmCopy.name} [${realmCopy.key}]`))).toContain(
+      `(same value as ${sts.namespace}/${sts.name}[${sts.key}])`,
+    );
     // a key with no twin names none
     expect(lines.find((l) => l.includes('[cookie-secret]'))).not.toContain('same value as');
   });
@@ -73,7 +75,9 @@ describe('kube-mcp-stack secrets list|ensure', () => {
     it('names the operator file for the Keycloak namespace, and leaves out namespaces holding only external tokens', async () => {
       const source = new MemorySecretSource({ namespaces: ['openshift-config', 'mcp-server', 'llama-stack-playground'] });
       const err = await runSecrets('ensure', flags, () => {}, source).catch((e: Error) => e);
-      expect((err as Error).message).toBe('namespace redhat-keycloak does not exist yet: apply dist/0000-keycloak-operator.k8s.yaml first, or rerun with --create-namespaces');
+      expect((err as Error).message).toBe(
+        'namespace redhat-keycloak does not exist yet: apply dist/0000-keycloak-operator.k8s.yaml first, or rerun with --create-namespaces',
+      );
       // llama-stack holds only the model API tokens (never generated), so it is not asked for
       expect((err as Error).message).not.toContain('namespace llama-stack ');
     });

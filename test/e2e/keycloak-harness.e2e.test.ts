@@ -6,7 +6,7 @@ import { startKeycloak } from './keycloak-harness.js';
 jest.setTimeout(180_000);
 
 describe('startKeycloak', () => {
-  it('fails with the tail of Keycloak\'s log when Keycloak exits during startup', async () => {
+  it("fails with the tail of Keycloak's log when Keycloak exits during startup", async () => {
     const missing = '/nonexistent/kms-harness-test/tls.crt';
     expect(existsSync(missing)).toBe(false);
     const failure = startKeycloak({ timeoutMs: 120_000, tls: { caFile: missing, certFile: missing, keyFile: missing } });

@@ -84,11 +84,44 @@ export function ensureKeycloakDistribution(version = KEYCLOAK_VERSION): string {
 export function generateTlsMaterial(dir: string): { caFile: string; certFile: string; keyFile: string } {
   mkdirSync(dir, { recursive: true });
   const f = (n: string) => join(dir, n);
-  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=kube-mcp-stack e2e CA', '-keyout', f('ca.key'), '-out', f('ca.crt'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kube-mcp-stack e2e CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', f('tls.key'), '-out', f('tls.csr')]);
   writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  run('openssl', ['x509', '-req', '-in', f('tls.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('ext.cnf'), '-out', f('tls.crt')]);
+  run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    f('tls.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+    '-out',
+    f('tls.crt'),
+  ]);
   return { caFile: f('ca.crt'), certFile: f('tls.crt'), keyFile: f('tls.key') };
 }
 
@@ -154,8 +187,19 @@ export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<Ke
   const jh = javaHome();
   const child = spawn(
     join(home, 'bin', 'kc.sh'),
-    ['start-dev', '--db=dev-mem', '--http-enabled=false', '--http-host=127.0.0.1', `--https-port=${port}`, `--http-port=${httpPort}`, `--http-management-port=${mgmtPort}`,
-      `--https-certificate-file=${tls.certFile}`, `--https-certificate-key-file=${tls.keyFile}`, '--health-enabled=true', '--hostname-strict=false'],
+    [
+      'start-dev',
+      '--db=dev-mem',
+      '--http-enabled=false',
+      '--http-host=127.0.0.1',
+      `--https-port=${port}`,
+      `--http-port=${httpPort}`,
+      `--http-management-port=${mgmtPort}`,
+      `--https-certificate-file=${tls.certFile}`,
+      `--https-certificate-key-file=${tls.keyFile}`,
+      '--health-enabled=true',
+      '--hostname-strict=false',
+    ],
     {
       detached: true,
       stdio: ['ignore', out, out],

@@ -59,8 +59,15 @@ describe('the harness kube-apiserver', () => {
 describe('a failed start', () => {
   test('names the program, shows the tail of its log, and leaves no process running', async () => {
     const runDir = await mkdtemp(join(tmpdir(), 'kms-kube-fail-'));
-    const bad = { apiVersion: 'apiserver.config.k8s.io/v1beta1', kind: 'AuthenticationConfiguration', jwt: [{ issuer: { url: 'http://plain-http.invalid', audiences: ['x'] }, claimMappings: { username: { claim: 'sub', prefix: '' } } }] };
-    const error = await startKube({ runDir, authenticationConfiguration: bad }).then(() => undefined, (e: Error) => e);
+    const bad = {
+      apiVersion: 'apiserver.config.k8s.io/v1beta1',
+      kind: 'AuthenticationConfiguration',
+      jwt: [{ issuer: { url: 'http://plain-http.invalid', audiences: ['x'] }, claimMappings: { username: { claim: 'sub', prefix: '' } } }],
+    };
+    const error = await startKube({ runDir, authenticationConfiguration: bad }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).toMatch(/^kube-apiserver exited before it was ready; last lines of .*kube-apiserver\.log/);
     expect(error?.message).toContain('URL scheme must be https');
     const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8')) as { programs: { pid: number; executable: string }[] };

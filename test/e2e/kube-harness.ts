@@ -92,8 +92,7 @@ export function buildKubeBinaries(): Promise<string> {
   return new Promise((resolveBuild, reject) => {
     const child = spawn('bash', [join(here, 'kube', 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolveBuild(join(cacheDir(), 'kube', 'bin')) : reject(new Error(`test/e2e/kube/build.sh exited ${code}`)));
+    child.on('exit', (code) => (code === 0 ? resolveBuild(join(cacheDir(), 'kube', 'bin')) : reject(new Error(`test/e2e/kube/build.sh exited ${code}`))));
   });
 }
 
@@ -145,8 +144,13 @@ function kubeconfigYaml(server: string, caPem: string, user: Record<string, stri
 export const PLATFORM_NAMESPACES = ['openshift-config'] as const;
 
 async function createPlatformNamespaces(kc: KubeConfig): Promise<void> {
-  const failed = (await serverSideApply(kc, PLATFORM_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })), 'kube-mcp-stack-e2e'))
-    .filter((r) => r.error);
+  const failed = (
+    await serverSideApply(
+      kc,
+      PLATFORM_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+      'kube-mcp-stack-e2e',
+    )
+  ).filter((r) => r.error);
   if (failed.length) throw new Error(`platform namespaces: ${failed.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
 }
 
@@ -173,18 +177,32 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
     const [clientPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${clientPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
-    const etcd = startProgram('etcd', join(bin, 'etcd'), [
-      '--name=e2e', `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=e2e=${peerUrl}`, '--unsafe-no-fsync', '--log-level=warn',
-    ], join(logDir, 'etcd.log'));
+    const etcd = startProgram(
+      'etcd',
+      join(bin, 'etcd'),
+      [
+        '--name=e2e',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=e2e=${peerUrl}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      join(logDir, 'etcd.log'),
+    );
     programs.push(etcd);
     await writeState({ logDir });
-    await waitReady(etcd, async () => {
-      const r = await fetch(`${etcdUrl}/health`, { signal: AbortSignal.timeout(2000) });
-      return r.ok && ((await r.json()) as { health?: string }).health === 'true';
-    }, timeoutMs);
+    await waitReady(
+      etcd,
+      async () => {
+        const r = await fetch(`${etcdUrl}/health`, { signal: AbortSignal.timeout(2000) });
+        return r.ok && ((await r.json()) as { health?: string }).health === 'true';
+      },
+      timeoutMs,
+    );
     const tEtcd = Date.now();
 
     let authenticationConfigFile: string | undefined;
@@ -193,22 +211,30 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
       await writeFile(authenticationConfigFile, stringify(options.authenticationConfiguration));
     }
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = startProgram('kube-apiserver', join(bin, 'kube-apiserver'), [
-      `--etcd-servers=${etcdUrl}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
-      `--cert-dir=${join(dir, 'pki')}`,
-      `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`,
-      `--client-ca-file=${pki.caCert}`,
-      '--authorization-mode=RBAC',
-      '--service-account-issuer=https://kubernetes.default.svc',
-      `--service-account-key-file=${pki.serviceAccountPub}`,
-      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-      '--service-cluster-ip-range=10.96.0.0/16',
-      '--endpoint-reconciler-type=none',
-      '--profiling=false',
-      ...(authenticationConfigFile ? [`--authentication-config=${authenticationConfigFile}`] : []),
-      '--v=2',
-    ], join(logDir, 'kube-apiserver.log'));
+    const apiserver = startProgram(
+      'kube-apiserver',
+      join(bin, 'kube-apiserver'),
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${join(dir, 'pki')}`,
+        `--tls-cert-file=${pki.servingCert}`,
+        `--tls-private-key-file=${pki.servingKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        '--authorization-mode=RBAC',
+        '--service-account-issuer=https://kubernetes.default.svc',
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--endpoint-reconciler-type=none',
+        '--profiling=false',
+        ...(authenticationConfigFile ? [`--authentication-config=${authenticationConfigFile}`] : []),
+        '--v=2',
+      ],
+      join(logDir, 'kube-apiserver.log'),
+    );
     programs.push(apiserver);
     await writeState({ logDir });
     await waitReady(apiserver, () => httpsOk(`${server}/readyz`, caPem, adminCert, adminKey), timeoutMs);
@@ -216,10 +242,14 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
 
     const adminKubeconfig = join(dir, 'admin.kubeconfig');
     const bareKubeconfig = join(dir, 'bare.kubeconfig');
-    await writeFile(adminKubeconfig, kubeconfigYaml(server, caPem, {
-      'client-certificate-data': Buffer.from(adminCert).toString('base64'),
-      'client-key-data': Buffer.from(adminKey).toString('base64'),
-    }), { mode: 0o600 });
+    await writeFile(
+      adminKubeconfig,
+      kubeconfigYaml(server, caPem, {
+        'client-certificate-data': Buffer.from(adminCert).toString('base64'),
+        'client-key-data': Buffer.from(adminKey).toString('base64'),
+      }),
+      { mode: 0o600 },
+    );
     await writeFile(bareKubeconfig, kubeconfigYaml(server, caPem, {}));
 
     const kc = new KubeConfig();
@@ -227,34 +257,58 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
     // Only the controllers an apiserver without nodes still needs: the built-in aggregated roles
     // (`edit`, `view`, `admin` have no rules until aggregated), default ServiceAccounts (pods need
     // one), and namespace deletion.
-    const kcm = startProgram('kube-controller-manager', join(bin, 'kube-controller-manager'), [
-      `--kubeconfig=${adminKubeconfig}`,
-      // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap of every namespace (pods project its ca.crt).
-      '--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller,root-ca-cert-publisher',
-      `--root-ca-file=${pki.caCert}`,
-      '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--v=1',
-    ], join(logDir, 'kube-controller-manager.log'));
+    const kcm = startProgram(
+      'kube-controller-manager',
+      join(bin, 'kube-controller-manager'),
+      [
+        `--kubeconfig=${adminKubeconfig}`,
+        // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap of every namespace (pods project its ca.crt).
+        '--controllers=clusterrole-aggregation-controller,serviceaccount-controller,namespace-controller,root-ca-cert-publisher',
+        `--root-ca-file=${pki.caCert}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        '--use-service-account-credentials=false',
+        '--v=1',
+      ],
+      join(logDir, 'kube-controller-manager.log'),
+    );
     programs.push(kcm);
     await writeState({ logDir });
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     const core = kc.makeApiClient(CoreV1Api);
-    await waitReady(kcm, async () => {
-      const edit = await rbac.readClusterRole({ name: 'edit' });
-      await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' });
-      return (edit.rules?.length ?? 0) > 0;
-    }, timeoutMs);
+    await waitReady(
+      kcm,
+      async () => {
+        const edit = await rbac.readClusterRole({ name: 'edit' });
+        await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' });
+        return (edit.rules?.length ?? 0) > 0;
+      },
+      timeoutMs,
+    );
     const tKcm = Date.now();
     const crds = await installCrds(kc, crdFiles(options));
     await createPlatformNamespaces(kc);
     const state: KubeState = {
-      server, caFile: pki.caCert, adminCertFile: pki.adminCert, adminKeyFile: pki.adminKey,
-      adminKubeconfig, bareKubeconfig, authenticationConfigFile, etcdUrl, runDir: dir, programs, logDir,
-      versions: (await readFile(join(bin, 'stamp'), 'utf8')).trim(), crds,
+      server,
+      caFile: pki.caCert,
+      adminCertFile: pki.adminCert,
+      adminKeyFile: pki.adminKey,
+      adminKubeconfig,
+      bareKubeconfig,
+      authenticationConfigFile,
+      etcdUrl,
+      runDir: dir,
+      programs,
+      logDir,
+      versions: (await readFile(join(bin, 'stamp'), 'utf8')).trim(),
+      crds,
     };
     await writeFile(stateFileOf(dir), JSON.stringify(state, null, 2));
     const span = (a: number, b: number) => `${((b - a) / 1000).toFixed(1)}s`;
-    console.log(`[e2e] kube start: ${seconds(t0)} (etcd ${span(t0, tEtcd)}, kube-apiserver ${span(tEtcd, tApi)}, ` +
-      `kube-controller-manager ${span(tApi, tKcm)}, ${crds.length} CRDs ${seconds(tKcm)}) at ${server}; logs in ${logDir}`);
+    console.log(
+      `[e2e] kube start: ${seconds(t0)} (etcd ${span(t0, tEtcd)}, kube-apiserver ${span(tEtcd, tApi)}, ` +
+        `kube-controller-manager ${span(tApi, tKcm)}, ${crds.length} CRDs ${seconds(tKcm)}) at ${server}; logs in ${logDir}`,
+    );
     return state;
   } catch (err) {
     for (const p of programs.reverse()) await stopProgram(p);

@@ -41,7 +41,9 @@ describe('kube-mcp-stack realm', () => {
   it('names a TLS failure and the CA it used', () => {
     const without = cli(['plan', '--url', keycloak().baseUrl], admin());
     expect(without.status).toBe(1);
-    expect(without.stderr).toMatch(/^kube-mcp-stack realm plan: TLS failure connecting to https:\/\/127\.0\.0\.1:\d+: certificate not trusted with the system CAs \(pass --ca-file <pem> for a private CA\) \(\w+\)$/);
+    expect(without.stderr).toMatch(
+      /^kube-mcp-stack realm plan: TLS failure connecting to https:\/\/127\.0\.0\.1:\d+: certificate not trusted with the system CAs \(pass --ca-file <pem> for a private CA\) \(\w+\)$/,
+    );
 
     const otherCa = generateTlsMaterial(mkdtempSync(join(tmpdir(), 'kms-other-ca-'))).caFile;
     const wrong = cli(['plan', '--url', keycloak().baseUrl, '--ca-file', otherCa], admin());
@@ -50,7 +52,10 @@ describe('kube-mcp-stack realm', () => {
   });
 
   it('names bad admin credentials', () => {
-    const r = cli(['apply', '--url', keycloak().baseUrl, '--ca-file', keycloak().caFile], { KEYCLOAK_ADMIN_USERNAME: 'admin', KEYCLOAK_ADMIN_PASSWORD: 'not-the-password' });
+    const r = cli(['apply', '--url', keycloak().baseUrl, '--ca-file', keycloak().caFile], {
+      KEYCLOAK_ADMIN_USERNAME: 'admin',
+      KEYCLOAK_ADMIN_PASSWORD: 'not-the-password',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('kube-mcp-stack realm apply: bad admin credentials: Keycloak rejected user "admin" in realm master (HTTP 401)');
   });

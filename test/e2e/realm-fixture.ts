@@ -79,7 +79,9 @@ export async function oidcClient(realm: string, clientId: string, clientSecret: 
   const kc = keycloak();
   const dispatcher = new Agent({ connect: { ca: readFileSync(kc.caFile) } });
   const fetchWithCa: oidc.CustomFetch = (url, options) => fetch(url, { ...options, dispatcher } as RequestInit);
-  const config = await oidc.discovery(new URL(`${kc.baseUrl}/realms/${realm}`), clientId, undefined, oidc.ClientSecretPost(clientSecret), { [oidc.customFetch]: fetchWithCa });
+  const config = await oidc.discovery(new URL(`${kc.baseUrl}/realms/${realm}`), clientId, undefined, oidc.ClientSecretPost(clientSecret), {
+    [oidc.customFetch]: fetchWithCa,
+  });
   config[oidc.customFetch] = fetchWithCa;
   return config;
 }

@@ -83,7 +83,7 @@ describe('the KeycloakRealmImport rendered by the charts', () => {
     expect(plan.lines.slice(1)).toEqual(['  client mcp-server: attributes.standard.token.exchange.enabled "false" → "true"']);
   });
 
-  it('a realm imported without Keycloak\'s built-in scopes (as the reference scripts did) gets those its clients name', async () => {
+  it("a realm imported without Keycloak's built-in scopes (as the reference scripts did) gets those its clients name", async () => {
     const model = testRealm(uniqueRealm('no-builtins'));
     const secrets = new MemorySecretSource();
     await ensureSecrets(secrets, realmRequiredSecrets(model, KEYCLOAK_NAMESPACE), { generate: true });
@@ -91,7 +91,9 @@ describe('the KeycloakRealmImport rendered by the charts', () => {
     await kc.realms.create({ realm: model.realm, enabled: true, clientScopes: [{ name: 'groups', protocol: 'openid-connect' }] });
 
     const plan = await realmRun('plan', model, secrets);
-    expect(plan.lines).toEqual(expect.arrayContaining(['  client scope basic (Keycloak built-in): create', '  client scope profile (Keycloak built-in): create']));
+    expect(plan.lines).toEqual(
+      expect.arrayContaining(['  client scope basic (Keycloak built-in): create', '  client scope profile (Keycloak built-in): create']),
+    );
     await realmRun('apply', model, secrets);
     expect((await realmRun('plan', model, secrets)).lines.slice(1)).toEqual([]);
   });

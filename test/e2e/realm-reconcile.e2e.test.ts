@@ -99,11 +99,13 @@ describe('realm apply against an empty Keycloak', () => {
     await kc.users.delFromGroup({ id: dev.id!, groupId: devGroup.id! });
 
     const plan = await realmRun('plan', model, secrets);
-    expect(plan.lines.slice(1).sort()).toEqual([
-      '  client mcp-client: secret (value differs)',
-      '  client mcp-server: defaultClientScopes ["basic","profile"] → ["basic","groups","profile"]',
-      '  user dev: groups [] → ["openshift_developers"]',
-    ].sort());
+    expect(plan.lines.slice(1).sort()).toEqual(
+      [
+        '  client mcp-client: secret (value differs)',
+        '  client mcp-server: defaultClientScopes ["basic","profile"] → ["basic","groups","profile"]',
+        '  user dev: groups [] → ["openshift_developers"]',
+      ].sort(),
+    );
     expect(plan.lines.join('\n')).not.toContain(rotated.value!);
 
     await realmRun('apply', model, secrets);

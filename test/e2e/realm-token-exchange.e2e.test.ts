@@ -24,8 +24,7 @@ async function setUp(model: RealmModel) {
   const mcpClient = await oidcClient(model.realm, 'mcp-client', secret('mcp-client'));
   const mcpServer = await oidcClient(model.realm, 'mcp-server', secret('mcp-server'));
   const password = secretValue(secrets, DEV_PASSWORD_REF);
-  const userToken = async (scope: string) =>
-    (await oidc.genericGrantRequest(mcpClient, 'password', { username: 'dev', password, scope })).access_token;
+  const userToken = async (scope: string) => (await oidc.genericGrantRequest(mcpClient, 'password', { username: 'dev', password, scope })).access_token;
   const exchange = (config: oidc.Configuration, subjectToken: string, params: Record<string, string> = {}) =>
     oidc.genericGrantRequest(config, TOKEN_EXCHANGE, {
       subject_token: subjectToken,
@@ -91,7 +90,7 @@ describe('token exchange in the applied reference realm', () => {
 });
 
 describe('why the model gives mcp-server the basic and profile client scopes', () => {
-  it('without them (the reference realm\'s mcp-server scopes) the exchanged token has no preferred_username', async () => {
+  it("without them (the reference realm's mcp-server scopes) the exchanged token has no preferred_username", async () => {
     const fixed = testRealm(uniqueRealm('noprofile'));
     const asReference: RealmModel = {
       ...fixed,

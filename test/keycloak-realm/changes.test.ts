@@ -2,7 +2,11 @@ import { fieldChanges, formatChange, listDelta } from '../../keycloak-realm/chan
 
 describe('fieldChanges', () => {
   it('reports a nested attribute by its dotted path', () => {
-    const changes = fieldChanges('client mcp-server', { attributes: { 'standard.token.exchange.enabled': 'true' } }, { attributes: { 'standard.token.exchange.enabled': 'false', other: 'x' } });
+    const changes = fieldChanges(
+      'client mcp-server',
+      { attributes: { 'standard.token.exchange.enabled': 'true' } },
+      { attributes: { 'standard.token.exchange.enabled': 'false', other: 'x' } },
+    );
     expect(changes.map(formatChange)).toEqual(['client mcp-server: attributes.standard.token.exchange.enabled "false" → "true"']);
   });
 

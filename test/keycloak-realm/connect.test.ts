@@ -14,7 +14,9 @@ describe('describeConnectionError', () => {
   });
 
   it('names an unreachable server', () => {
-    expect(describeConnectionError(fetchFailure('ENOTFOUND'), { baseUrl: 'https://nowhere' }).message).toBe('Keycloak unreachable at https://nowhere (ENOTFOUND)');
+    expect(describeConnectionError(fetchFailure('ENOTFOUND'), { baseUrl: 'https://nowhere' }).message).toBe(
+      'Keycloak unreachable at https://nowhere (ENOTFOUND)',
+    );
   });
 
   it('passes other errors through unchanged', () => {
@@ -25,8 +27,14 @@ describe('describeConnectionError', () => {
 
 describe('credentialsFromEnv', () => {
   it('prefers the admin user pair, then the client pair, else nothing', () => {
-    expect(credentialsFromEnv({ KEYCLOAK_ADMIN_USERNAME: 'u', KEYCLOAK_ADMIN_PASSWORD: 'p', KEYCLOAK_ADMIN_CLIENT_ID: 'c', KEYCLOAK_ADMIN_CLIENT_SECRET: 's' })).toEqual({ kind: 'password', username: 'u', password: 'p' });
-    expect(credentialsFromEnv({ KEYCLOAK_ADMIN_CLIENT_ID: 'c', KEYCLOAK_ADMIN_CLIENT_SECRET: 's' })).toEqual({ kind: 'client', clientId: 'c', clientSecret: 's' });
+    expect(
+      credentialsFromEnv({ KEYCLOAK_ADMIN_USERNAME: 'u', KEYCLOAK_ADMIN_PASSWORD: 'p', KEYCLOAK_ADMIN_CLIENT_ID: 'c', KEYCLOAK_ADMIN_CLIENT_SECRET: 's' }),
+    ).toEqual({ kind: 'password', username: 'u', password: 'p' });
+    expect(credentialsFromEnv({ KEYCLOAK_ADMIN_CLIENT_ID: 'c', KEYCLOAK_ADMIN_CLIENT_SECRET: 's' })).toEqual({
+      kind: 'client',
+      clientId: 'c',
+      clientSecret: 's',
+    });
     expect(credentialsFromEnv({ KEYCLOAK_ADMIN_USERNAME: 'u' })).toBeUndefined();
   });
 });

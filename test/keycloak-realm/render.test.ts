@@ -29,13 +29,13 @@ describe('renderRealmRepresentation in placeholders mode', () => {
     expect((client(realm, 'mcp-client').attributes as Record<string, string>)['standard.token.exchange.enabled']).toBe('false');
   });
 
-  it('defines every Keycloak built-in client scope besides the model\'s, since an import creates none', () => {
+  it("defines every Keycloak built-in client scope besides the model's, since an import creates none", () => {
     const names = (realm.clientScopes as Rep[]).map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining([...BUILTIN_CLIENT_SCOPES, 'groups', 'mcp-server', 'mcp:openshift']));
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('spells out the realm\'s OIDC scope lists for a client that leaves them to the realm', () => {
+  it("spells out the realm's OIDC scope lists for a client that leaves them to the realm", () => {
     expect(client(realm, 'mcp-client').defaultClientScopes).toEqual(['acr', 'basic', 'email', 'profile', 'roles', 'web-origins', 'groups']);
     expect(client(realm, 'mcp-client').optionalClientScopes).toEqual(['mcp-server']);
     expect(realm.defaultDefaultClientScopes).toContain('groups');
@@ -51,13 +51,19 @@ describe('renderRealmRepresentation in placeholders mode', () => {
 
 describe('renderRealmRepresentation in values mode', () => {
   it('takes each secret from the map', () => {
-    const secrets = new Map([...model.clients, ...model.users.map((u) => ({ secret: u.password, publicClient: false }))].filter((c) => c.secret && !c.publicClient).map((c) => [secretRefKey(c.secret!), `v-${c.secret!.name}`]));
+    const secrets = new Map(
+      [...model.clients, ...model.users.map((u) => ({ secret: u.password, publicClient: false }))]
+        .filter((c) => c.secret && !c.publicClient)
+        .map((c) => [secretRefKey(c.secret!), `v-${c.secret!.name}`]),
+    );
     const { realm, placeholders } = renderRealmRepresentation(model, { kind: 'values', secrets });
     expect(client(realm, 'openshift').secret).toBe('v-keycloak-client-openshift-secret');
     expect(placeholders).toEqual({});
   });
 
   it('throws naming the Secret whose value is missing', () => {
-    expect(() => renderRealmRepresentation(model, { kind: 'values', secrets: new Map() })).toThrow('no value for Secret keycloak-client-mcp-client-secret key clientSecret (client secret mcp-client)');
+    expect(() => renderRealmRepresentation(model, { kind: 'values', secrets: new Map() })).toThrow(
+      'no value for Secret keycloak-client-mcp-client-secret key clientSecret (client secret mcp-client)',
+    );
   });
 });

@@ -31,7 +31,12 @@ describe('validateRealmModel', () => {
   });
 
   it('accepts Keycloak built-in scopes such as profile, email, basic, roles, web-origins and acr', () => {
-    expect(issuesOf({ realm: 'r', clients: [{ clientId: 'c', publicClient: true, defaultClientScopes: ['profile', 'email', 'basic', 'roles', 'web-origins', 'acr'] }] })).toEqual([]);
+    expect(
+      issuesOf({
+        realm: 'r',
+        clients: [{ clientId: 'c', publicClient: true, defaultClientScopes: ['profile', 'email', 'basic', 'roles', 'web-origins', 'acr'] }],
+      }),
+    ).toEqual([]);
   });
 
   it('rejects a scope both default and optional, duplicate names, and users in undeclared groups', () => {
@@ -46,6 +51,8 @@ describe('validateRealmModel', () => {
   });
 
   it('rejects malformed Secret references in the schema', () => {
-    expect(() => RealmModelSchema.parse({ realm: 'r', clients: [{ clientId: 'c', secret: { name: 'Not_A_Name', key: 'k' } }] })).toThrow(/Kubernetes Secret name/);
+    expect(() => RealmModelSchema.parse({ realm: 'r', clients: [{ clientId: 'c', secret: { name: 'Not_A_Name', key: 'k' } }] })).toThrow(
+      /Kubernetes Secret name/,
+    );
   });
 });

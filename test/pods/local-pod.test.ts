@@ -45,11 +45,19 @@ afterAll(async () => {
 });
 
 const deployment = (name: string, ns: string, container: object) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-  spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [container], volumes: [{ name: 'sa', emptyDir: {} }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [container], volumes: [{ name: 'sa', emptyDir: {} }] } },
+  },
 });
 const service = (name: string, ns: string, port: number, target: string) => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector: { app: name }, ports: [{ name: 'http', port, targetPort: target }] },
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns },
+  spec: { selector: { app: name }, ports: [{ name: 'http', port, targetPort: target }] },
 });
 
 describe('LocalCluster', () => {
@@ -82,22 +90,38 @@ describe('LocalCluster', () => {
       deployment('api', 'ns1', { name: 'main', image: 'registry.example.com/echo:1', ports: [{ name: 'http', containerPort: 8000 }] }),
       service('api', 'ns1', 80, 'http'),
       deployment('web', 'ns2', {
-        name: 'web', image: 'registry.example.com/echo:2',
+        name: 'web',
+        image: 'registry.example.com/echo:2',
         args: ['--listen=0.0.0.0:4180', '--upstream=http://localhost:8501', '--cidr=10.128.0.0/14', '--route=https://web.apps.example.com/cb'],
         env: [{ name: 'TARGET', value: 'http://api.ns1.svc:80/mcp' }],
-        ports: [{ name: 'proxy', containerPort: 4180 }, { name: 'ui', containerPort: 8501 }],
+        ports: [
+          { name: 'proxy', containerPort: 4180 },
+          { name: 'ui', containerPort: 8501 },
+        ],
         readinessProbe: { httpGet: { path: '/ready', port: 'proxy' } },
         volumeMounts: [{ name: 'sa', mountPath: '/var/run/sa' }],
       }),
     ]);
-    const c = await LocalCluster.load({ distDir: dist, kubeConfig: kc, apiserver: 'https://127.0.0.1:6443', runDir: join(dist, 'run'), images, addressMap: { '10.128.0.0/14': '127.0.0.1/32' } });
+    const c = await LocalCluster.load({
+      distDir: dist,
+      kubeConfig: kc,
+      apiserver: 'https://127.0.0.1:6443',
+      runDir: join(dist, 'run'),
+      images,
+      addressMap: { '10.128.0.0/14': '127.0.0.1/32' },
+    });
     const api = await c.plan('ns1', 'api');
     const web = await c.plan('ns2', 'web');
     const r = await c.start(web, 'web');
     try {
       expect((await fetch(`http://127.0.0.1:${web.port('proxy')}/ready`)).status).toBe(200);
       const printed = JSON.parse((await readFile(r.logFile, 'utf8')).split('\n')[0]);
-      expect(printed.argv).toEqual([`--listen=127.0.0.1:${web.port(4180)}`, `--upstream=http://127.0.0.1:${web.port(8501)}`, '--cidr=127.0.0.1/32', '--route=https://web.apps.example.com/cb']);
+      expect(printed.argv).toEqual([
+        `--listen=127.0.0.1:${web.port(4180)}`,
+        `--upstream=http://127.0.0.1:${web.port(8501)}`,
+        '--cidr=127.0.0.1/32',
+        '--route=https://web.apps.example.com/cb',
+      ]);
       expect(printed.target).toBe(`http://127.0.0.1:${api.port(8000)}/mcp`);
       expect(printed.where).toBe(join(web.dir, 'web', 'volumes', 'sa'));
       expect(r.env.KUBERNETES_SERVICE_HOST).toBe('127.0.0.1');
@@ -111,7 +135,13 @@ describe('LocalCluster', () => {
 
   it('the log check finds a JWT', async () => {
     const dist = await distWith([
-      deployment('web', 'ns2', { name: 'web', image: 'registry.example.com/echo:2', args: ['--listen=127.0.0.1:4180'], ports: [{ containerPort: 4180 }], readinessProbe: { httpGet: { path: '/', port: 4180 } } }),
+      deployment('web', 'ns2', {
+        name: 'web',
+        image: 'registry.example.com/echo:2',
+        args: ['--listen=127.0.0.1:4180'],
+        ports: [{ containerPort: 4180 }],
+        readinessProbe: { httpGet: { path: '/', port: 4180 } },
+      }),
     ]);
     const c = await LocalCluster.load({ distDir: dist, kubeConfig: kc, apiserver: 'https://127.0.0.1:6443', runDir: join(dist, 'run'), images });
     const r = await c.start(await c.plan('ns2', 'web'), 'web', { extraArgs: ['--leak'] });

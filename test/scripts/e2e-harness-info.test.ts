@@ -87,7 +87,8 @@ describe('the e2e:up summary', () => {
       /logs +Keycloak \/c\/keycloak\/keycloak\.log; kube \/c\/kube\/run\/logs\//,
       /pids +keycloak 101, etcd 102$/m,
       /stop with +npm run e2e:down$/m,
-    ]) expect(text).toMatch(line);
+    ])
+      expect(text).toMatch(line);
   });
 
   it('never prints the Keycloak admin password', () => {

@@ -3,7 +3,14 @@ import { realmRequiredSecrets } from '../../keycloak-realm/realm-secrets.js';
 import type { RequiredSecret, RequiredSecretFormat } from '../../secrets/required.js';
 import { ensureSecrets, generateSecretValue, MemorySecretSource, NamespaceMissingError } from '../../secrets/store.js';
 
-const req = (name: string, valueId: string, format: RequiredSecretFormat = 'client-secret', namespace = 'kc'): RequiredSecret => ({ namespace, name, key: 'k', format, valueId, purpose: name });
+const req = (name: string, valueId: string, format: RequiredSecretFormat = 'client-secret', namespace = 'kc'): RequiredSecret => ({
+  namespace,
+  name,
+  key: 'k',
+  format,
+  valueId,
+  purpose: name,
+});
 
 describe('generateSecretValue', () => {
   it('makes 32 alphanumeric characters for client secrets and passwords, distinct each time', () => {

@@ -124,7 +124,10 @@ const compiled = new Map<string, ValidateFunction>();
  * Validates a custom resource against its CRD schema.
  * @returns the ajv error messages with their instance paths (empty when valid), plus the CRD used
  */
-export function validateCustomResource(obj: { apiVersion: string; kind: string }, opts: { openshiftVersion: string }): { choice?: CrdChoice; errors: string[] } {
+export function validateCustomResource(
+  obj: { apiVersion: string; kind: string },
+  opts: { openshiftVersion: string },
+): { choice?: CrdChoice; errors: string[] } {
   const choice = chooseCrd(obj.apiVersion, obj.kind, opts);
   if (!choice) return { errors: [] };
   const key = `${choice.crd.file}#${choice.version.name}`;
@@ -140,5 +143,12 @@ export function validateCustomResource(obj: { apiVersion: string; kind: string }
   }
   const validate = found;
   const ok = validate(obj);
-  return { choice, errors: ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`) };
+  return {
+    choice,
+    errors: ok
+      ? []
+      : (validate.errors ?? []).map(
+          (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+        ),
+  };
 }

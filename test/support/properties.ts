@@ -24,7 +24,8 @@ export function podTemplates(objs: KubeObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objs) {
     if (WORKLOADS.has(o.kind)) out.push({ owner: o, namespace: ns(o), labels: o.spec.template.metadata?.labels ?? {}, spec: o.spec.template.spec });
-    else if (o.kind === 'CronJob') out.push({ owner: o, namespace: ns(o), labels: o.spec.jobTemplate.spec.template.metadata?.labels ?? {}, spec: o.spec.jobTemplate.spec.template.spec });
+    else if (o.kind === 'CronJob')
+      out.push({ owner: o, namespace: ns(o), labels: o.spec.jobTemplate.spec.template.metadata?.labels ?? {}, spec: o.spec.jobTemplate.spec.template.spec });
     else if (o.kind === 'Pod') out.push({ owner: o, namespace: ns(o), labels: o.metadata.labels ?? {}, spec: o.spec });
   }
   return out;
@@ -60,18 +61,27 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
   for (const p of podTemplates(objs)) {
     const from = id(p.owner);
     for (const v of p.spec.volumes ?? []) {
-      if (v.secret && !v.secret.optional) for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: p.namespace, name: v.secret.secretName, key: k, from: `${from} volume ${v.name}` });
-      if (v.configMap && !v.configMap.optional) for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: v.configMap.name, key: k, from: `${from} volume ${v.name}` });
+      if (v.secret && !v.secret.optional)
+        for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined])
+          refs.push({ kind: 'Secret', namespace: p.namespace, name: v.secret.secretName, key: k, from: `${from} volume ${v.name}` });
+      if (v.configMap && !v.configMap.optional)
+        for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined])
+          refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: v.configMap.name, key: k, from: `${from} volume ${v.name}` });
       for (const src of v.projected?.sources ?? []) {
-        if (src.secret) for (const k of src.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: p.namespace, name: src.secret.name, key: k, from: `${from} volume ${v.name}` });
-        if (src.configMap) for (const k of src.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: src.configMap.name, key: k, from: `${from} volume ${v.name}` });
+        if (src.secret)
+          for (const k of src.secret.items?.map((i: any) => i.key) ?? [undefined])
+            refs.push({ kind: 'Secret', namespace: p.namespace, name: src.secret.name, key: k, from: `${from} volume ${v.name}` });
+        if (src.configMap)
+          for (const k of src.configMap.items?.map((i: any) => i.key) ?? [undefined])
+            refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: src.configMap.name, key: k, from: `${from} volume ${v.name}` });
       }
     }
     for (const c of [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]) {
       envRefs(c.env, p.namespace, `${from} container ${c.name}`);
       for (const ef of c.envFrom ?? []) {
         if (ef.secretRef && !ef.secretRef.optional) refs.push({ kind: 'Secret', namespace: p.namespace, name: ef.secretRef.name, from: `${from} envFrom` });
-        if (ef.configMapRef && !ef.configMapRef.optional) refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: ef.configMapRef.name, from: `${from} envFrom` });
+        if (ef.configMapRef && !ef.configMapRef.optional)
+          refs.push({ kind: 'ConfigMap', namespace: p.namespace, name: ef.configMapRef.name, from: `${from} envFrom` });
       }
     }
   }
@@ -80,17 +90,25 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
     if (o.kind === 'LlamaStackDistribution') {
       const s = o.spec.server;
       envRefs(s.containerSpec?.env, ns(o), from);
-      if (s.userConfig) refs.push({ kind: 'ConfigMap', namespace: s.userConfig.configMapNamespace ?? ns(o), name: s.userConfig.configMapName, from: `${from} userConfig` });
+      if (s.userConfig)
+        refs.push({ kind: 'ConfigMap', namespace: s.userConfig.configMapNamespace ?? ns(o), name: s.userConfig.configMapName, from: `${from} userConfig` });
       for (const v of s.podOverrides?.volumes ?? []) {
-        if (v.configMap) for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: ns(o), name: v.configMap.name, key: k, from: `${from} podOverrides volume ${v.name}` });
-        if (v.secret) for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined]) refs.push({ kind: 'Secret', namespace: ns(o), name: v.secret.secretName, key: k, from: `${from} podOverrides volume ${v.name}` });
+        if (v.configMap)
+          for (const k of v.configMap.items?.map((i: any) => i.key) ?? [undefined])
+            refs.push({ kind: 'ConfigMap', namespace: ns(o), name: v.configMap.name, key: k, from: `${from} podOverrides volume ${v.name}` });
+        if (v.secret)
+          for (const k of v.secret.items?.map((i: any) => i.key) ?? [undefined])
+            refs.push({ kind: 'Secret', namespace: ns(o), name: v.secret.secretName, key: k, from: `${from} podOverrides volume ${v.name}` });
       }
       const ca = s.tlsConfig?.caBundle;
-      if (ca) for (const k of ca.configMapKeys ?? [undefined]) refs.push({ kind: 'ConfigMap', namespace: ca.configMapNamespace ?? ns(o), name: ca.configMapName, key: k, from: `${from} tlsConfig` });
+      if (ca)
+        for (const k of ca.configMapKeys ?? [undefined])
+          refs.push({ kind: 'ConfigMap', namespace: ca.configMapNamespace ?? ns(o), name: ca.configMapName, key: k, from: `${from} tlsConfig` });
     }
     if (o.kind === 'Keycloak') {
       const db = o.spec.db ?? {};
-      for (const f of ['usernameSecret', 'passwordSecret'] as const) if (db[f]) refs.push({ kind: 'Secret', namespace: ns(o), name: db[f].name, key: db[f].key, from: `${from} db.${f}` });
+      for (const f of ['usernameSecret', 'passwordSecret'] as const)
+        if (db[f]) refs.push({ kind: 'Secret', namespace: ns(o), name: db[f].name, key: db[f].key, from: `${from} db.${f}` });
       if (o.spec.http?.tlsSecret) refs.push({ kind: 'Secret', namespace: ns(o), name: o.spec.http.tlsSecret, from: `${from} http.tlsSecret` });
     }
     if (o.kind === 'KeycloakRealmImport') {
@@ -102,7 +120,15 @@ export function objectReferences(objs: KubeObject[]): ObjectRef[] {
       for (const p of o.spec.oidcProviders ?? []) {
         const ca = p.issuer?.issuerCertificateAuthority?.name;
         if (ca) refs.push({ kind: 'ConfigMap', namespace: 'openshift-config', name: ca, key: 'ca-bundle.crt', from: `${from} issuerCertificateAuthority` });
-        for (const c of p.oidcClients ?? []) if (c.clientSecret?.name) refs.push({ kind: 'Secret', namespace: 'openshift-config', name: c.clientSecret.name, key: 'clientSecret', from: `${from} oidcClients ${c.clientID}` });
+        for (const c of p.oidcClients ?? [])
+          if (c.clientSecret?.name)
+            refs.push({
+              kind: 'Secret',
+              namespace: 'openshift-config',
+              name: c.clientSecret.name,
+              key: 'clientSecret',
+              from: `${from} oidcClients ${c.clientID}`,
+            });
       }
     }
   }
@@ -269,7 +295,8 @@ export function literalSecrets(objs: KubeObject[]): string[] {
       }
       for (const a of [...(c.args ?? []), ...(c.command ?? [])]) {
         const flag = /^--([\w-]*(?:secret|password|token)[\w-]*)=(.*)$/i.exec(a);
-        if (flag && !flag[1]!.endsWith('-file') && !/^(true|false)$/.test(flag[2]!)) out.push(`${id(p.owner)} container ${c.name}: argument ${a.split('=')[0]} carries a value`);
+        if (flag && !flag[1]!.endsWith('-file') && !/^(true|false)$/.test(flag[2]!))
+          out.push(`${id(p.owner)} container ${c.name}: argument ${a.split('=')[0]} carries a value`);
       }
     }
   }

@@ -31,7 +31,12 @@ export class AuthRuntime {
   private timer?: NodeJS.Timeout;
   private disposed = false;
 
-  constructor(private readonly cfg: ServerConfig, private readonly metrics: Metrics, private readonly log: Logger, private readonly opts: AuthRuntimeOptions = {}) {
+  constructor(
+    private readonly cfg: ServerConfig,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly opts: AuthRuntimeOptions = {},
+  ) {
     this.issuer = cfg.authorization_url!;
     this.audience = cfg.oauth_audience!;
     this.scopes = cfg.oauth_scopes;
@@ -74,10 +79,25 @@ export class AuthRuntime {
       const doc = (await res.json()) as IssuerMetadata;
       if (doc.issuer !== this.issuer) throw new Error(`issuer mismatch: metadata says "${doc.issuer}", authorization_url is "${this.issuer}"`);
       if (typeof doc.jwks_uri !== 'string' || typeof doc.token_endpoint !== 'string') throw new Error('metadata lacks jwks_uri or token_endpoint');
-      const verifier = new TokenVerifier({ metadata: doc, audience: this.audience, fetch: this.fetch, requiredScopes: this.scopes, jwksCooldownMs: this.opts.jwksCooldownMs });
+      const verifier = new TokenVerifier({
+        metadata: doc,
+        audience: this.audience,
+        fetch: this.fetch,
+        requiredScopes: this.scopes,
+        jwksCooldownMs: this.opts.jwksCooldownMs,
+      });
       await verifier.load();
       this.exchanger = new TokenExchanger(
-        { metadata: doc, clientId: this.cfg.sts_client_id!, clientSecret: this.cfg.stsSecret!, audience: this.cfg.sts_audience!, scopes: this.cfg.sts_scopes, cacheMaxAgeSec: this.cfg.sts_cache_max_age, fetch: this.fetch, log: this.log },
+        {
+          metadata: doc,
+          clientId: this.cfg.sts_client_id!,
+          clientSecret: this.cfg.stsSecret!,
+          audience: this.cfg.sts_audience!,
+          scopes: this.cfg.sts_scopes,
+          cacheMaxAgeSec: this.cfg.sts_cache_max_age,
+          fetch: this.fetch,
+          log: this.log,
+        },
         this.metrics,
       );
       this.metadata = doc;

@@ -12,7 +12,10 @@ export { checkEndpointSchemes, type IssuerMetadata };
 
 /** Why a token was refused (never shown with the token). */
 export class TokenRejected extends Error {
-  constructor(message: string, readonly kind: 'invalid_token' | 'insufficient_scope' = 'invalid_token') {
+  constructor(
+    message: string,
+    readonly kind: 'invalid_token' | 'insufficient_scope' = 'invalid_token',
+  ) {
     super(message);
     this.name = 'TokenRejected';
   }

@@ -9,7 +9,10 @@ import { crossKeyProblems, rawConfigSchema, type ParsedConfig } from './schema.j
 
 /** A configuration the server refuses to start (or reload) with. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[], source: string) {
+  constructor(
+    readonly problems: readonly string[],
+    source: string,
+  ) {
     super(`invalid configuration (${source}):\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }

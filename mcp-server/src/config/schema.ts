@@ -10,15 +10,16 @@ import { z } from 'zod';
 const pinoLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
-const httpUrl = z.string().url('must be an absolute URL').refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .url('must be an absolute URL')
+  .refine((s) => /^https?:\/\//.test(s), 'must be an http(s) URL');
 
 /**
  * One `denied_resources` entry: `{ group = "", version = "v1", kind = "Secret" }`. As in the Go
  * server, `kind` may be omitted (and `version` left empty) to deny every kind of the group/version.
  */
-export const gvkSchema = z
-  .object({ group: z.string(), version: z.string(), kind: z.string().default('') })
-  .strict();
+export const gvkSchema = z.object({ group: z.string(), version: z.string(), kind: z.string().default('') }).strict();
 
 /**
  * Raw keys as they appear in the TOML file (and as CLI flags override them).

@@ -26,7 +26,10 @@ declare module 'express-serve-static-core' {
 
 /** An error that the app's error handler answers with `status` and `message` (4xx only). */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -53,9 +56,21 @@ export function resourceFor(gen: Generation, req: Request): string {
   return `${proto}://${host}/mcp`;
 }
 
-function reject(res: Response, gen: Generation, req: Request, metrics: Metrics, status: 401 | 403, reason: string, error?: 'invalid_token' | 'insufficient_scope', description?: string): void {
+function reject(
+  res: Response,
+  gen: Generation,
+  req: Request,
+  metrics: Metrics,
+  status: 401 | 403,
+  reason: string,
+  error?: 'invalid_token' | 'insufficient_scope',
+  description?: string,
+): void {
   metrics.authRejections.inc({ reason });
-  res.setHeader('WWW-Authenticate', bearerChallenge({ resourceMetadata: metadataUrlFor(resourceFor(gen, req)), scopes: gen.auth?.scopes ?? [], error, description }));
+  res.setHeader(
+    'WWW-Authenticate',
+    bearerChallenge({ resourceMetadata: metadataUrlFor(resourceFor(gen, req)), scopes: gen.auth?.scopes ?? [], error, description }),
+  );
   res.status(status).json({ error: error ?? 'unauthorized', error_description: description ?? 'a bearer access token is required' });
 }
 
@@ -99,11 +114,13 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     if (!header) return reject(res, gen, req, metrics, 401, 'missing_token');
     // RFC 6750 §3.1: a request using another authentication method (Basic, …) gets the bare
     // challenge, without an error code; only a malformed Bearer credential is `invalid_token`.
-    if (!BEARER_SCHEME.test(header)) return reject(res, gen, req, metrics, 401, 'unsupported_scheme', undefined, 'only the Bearer authentication scheme is supported');
+    if (!BEARER_SCHEME.test(header))
+      return reject(res, gen, req, metrics, 401, 'unsupported_scheme', undefined, 'only the Bearer authentication scheme is supported');
     const m = BEARER.exec(header);
     if (!m) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the Bearer credential is malformed');
     // No issuer state can make a non-JWS valid: 401 before waiting on the metadata/JWKS (never 503).
-    if (!isCompactJws(m[1]!)) return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the access token is not a signed JWT (JWS compact serialization)');
+    if (!isCompactJws(m[1]!))
+      return reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', 'the access token is not a signed JWT (JWS compact serialization)');
     if (!(await gen.auth.ensureReady()) || !gen.auth.verifier) {
       metrics.authRejections.inc({ reason: 'not_ready' });
       res.setHeader('Retry-After', '5');
@@ -118,7 +135,8 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
       );
       next();
     } catch (e) {
-      if (e instanceof TokenRejected && e.kind === 'insufficient_scope') return reject(res, gen, req, metrics, 403, 'insufficient_scope', 'insufficient_scope', e.message);
+      if (e instanceof TokenRejected && e.kind === 'insufficient_scope')
+        return reject(res, gen, req, metrics, 403, 'insufficient_scope', 'insufficient_scope', e.message);
       reject(res, gen, req, metrics, 401, 'invalid_token', 'invalid_token', e instanceof TokenRejected ? e.message : 'the token could not be verified');
     }
   };
@@ -141,7 +159,16 @@ export function exchangeEarly(metrics: Metrics, always = false): RequestHandler 
     // The result stays on the caller: the tool call uses it and does not exchange again.
     const result = await exchangeFor(gen.auth, caller);
     if (result && !result.ok && result.refusedSubjectToken) {
-      return reject(res, gen, req, metrics, 401, 'subject_token_refused', 'invalid_token', `the authorization server refused the token (${result.error}); authenticate again`);
+      return reject(
+        res,
+        gen,
+        req,
+        metrics,
+        401,
+        'subject_token_refused',
+        'invalid_token',
+        `the authorization server refused the token (${result.error}); authenticate again`,
+      );
     }
     next();
   };

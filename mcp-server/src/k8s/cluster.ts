@@ -68,7 +68,9 @@ export function loadClusterTarget(opts: LoadClusterTargetOptions): ClusterTarget
     try {
       caData = readFileSync(cluster.caFile).toString('base64');
     } catch (e) {
-      throw new Error(`kubeconfig: cluster "${cluster.name}" certificate-authority "${cluster.caFile}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the path in the kubeconfig`);
+      throw new Error(
+        `kubeconfig: cluster "${cluster.name}" certificate-authority "${cluster.caFile}" cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix the path in the kubeconfig`,
+      );
     }
   }
   return {
@@ -146,7 +148,12 @@ function loadKubeconfig(path: string | undefined, context: string | undefined): 
   }
   if (context) {
     if (!kc.getContextObject(context)) {
-      throw new Error(`kubeconfig: context "${context}" not found; known: ${kc.getContexts().map((c) => c.name).join(', ')}`);
+      throw new Error(
+        `kubeconfig: context "${context}" not found; known: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
     }
     kc.setCurrentContext(context);
   }

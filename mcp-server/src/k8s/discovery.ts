@@ -45,7 +45,9 @@ interface ClusterEntry {
 /** Thrown when a kind cannot be resolved to a resource. */
 export class UnknownKindError extends Error {
   constructor(apiVersion: string | undefined, kind: string) {
-    super(`the server doesn't have a resource type "${kind}"${apiVersion ? ` in ${apiVersion}` : ''}; check apiVersion and kind (kind is case-sensitive, e.g. Deployment)`);
+    super(
+      `the server doesn't have a resource type "${kind}"${apiVersion ? ` in ${apiVersion}` : ''}; check apiVersion and kind (kind is case-sensitive, e.g. Deployment)`,
+    );
     this.name = 'UnknownKindError';
   }
 }
@@ -136,9 +138,7 @@ export function createDiscoveryCache(options: DiscoveryCacheOptions = {}): Disco
     }
     // Kind only: preferred version of each group, core first (as kubectl does).
     // Fetched in parallel; an unavailable aggregated API (e.g. metrics down, 503) counts as empty.
-    const gvs = (await groups(kc, e, force))
-      .map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion)
-      .filter((gv): gv is string => !!gv);
+    const gvs = (await groups(kc, e, force)).map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion).filter((gv): gv is string => !!gv);
     const lists = await Promise.all(gvs.map((gv) => resources(kc, e, gv, force).catch(() => [] as APIResource[])));
     for (let i = 0; i < gvs.length; i++) {
       const found = lists[i].find(match);

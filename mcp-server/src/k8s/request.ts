@@ -76,7 +76,9 @@ export function requestUrl(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'quer
   // `new URL()` collapses dot segments (`/ns/team-a/configmaps/..` → `/ns/team-a/`) and re-encodes;
   // a request must go exactly where its path says, or policy checks and audit lines would lie.
   if (url.pathname !== path || url.search !== '' || url.hash !== '') {
-    throw new Error(`refusing request: path ${JSON.stringify(req.path)} does not stay as built (the URL would be ${JSON.stringify(url.pathname + url.search + url.hash)})`);
+    throw new Error(
+      `refusing request: path ${JSON.stringify(req.path)} does not stay as built (the URL would be ${JSON.stringify(url.pathname + url.search + url.hash)})`,
+    );
   }
   for (const [k, v] of Object.entries(req.query ?? {})) {
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));

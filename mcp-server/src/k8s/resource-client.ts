@@ -107,12 +107,7 @@ export interface WriteOptions {
  * managers; `force: true` takes those fields over.
  * @throws Error if `metadata.name` is missing; KubeApiError from the API server.
  */
-export function applyResource(
-  kc: KubeConfig,
-  m: ResourceMapping,
-  obj: KubeObject,
-  opts: WriteOptions & { force?: boolean } = {},
-): Promise<KubeObject> {
+export function applyResource(kc: KubeConfig, m: ResourceMapping, obj: KubeObject, opts: WriteOptions & { force?: boolean } = {}): Promise<KubeObject> {
   const name = obj.metadata?.name;
   if (!name) throw new Error('metadata.name is required');
   return kubeRequest<KubeObject>(kc, {
@@ -148,13 +143,7 @@ export function deleteResource(kc: KubeConfig, m: ResourceMapping, namespace: st
 }
 
 /** Read (scale undefined) or set `spec.replicas` through the `scale` subresource (autoscaling/v1 Scale). */
-export async function scaleResource(
-  kc: KubeConfig,
-  m: ResourceMapping,
-  namespace: string | undefined,
-  name: string,
-  replicas?: number,
-): Promise<KubeObject> {
+export async function scaleResource(kc: KubeConfig, m: ResourceMapping, namespace: string | undefined, name: string, replicas?: number): Promise<KubeObject> {
   const path = resourcePath(m, namespace, name, 'scale');
   if (replicas === undefined) return kubeRequest<KubeObject>(kc, { path });
   return kubeRequest<KubeObject>(kc, {

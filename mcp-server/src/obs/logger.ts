@@ -18,7 +18,20 @@ export function createLogger(logLevel: number | string, destination?: Destinatio
     {
       level: pinoLevel(logLevel),
       base: { service: 'kube-mcp-server' },
-      redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', 'subject_token', 'client_secret', 'stsSecret'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          'subject_token',
+          'client_secret',
+          'stsSecret',
+        ],
+        censor: '[redacted]',
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

@@ -32,11 +32,36 @@ export function createMetrics(defaults = true): Metrics {
   return {
     registry,
     toolCalls: new Counter({ name: 'mcp_tool_calls_total', help: 'MCP tool calls by tool and outcome', labelNames: ['tool', 'outcome'], ...r }),
-    toolDuration: new Histogram({ name: 'mcp_tool_call_duration_seconds', help: 'MCP tool call latency', labelNames: ['tool'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], ...r }),
-    exchanges: new Counter({ name: 'mcp_token_exchanges_total', help: 'RFC 8693 token exchanges sent to the authorization server, by outcome', labelNames: ['outcome'], ...r }),
-    exchangeCacheHits: new Counter({ name: 'mcp_token_exchange_cache_hits_total', help: 'Token exchanges served from the cache or joined to an in-flight exchange', ...r }),
-    exchangeDuration: new Histogram({ name: 'mcp_token_exchange_duration_seconds', help: 'Latency of token exchanges sent to the authorization server', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], ...r }),
-    authRejections: new Counter({ name: 'mcp_auth_rejections_total', help: 'Requests refused by the authorization layer, by reason', labelNames: ['reason'], ...r }),
+    toolDuration: new Histogram({
+      name: 'mcp_tool_call_duration_seconds',
+      help: 'MCP tool call latency',
+      labelNames: ['tool'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      ...r,
+    }),
+    exchanges: new Counter({
+      name: 'mcp_token_exchanges_total',
+      help: 'RFC 8693 token exchanges sent to the authorization server, by outcome',
+      labelNames: ['outcome'],
+      ...r,
+    }),
+    exchangeCacheHits: new Counter({
+      name: 'mcp_token_exchange_cache_hits_total',
+      help: 'Token exchanges served from the cache or joined to an in-flight exchange',
+      ...r,
+    }),
+    exchangeDuration: new Histogram({
+      name: 'mcp_token_exchange_duration_seconds',
+      help: 'Latency of token exchanges sent to the authorization server',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      ...r,
+    }),
+    authRejections: new Counter({
+      name: 'mcp_auth_rejections_total',
+      help: 'Requests refused by the authorization layer, by reason',
+      labelNames: ['reason'],
+      ...r,
+    }),
     httpRequests: new Counter({ name: 'mcp_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], ...r }),
     reloads: new Counter({ name: 'mcp_config_reloads_total', help: 'Configuration reloads by outcome', labelNames: ['outcome'], ...r }),
   };

@@ -39,10 +39,7 @@ export function filterTools(tools: readonly ToolDef[], f: ToolFilter): ToolDef[]
     if (!TOOLSETS.includes(s as ToolsetName)) throw new Error(`toolsets: unknown toolset "${s}"; known: ${TOOLSETS.join(', ')}`);
   }
   return tools.filter(
-    (t) =>
-      sets.includes(t.toolset) &&
-      (!f.readOnly || t.annotations.readOnlyHint) &&
-      (!f.disableDestructive || !t.annotations.destructiveHint),
+    (t) => sets.includes(t.toolset) && (!f.readOnly || t.annotations.readOnlyHint) && (!f.disableDestructive || !t.annotations.destructiveHint),
   );
 }
 
@@ -51,9 +48,7 @@ export function filterTools(tools: readonly ToolDef[], f: ToolFilter): ToolDef[]
  * A discovery failure keeps the tool (it then fails at call time with the API's error).
  */
 export async function filterByCluster(tools: readonly ToolDef[], discovery: DiscoveryCache, kc: KubeConfig): Promise<ToolDef[]> {
-  const keep = await Promise.all(
-    tools.map(async (t) => (t.requiresApiGroup ? discovery.hasGroup(kc, t.requiresApiGroup).catch(() => true) : true)),
-  );
+  const keep = await Promise.all(tools.map(async (t) => (t.requiresApiGroup ? discovery.hasGroup(kc, t.requiresApiGroup).catch(() => true) : true)));
   return tools.filter((_t, i) => keep[i]);
 }
 

@@ -18,7 +18,8 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: DNS-1123 labels joined by `.`, ≤ 253 chars. */
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const LABEL_MSG = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (e.g. "team-a")';
+const LABEL_MSG =
+  'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (e.g. "team-a")';
 const SUBDOMAIN_MSG =
   'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters (e.g. "web-1")';
 const SEGMENT_MSG = 'must be a Kubernetes object name: not empty, not "." or "..", and without "/" or "%"';

@@ -25,11 +25,7 @@ export const listArgs = {
     .regex(LABEL_SELECTOR)
     .optional()
     .describe("Optional Kubernetes label selector (e.g. 'app=myapp,env=prod' or 'app in (myapp,yourapp)')"),
-  fieldSelector: z
-    .string()
-    .regex(FIELD_SELECTOR)
-    .optional()
-    .describe("Optional Kubernetes field selector (e.g. 'status.phase=Running', 'metadata.name=foo')"),
+  fieldSelector: z.string().regex(FIELD_SELECTOR).optional().describe("Optional Kubernetes field selector (e.g. 'status.phase=Running', 'metadata.name=foo')"),
   limit: z
     .number()
     .int()

@@ -9,9 +9,7 @@ import { ToolError } from './result.js';
  * an empty `version` or `kind` in the entry matches any.
  */
 export function isDenied(denied: readonly GroupVersionKind[], gvk: GroupVersionKind): boolean {
-  return denied.some(
-    (d) => d.group === gvk.group && (!d.version || d.version === gvk.version) && (!d.kind || d.kind === gvk.kind),
-  );
+  return denied.some((d) => d.group === gvk.group && (!d.version || d.version === gvk.version) && (!d.kind || d.kind === gvk.kind));
 }
 
 /** @throws ToolError naming the kind and the `denied_resources` key when `gvk` is denied. */

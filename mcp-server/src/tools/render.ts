@@ -57,7 +57,12 @@ export function alignColumns(rows: string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join('').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3)))
+        .join('')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -65,9 +70,7 @@ export function alignColumns(rows: string[][]): string {
 export function renderTable(table: Table, opts: TableRenderOptions = {}): string {
   const rows = table.rows ?? [];
   if (rows.length === 0) return 'No resources found';
-  const cols = table.columnDefinitions
-    .map((c, i) => ({ c, i }))
-    .filter(({ c }) => opts.wide || !c.priority);
+  const cols = table.columnDefinitions.map((c, i) => ({ c, i })).filter(({ c }) => opts.wide || !c.priority);
   const header = cols.map(({ c }) => c.name.toUpperCase());
   const body = rows.map((r) => cols.map(({ i }) => formatCell(r.cells[i])));
   if (opts.withNamespace) {

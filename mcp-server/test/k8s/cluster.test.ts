@@ -2,13 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import {
-  defaultNamespace,
-  kubeConfigForServiceAccount,
-  kubeConfigForToken,
-  kubeConfigFromFile,
-  loadClusterTarget,
-} from '../../src/k8s/cluster.js';
+import { defaultNamespace, kubeConfigForServiceAccount, kubeConfigForToken, kubeConfigFromFile, loadClusterTarget } from '../../src/k8s/cluster.js';
 import { kubeRequest } from '../../src/k8s/request.js';
 import { startFakeApiServer } from './fake-apiserver.js';
 
@@ -32,7 +26,10 @@ function kubeconfigFile(): string {
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [
-        { name: 'prod', cluster: { server: 'https://api.prod.example:6443/', 'certificate-authority': join(dir, 'ca.crt'), 'tls-server-name': 'api.internal' } },
+        {
+          name: 'prod',
+          cluster: { server: 'https://api.prod.example:6443/', 'certificate-authority': join(dir, 'ca.crt'), 'tls-server-name': 'api.internal' },
+        },
         { name: 'dev', cluster: { server: 'https://dev.example:6443', 'insecure-skip-tls-verify': true } },
       ],
       users: [{ name: 'admin', user: { token: 'kubeconfig-user-token', 'client-key-data': 'S0VZ' } }],
@@ -48,7 +45,11 @@ function kubeconfigFile(): string {
 
 describe('loadClusterTarget in-cluster', () => {
   it('reads the API address from the service env and the CA and namespace from the service-account mount', () => {
-    const t = loadClusterTarget({ strategy: 'in-cluster', serviceAccountDir: saDir(), env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' } });
+    const t = loadClusterTarget({
+      strategy: 'in-cluster',
+      serviceAccountDir: saDir(),
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+    });
     expect(t).toEqual({
       name: 'in-cluster',
       server: 'https://10.0.0.1:443',
@@ -60,7 +61,11 @@ describe('loadClusterTarget in-cluster', () => {
   });
 
   it('brackets an IPv6 service host', () => {
-    const t = loadClusterTarget({ strategy: 'in-cluster', serviceAccountDir: saDir(), env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' } });
+    const t = loadClusterTarget({
+      strategy: 'in-cluster',
+      serviceAccountDir: saDir(),
+      env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' },
+    });
     expect(t.server).toBe('https://[fd00::1]:443');
   });
 
@@ -78,7 +83,13 @@ describe('loadClusterTarget in-cluster', () => {
 describe('loadClusterTarget kubeconfig', () => {
   it('takes the current context cluster, inlines a CA file and drops the user', () => {
     const t = loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: kubeconfigFile() });
-    expect(t).toMatchObject({ name: 'prod', server: 'https://api.prod.example:6443', tlsServerName: 'api.internal', skipTLSVerify: false, namespace: 'team-a' });
+    expect(t).toMatchObject({
+      name: 'prod',
+      server: 'https://api.prod.example:6443',
+      tlsServerName: 'api.internal',
+      skipTLSVerify: false,
+      namespace: 'team-a',
+    });
     expect(Buffer.from(t.caData!, 'base64').toString()).toBe(CA_PEM);
     expect(JSON.stringify(t)).not.toMatch(/kubeconfig-user-token|S0VZ/);
   });
@@ -89,7 +100,9 @@ describe('loadClusterTarget kubeconfig', () => {
   });
 
   it('rejects an unknown context, listing the known ones', () => {
-    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: kubeconfigFile(), context: 'nope' })).toThrow(/"nope" not found; known: prod-admin, dev-admin/);
+    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: kubeconfigFile(), context: 'nope' })).toThrow(
+      /"nope" not found; known: prod-admin, dev-admin/,
+    );
   });
 });
 
@@ -130,7 +143,9 @@ describe('a kubeconfig that cannot be loaded', () => {
         'current-context': 'ctx',
       }),
     );
-    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: file })).toThrow(`cluster "c" certificate-authority "${join(dir, 'nope.crt')}" cannot be read (ENOENT)`);
+    expect(() => loadClusterTarget({ strategy: 'kubeconfig', kubeconfig: file })).toThrow(
+      `cluster "c" certificate-authority "${join(dir, 'nope.crt')}" cannot be read (ENOENT)`,
+    );
   });
 });
 

@@ -20,13 +20,23 @@ describe('parseApiVersion', () => {
 describe('createDiscoveryCache', () => {
   it('resolves a kind with apiVersion to its plural resource and scope', async () => {
     const d = createDiscoveryCache();
-    await expect(d.resolve(fake.kubeConfig(), 'apps/v1', 'Deployment')).resolves.toEqual({ group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments', namespaced: true });
+    await expect(d.resolve(fake.kubeConfig(), 'apps/v1', 'Deployment')).resolves.toEqual({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      resource: 'deployments',
+      namespaced: true,
+    });
     await expect(d.resolve(fake.kubeConfig(), 'v1', 'Namespace')).resolves.toMatchObject({ resource: 'namespaces', namespaced: false });
   });
 
   it('resolves a CRD kind without apiVersion by searching preferred versions, core first', async () => {
     const d = createDiscoveryCache();
-    await expect(d.resolve(fake.kubeConfig(), undefined, 'Keycloak')).resolves.toMatchObject({ group: 'k8s.keycloak.org', version: 'v2beta1', resource: 'keycloaks' });
+    await expect(d.resolve(fake.kubeConfig(), undefined, 'Keycloak')).resolves.toMatchObject({
+      group: 'k8s.keycloak.org',
+      version: 'v2beta1',
+      resource: 'keycloaks',
+    });
     await expect(d.resolve(fake.kubeConfig(), undefined, 'pod')).resolves.toMatchObject({ group: '', kind: 'Pod' });
   });
 

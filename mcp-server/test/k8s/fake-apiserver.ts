@@ -55,7 +55,13 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       let reply: Reply | undefined;
       for (const r of routes) if ((reply = r(rec))) break;
@@ -77,8 +83,12 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     }
     // RFC 6455 §4.2.2: Sec-WebSocket-Accept = base64(SHA-1(key + GUID)).
     const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    const proto = String(req.headers['sec-websocket-protocol'] ?? '').split(',')[0].trim();
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${proto}\r\n\r\n`);
+    const proto = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')[0]
+      .trim();
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${proto}\r\n\r\n`,
+    );
     const frame = (opcode: number, payload: Buffer) => {
       if (payload.length > 125) throw new Error('fake apiserver: frame payload over 125 bytes');
       return Buffer.concat([Buffer.from([0x80 | opcode, payload.length]), payload]);
@@ -133,10 +143,17 @@ export function serveDiscovery(fake: FakeApiServer, extraGroups: { name: string;
       ],
     },
   });
-  const groups = [{ name: 'apps', version: 'v1', resources: [
-    { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'list'] },
-    { name: 'deployments/scale', kind: 'Scale', group: 'autoscaling', version: 'v1', namespaced: true, verbs: ['get', 'patch'] },
-  ] }, ...extraGroups];
+  const groups = [
+    {
+      name: 'apps',
+      version: 'v1',
+      resources: [
+        { name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['get', 'list'] },
+        { name: 'deployments/scale', kind: 'Scale', group: 'autoscaling', version: 'v1', namespaced: true, verbs: ['get', 'patch'] },
+      ],
+    },
+    ...extraGroups,
+  ];
   fake.on('GET', '/apis', {
     body: {
       kind: 'APIGroupList',

@@ -35,7 +35,9 @@ describe('requestUrl', () => {
     expect(() => requestUrl(kc, { path: '/api/v1/namespaces/team-a/configmaps/..' })).toThrow(
       'refusing request: path "/api/v1/namespaces/team-a/configmaps/.." does not stay as built (the URL would be "/api/v1/namespaces/team-a/")',
     );
-    expect(() => requestUrl(kc, { path: '/apis/apps/v1/namespaces/team-a/deployments/../scale' })).toThrow(/would be "\/apis\/apps\/v1\/namespaces\/team-a\/scale"/);
+    expect(() => requestUrl(kc, { path: '/apis/apps/v1/namespaces/team-a/deployments/../scale' })).toThrow(
+      /would be "\/apis\/apps\/v1\/namespaces\/team-a\/scale"/,
+    );
     expect(() => requestUrl(kc, { path: '/api/v1/namespaces/%2e%2e/pods' })).toThrow(/refusing request/);
     expect(() => requestUrl(kc, { path: '/api/v1/pods/x?watch=1' })).toThrow(/refusing request/);
     expect(() => requestUrl(kc, { path: '/api/v1/pods/x#y' })).toThrow(/refusing request/);
@@ -71,7 +73,11 @@ describe('kubeRequest', () => {
     const fake = await startFakeApiServer();
     try {
       fake.on('GET', '/api/v1/namespaces/a/pods/p', status(404, 'NotFound', 'pods "p" not found'));
-      await expect(kubeRequestText(fake.kubeConfig(), { path: '/api/v1/namespaces/a/pods/p' })).rejects.toMatchObject({ code: 404, reason: 'NotFound', apiMessage: 'pods "p" not found' });
+      await expect(kubeRequestText(fake.kubeConfig(), { path: '/api/v1/namespaces/a/pods/p' })).rejects.toMatchObject({
+        code: 404,
+        reason: 'NotFound',
+        apiMessage: 'pods "p" not found',
+      });
     } finally {
       await fake.close();
     }

@@ -79,7 +79,9 @@ describe('challenges', () => {
   it('answers a token lacking a required scope with 403 insufficient_scope', async () => {
     const res = await postMcp(await stub.token({ scope: 'openid profile' }));
     expect(res.status).toBe(403);
-    expect(res.headers.get('www-authenticate')).toMatch(new RegExp(`^${escape(CHALLENGE_BASE)}, error="insufficient_scope", error_description="[^"]*mcp-server[^"]*"$`));
+    expect(res.headers.get('www-authenticate')).toMatch(
+      new RegExp(`^${escape(CHALLENGE_BASE)}, error="insufficient_scope", error_description="[^"]*mcp-server[^"]*"$`),
+    );
   });
 
   it('answers another authentication scheme (Basic, Digest, …) with 401 and a challenge without an error (RFC 6750 §3.1)', async () => {
@@ -106,18 +108,37 @@ function escape(s: string): string {
 
 describe('token validation rejects', () => {
   const cases: [string, () => Promise<string>, RegExp][] = [
-    ['a forged signature', async () => {
-      const other = await newSigningKey('key-1');
-      return stub.token({}, { key: other });
-    }, /signature verification failed/],
+    [
+      'a forged signature',
+      async () => {
+        const other = await newSigningKey('key-1');
+        return stub.token({}, { key: other });
+      },
+      /signature verification failed/,
+    ],
     ['an expired token (beyond the clock skew)', () => stub.token({}, { expiresIn: Math.floor(Date.now() / 1000) - 120 }), /token expired/],
     ['a token for another audience', () => stub.token({ aud: 'account' }), /claim aud check failed/],
     ['a token from another issuer', () => stub.token({}, { issuer: 'https://evil.example/realms/test' }), /claim iss check failed/],
-    ['an unsigned token (alg: none)', async () => new UnsecuredJWT({ sub: 'user-alice', scope: 'openid mcp-server', aud: 'mcp-server' }).setIssuer(stub.issuer).setExpirationTime('5m').encode(), /algorithm not allowed|JWS|alg/],
-    ['a token signed with an algorithm outside the JWKS (HS256 with the public key as secret)', async () => {
-      const secret = new TextEncoder().encode(JSON.stringify(stub.keys[0]!.jwk));
-      return new SignJWT({ scope: 'openid mcp-server' }).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).setIssuer(stub.issuer).setAudience('mcp-server').setSubject('x').setExpirationTime('5m').sign(secret);
-    }, /algorithm not allowed/],
+    [
+      'an unsigned token (alg: none)',
+      async () =>
+        new UnsecuredJWT({ sub: 'user-alice', scope: 'openid mcp-server', aud: 'mcp-server' }).setIssuer(stub.issuer).setExpirationTime('5m').encode(),
+      /algorithm not allowed|JWS|alg/,
+    ],
+    [
+      'a token signed with an algorithm outside the JWKS (HS256 with the public key as secret)',
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify(stub.keys[0]!.jwk));
+        return new SignJWT({ scope: 'openid mcp-server' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+          .setIssuer(stub.issuer)
+          .setAudience('mcp-server')
+          .setSubject('x')
+          .setExpirationTime('5m')
+          .sign(secret);
+      },
+      /algorithm not allowed/,
+    ],
     ['a token whose kid no JWKS key has, even after a refresh', async () => stub.token({}, { key: await newSigningKey('unknown-kid') }), /no JWKS key matches/],
     ['garbage', async () => 'not.a.jwt', /ERR_JWS_INVALID|JWS|JWT/],
   ];
@@ -184,9 +205,13 @@ describe('without server_url', () => {
 
   it('derives the resource from the request (Host, X-Forwarded-Proto)', async () => {
     const host = new URL(derived.server.url!).host;
-    const doc = (await (await fetch(`${derived.server.url}/.well-known/oauth-protected-resource/mcp`, { headers: { 'x-forwarded-proto': 'https' } })).json()) as { resource: string };
+    const doc = (await (
+      await fetch(`${derived.server.url}/.well-known/oauth-protected-resource/mcp`, { headers: { 'x-forwarded-proto': 'https' } })
+    ).json()) as { resource: string };
     expect(doc.resource).toBe(`https://${host}/mcp`);
     const res = await fetch(`${derived.server.url}/mcp`, { method: 'POST' });
-    expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="http://${host}/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server"`);
+    expect(res.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="http://${host}/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server"`,
+    );
   });
 });

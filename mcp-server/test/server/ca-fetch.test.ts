@@ -18,7 +18,9 @@ describe('caFetch', () => {
   });
 
   it('refuses a self-signed server without that CA (default roots)', async () => {
-    await expect(caFetch(undefined)(`${stub.issuer}/.well-known/openid-configuration`)).rejects.toMatchObject({ cause: expect.objectContaining({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/) }) });
+    await expect(caFetch(undefined)(`${stub.issuer}/.well-known/openid-configuration`)).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/) }),
+    });
   });
 
   it('sends the method, headers and form body (a token request)', async () => {
@@ -39,7 +41,9 @@ describe('caFetch', () => {
   it('gives up after timeoutMs with an error naming the origin', async () => {
     stub.exchangeDelayMs = 1000;
     const f = caFetch(stub.caPem, 100);
-    await expect(f(`${stub.issuer}/protocol/openid-connect/token`, { method: 'POST', body: 'x=1' })).rejects.toThrow(`request to ${new URL(stub.issuer).origin} timed out after 100 ms`);
+    await expect(f(`${stub.issuer}/protocol/openid-connect/token`, { method: 'POST', body: 'x=1' })).rejects.toThrow(
+      `request to ${new URL(stub.issuer).origin} timed out after 100 ms`,
+    );
   });
 
   it("honours the caller's abort signal", async () => {

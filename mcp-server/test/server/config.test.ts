@@ -27,13 +27,26 @@ function problemsOf(fn: () => unknown): string[] {
   throw new Error('expected a ConfigError');
 }
 
-const exchange = { sts_client_id: 'mcp-server', sts_audience: 'openshift', sts_client_secret_file: secretFile, authorization_url: 'https://kc.example/realms/openshift' };
+const exchange = {
+  sts_client_id: 'mcp-server',
+  sts_audience: 'openshift',
+  sts_client_secret_file: secretFile,
+  authorization_url: 'https://kc.example/realms/openshift',
+};
 
 describe('config file', () => {
   it('applies the Go server defaults when the file is empty', () => {
     const c = loadConfig(file('empty.toml', ''));
     expect(c.port).toBeUndefined();
-    expect(c).toMatchObject({ list_output: 'table', toolsets: ['core', 'config', 'helm'], read_only: false, disable_destructive: false, require_oauth: false, allow_secret_values: false, denied_resources: [] });
+    expect(c).toMatchObject({
+      list_output: 'table',
+      toolsets: ['core', 'config', 'helm'],
+      read_only: false,
+      disable_destructive: false,
+      require_oauth: false,
+      allow_secret_values: false,
+      denied_resources: [],
+    });
   });
 
   it('accepts port as a string (as the Go server writes it) or a number', () => {
@@ -65,7 +78,14 @@ validate_token = false
 `,
       ),
     );
-    expect(c).toMatchObject({ port: 8000, log_level: 9, require_oauth: true, oauth_audience: 'account', stsSecret: 'quoted-now', sts_scopes: ['mcp:openshift'] });
+    expect(c).toMatchObject({
+      port: 8000,
+      log_level: 9,
+      require_oauth: true,
+      oauth_audience: 'account',
+      stsSecret: 'quoted-now',
+      sts_scopes: ['mcp:openshift'],
+    });
   });
 
   it('accepts exactly what the chart generator (charts/mcp-server-config.ts) emits', () => {
@@ -80,11 +100,22 @@ validate_token = false
       deniedResources: [{ group: '', version: 'v1', kind: 'Secret' }],
     });
     const c = loadConfig(file('chart.toml', toml));
-    expect(c).toMatchObject({ port: 8000, require_oauth: true, validate_token: true, denied_resources: [{ group: '', version: 'v1', kind: 'Secret' }], stsSecret: 's3cret' });
+    expect(c).toMatchObject({
+      port: 8000,
+      require_oauth: true,
+      validate_token: true,
+      denied_resources: [{ group: '', version: 'v1', kind: 'Secret' }],
+      stsSecret: 's3cret',
+    });
   });
 
   it('reads denied_resources as an array of tables, kind optional as in the Go server', () => {
-    const c = loadConfig(file('deny.toml', '[[denied_resources]]\ngroup = ""\nversion = "v1"\nkind = "Secret"\n[[denied_resources]]\ngroup = "rbac.authorization.k8s.io"\nversion = "v1"\n'));
+    const c = loadConfig(
+      file(
+        'deny.toml',
+        '[[denied_resources]]\ngroup = ""\nversion = "v1"\nkind = "Secret"\n[[denied_resources]]\ngroup = "rbac.authorization.k8s.io"\nversion = "v1"\n',
+      ),
+    );
     expect(c.denied_resources).toEqual([
       { group: '', version: 'v1', kind: 'Secret' },
       { group: 'rbac.authorization.k8s.io', version: 'v1', kind: '' },
@@ -98,7 +129,9 @@ validate_token = false
   it('refuses a wrong type, naming the key', () => {
     expect(problemsOf(() => loadConfig(file('type.toml', 'read_only = "yes"')))).toEqual([expect.stringMatching(/^read_only: /)]);
     expect(problemsOf(() => loadConfig(file('type2.toml', 'toolsets = ["core", "kubevirt"]')))).toEqual([expect.stringMatching(/^toolsets\.1: /)]);
-    expect(problemsOf(() => loadConfig(file('type3.toml', '[[denied_resources]]\ngroup = ""\nversion = "v1"\nkinds = "Secret"')))).toEqual([expect.stringContaining('"kinds"')]);
+    expect(problemsOf(() => loadConfig(file('type3.toml', '[[denied_resources]]\ngroup = ""\nversion = "v1"\nkinds = "Secret"')))).toEqual([
+      expect.stringContaining('"kinds"'),
+    ]);
   });
 
   it('reports a TOML syntax error with its line', () => {
@@ -117,18 +150,26 @@ describe('fail closed at start-up', () => {
     ['an exchange client without a secret', { ...exchange, sts_client_secret_file: undefined }, /sts_client_secret_file \(or sts_client_secret\) is missing/],
     ['only sts_scopes', { sts_scopes: ['mcp:openshift'] }, /sts_client_id is missing/],
     ['require_oauth without oauth_audience', { ...exchange, require_oauth: true }, /oauth_audience is missing/],
-    ['require_oauth without any exchange configuration', { require_oauth: true, oauth_audience: 'mcp-server', authorization_url: 'https://kc.example/realms/x' }, /sts_client_id is missing \(require_oauth = true needs the token exchange\)/],
+    [
+      'require_oauth without any exchange configuration',
+      { require_oauth: true, oauth_audience: 'mcp-server', authorization_url: 'https://kc.example/realms/x' },
+      /sts_client_id is missing \(require_oauth = true needs the token exchange\)/,
+    ],
     ['both secret and secret file', { ...exchange, sts_client_secret: 'x' }, /both set/],
   ])('refuses %s', (_name, raw, message) => {
     expect(problemsOf(() => validateConfig(raw as Record<string, unknown>)).join('\n')).toMatch(message);
   });
 
   it('refuses an unreadable secret file, naming the key and the path', () => {
-    expect(problemsOf(() => validateConfig({ ...exchange, sts_client_secret_file: join(dir, 'nope') }))).toEqual([expect.stringMatching(/^sts_client_secret_file: cannot read .*nope \(ENOENT\)/)]);
+    expect(problemsOf(() => validateConfig({ ...exchange, sts_client_secret_file: join(dir, 'nope') }))).toEqual([
+      expect.stringMatching(/^sts_client_secret_file: cannot read .*nope \(ENOENT\)/),
+    ]);
   });
 
   it('never puts the secret value into an error message', () => {
-    const msg = problemsOf(() => validateConfig({ ...exchange, sts_client_secret_file: undefined, sts_client_secret: 'hunter2', sts_audience: undefined })).join('\n');
+    const msg = problemsOf(() =>
+      validateConfig({ ...exchange, sts_client_secret_file: undefined, sts_client_secret: 'hunter2', sts_audience: undefined }),
+    ).join('\n');
     expect(msg).not.toContain('hunter2');
   });
 

@@ -38,7 +38,10 @@ function exchanger(metrics: Metrics, now: () => number = Date.now, log?: pino.Lo
 }
 
 async function counter(m: Metrics, name: string): Promise<string> {
-  return (await m.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  return (await m.registry.getSingleMetricAsString(name))
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('\n');
 }
 
 describe('token exchange request (RFC 8693 §2.1)', () => {
@@ -145,7 +148,7 @@ describe('exchange failures', () => {
     expect(await counter(m, 'mcp_token_exchanges_total')).toContain('{outcome="error"} 1');
   });
 
-  it('reports a wrong client secret as a server-side failure, not the user\'s', async () => {
+  it("reports a wrong client secret as a server-side failure, not the user's", async () => {
     stub.clientSecret = 'rotated';
     expect(await exchanger(createMetrics(false)).exchange('user-token-A')).toEqual({ ok: false, refusedSubjectToken: false, error: 'unauthorized_client' });
   });
@@ -157,7 +160,14 @@ describe('exchange failures', () => {
     const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
     await exchanger(createMetrics(false), Date.now, log).exchange('user-token-A', { sub: 'user-erin' });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, msg: 'token exchange failed', sub: 'user-erin', error: 'access_denied', error_description: 'Client not allowed to exchange', audience: 'openshift' });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      msg: 'token exchange failed',
+      sub: 'user-erin',
+      error: 'access_denied',
+      error_description: 'Client not allowed to exchange',
+      audience: 'openshift',
+    });
     const text = JSON.stringify(lines);
     expect(text).not.toContain('user-token-A');
     expect(text).not.toContain('secret-1');
@@ -208,7 +218,15 @@ describe('exchange outcomes over MCP', () => {
     expect(exchangedId(seen.token)).toMatch(/^exchanged-\d+-for-/);
     expect(seen.token).not.toBe(userToken);
     const audit = h.logLines.filter((l) => l.audit === true).at(-1)!;
-    expect(audit).toMatchObject({ sub: 'user-bob', preferred_username: 'bob', tool: 'whoami', namespace: 'team-a', kind: 'Pod', outcome: 'success', duration_ms: expect.any(Number) });
+    expect(audit).toMatchObject({
+      sub: 'user-bob',
+      preferred_username: 'bob',
+      tool: 'whoami',
+      namespace: 'team-a',
+      kind: 'Pod',
+      outcome: 'success',
+      duration_ms: expect.any(Number),
+    });
     const everything = JSON.stringify(h.logLines);
     expect(everything).not.toContain(userToken);
     expect(everything).not.toContain(seen.token);
@@ -222,7 +240,7 @@ describe('exchange outcomes over MCP', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 
-  it('answers an isError tool result naming Keycloak\'s error code for other failures, never the body', async () => {
+  it("answers an isError tool result naming Keycloak's error code for other failures, never the body", async () => {
     stub.failWith = 'access_denied';
     const res = await call(await stub.token({ sub: 'user-dave' }));
     expect(res.status).toBe(200);
@@ -231,7 +249,12 @@ describe('exchange outcomes over MCP', () => {
     expect(body.result.content[0]!.text).toContain('"access_denied"');
     expect(body.result.content[0]!.text).not.toContain('secret details');
     expect(h.logLines.filter((l) => l.audit === true).at(-1)).toMatchObject({ sub: 'user-dave', outcome: 'denied', error_code: 'access_denied' });
-    expect(h.logLines.filter((l) => l.msg === 'token exchange failed').at(-1)).toMatchObject({ level: 40, sub: 'user-dave', error: 'access_denied', error_description: 'secret details from keycloak' });
+    expect(h.logLines.filter((l) => l.msg === 'token exchange failed').at(-1)).toMatchObject({
+      level: 40,
+      sub: 'user-dave',
+      error: 'access_denied',
+      error_description: 'secret details from keycloak',
+    });
   });
 
   it('exposes exchange counters in /metrics', async () => {
@@ -241,4 +264,3 @@ describe('exchange outcomes over MCP', () => {
     expect(text).toMatch(/mcp_tool_calls_total\{tool="whoami",outcome="success"\} 1/);
   });
 });
-

@@ -91,7 +91,13 @@ describe('jsonRpcErrorHandler', () => {
   });
 
   it('answers a 4xx error with -32600 and its message, a body that is not JSON with -32700', () => {
-    expect(run(Object.assign(new Error('request entity too large'), { status: 413 }))).toMatchObject({ status: 413, body: { error: { code: -32600, message: 'request entity too large' } } });
-    expect(run(Object.assign(new Error('x'), { status: 400, type: 'entity.parse.failed' }))).toMatchObject({ status: 400, body: { error: { code: -32700, message: 'parse error' } } });
+    expect(run(Object.assign(new Error('request entity too large'), { status: 413 }))).toMatchObject({
+      status: 413,
+      body: { error: { code: -32600, message: 'request entity too large' } },
+    });
+    expect(run(Object.assign(new Error('x'), { status: 400, type: 'entity.parse.failed' }))).toMatchObject({
+      status: 400,
+      body: { error: { code: -32700, message: 'parse error' } },
+    });
   });
 });

@@ -56,7 +56,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'config.toml'), oauthToml(stub, join(dir, 'secret')));
   const forToken = (token: string) => {
     const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [{ name: 'c', server: apiUrl, skipTLSVerify: true /* client-node refuses http:// otherwise */ }], users: [{ name: 'u', token }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: apiUrl, skipTLSVerify: true /* client-node refuses http:// otherwise */ }],
+      users: [{ name: 'u', token }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
     return kc;
   };
   server = await startServer({
@@ -88,12 +93,19 @@ async function callTool(name: string, sub: string): Promise<{ isError?: boolean;
 
 const hints = () => lines.filter((l) => typeof l.msg === 'string' && l.msg.includes('answered 401 to the exchanged token'));
 
-it("logs one warn line per tool call naming the issuer and audience the apiserver must trust when it answers 401 to the exchanged token", async () => {
+it('logs one warn line per tool call naming the issuer and audience the apiserver must trust when it answers 401 to the exchanged token', async () => {
   const result = await callTool('list_namespaces', 'user-frank');
   expect(result.isError).toBe(true);
   expect(result.content[0]!.text).toBe('Unauthorized: Unauthorized');
   expect(hints()).toHaveLength(1);
-  expect(hints()[0]).toMatchObject({ level: 40, sub: 'user-frank', tool: 'list_namespaces', request: 'GET /api/v1/namespaces', issuer: stub.issuer, audience: 'openshift' });
+  expect(hints()[0]).toMatchObject({
+    level: 40,
+    sub: 'user-frank',
+    tool: 'list_namespaces',
+    request: 'GET /api/v1/namespaces',
+    issuer: stub.issuer,
+    audience: 'openshift',
+  });
   expect(JSON.stringify(lines)).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/); // no JWT (user or exchanged) in any log line
 });
 

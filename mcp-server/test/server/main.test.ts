@@ -25,7 +25,10 @@ interface Proc {
 }
 
 function run(args: string[]): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mcp-server/src/main.ts', ...args], { cwd: process.cwd(), env: { ...process.env, KUBERNETES_SERVICE_HOST: '' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mcp-server/src/main.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, KUBERNETES_SERVICE_HOST: '' },
+  });
   const p: Proc = { child, lines: [], stderr: '', exited: new Promise((r) => child.on('exit', (code) => r(code))) };
   let buf = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -87,7 +90,10 @@ it('speaks MCP over stdio when no port is configured, logging to stderr', async 
   send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
   await until(() => out.includes('"id":2'));
-  const responses = out.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result: { serverInfo?: { name: string }; tools?: { name: string }[] } });
+  const responses = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: number; result: { serverInfo?: { name: string }; tools?: { name: string }[] } });
   expect(responses[0]!.result.serverInfo?.name).toBe('kube-mcp-server');
   expect(responses[1]!.result.tools!.map((t) => t.name)).toContain('configuration_view');
   expect(err).toContain('"transport":"stdio"');

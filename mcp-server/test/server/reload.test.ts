@@ -68,7 +68,9 @@ describe('reload', () => {
     h.server.reload.trigger();
     expect(h.server.runtime.current.config.require_oauth).toBe(false);
     expect((await post(h)).status).toBe(200);
-    expect(h.logLines.some((l) => l.msg === 'configuration reload refused; keeping the previous configuration' && String(l.err).includes('oauth_audience'))).toBe(true);
+    expect(
+      h.logLines.some((l) => l.msg === 'configuration reload refused; keeping the previous configuration' && String(l.err).includes('oauth_audience')),
+    ).toBe(true);
     expect(await h.server.metrics.registry.getSingleMetricAsString('mcp_config_reloads_total')).toMatch(/outcome="error"\} [1-9]/);
   });
 });

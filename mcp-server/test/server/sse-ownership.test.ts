@@ -31,7 +31,12 @@ function recorder() {
 const silentDeps = { log: { error() {}, warn() {}, info() {}, debug() {} } } as unknown as FactoryDeps;
 
 function request(sub: string | undefined, extra: Partial<Request> = {}): Request {
-  return { generation: { id: 1, auth: {} }, auth: authInfoFor({ token: 't', user: { sub } }, { clientId: '', scopes: [] }), query: {}, ...extra } as unknown as Request;
+  return {
+    generation: { id: 1, auth: {} },
+    auth: authInfoFor({ token: 't', user: { sub } }, { clientId: '', scopes: [] }),
+    query: {},
+    ...extra,
+  } as unknown as Request;
 }
 
 describe('SSE session ownership with require_oauth', () => {
@@ -57,7 +62,12 @@ describe('SSE session ownership with require_oauth', () => {
   it('delivers a message from the session owner', async () => {
     const { message, sessions } = sseHandlers(silentDeps);
     let delivered = 0;
-    (sessions as Map<string, unknown>).set('s1', { transport: { handlePostMessage: async () => void delivered++ }, server: {}, sub: 'user-alice', generation: 1 });
+    (sessions as Map<string, unknown>).set('s1', {
+      transport: { handlePostMessage: async () => void delivered++ },
+      server: {},
+      sub: 'user-alice',
+      generation: 1,
+    });
     const { res, out } = recorder();
     await message(request('user-alice', { query: { sessionId: 's1' } as Request['query'] }), res);
     expect(out.status).toBe(0);

@@ -29,7 +29,10 @@ describe('real toolsets', () => {
     // The test discovery serves no groups: no OpenShift projects, no metrics API.
     expect(names).not.toContain('projects_list');
     expect(names).not.toContain('pods_top');
-    for (const t of tools) expect(t.annotations).toEqual(expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), idempotentHint: expect.any(Boolean) }));
+    for (const t of tools)
+      expect(t.annotations).toEqual(
+        expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean), idempotentHint: expect.any(Boolean) }),
+      );
   });
 
   it('keeps only read-only tools with read_only = true', async () => {
@@ -57,13 +60,18 @@ describe('audit of a tool that throws', () => {
   afterAll(async () => h.server.stop());
 
   it('returns isError, writes outcome "exception" and counts it', async () => {
-    h = await startHarness(() => 'port = 0\n', () => [boom]);
+    h = await startHarness(
+      () => 'port = 0\n',
+      () => [boom],
+    );
     const client = new Client({ name: 't', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${h.server.url}/mcp`)));
     const res = await client.callTool({ name: 'boom', arguments: { name: 'x1' } });
     await client.close();
     expect(res.isError).toBe(true);
     expect(h.logLines.find((l) => l.audit === true)).toMatchObject({ tool: 'boom', name: 'x1', outcome: 'exception' });
-    expect(await h.server.metrics.registry.getSingleMetricAsString('mcp_tool_calls_total')).toContain('mcp_tool_calls_total{tool="boom",outcome="exception"} 1');
+    expect(await h.server.metrics.registry.getSingleMetricAsString('mcp_tool_calls_total')).toContain(
+      'mcp_tool_calls_total{tool="boom",outcome="exception"} 1',
+    );
   });
 });

@@ -30,7 +30,7 @@ async function connect(kind: Kind, base: string, token?: string): Promise<Client
 }
 
 function textOf(r: unknown): string {
-  return ((r as { content: { text: string }[] }).content[0]!).text;
+  return (r as { content: { text: string }[] }).content[0]!.text;
 }
 
 describe.each<Kind>(['streamable', 'sse'])('MCP client over %s, require_oauth on', (kind) => {
@@ -60,7 +60,9 @@ describe.each<Kind>(['streamable', 'sse'])('MCP client over %s, require_oauth on
   it('keeps concurrent clients apart (each call sees its own user)', async () => {
     const users = ['u1', 'u2', 'u3', 'u4'];
     const clients = await Promise.all(users.map(async (u) => connect(kind, h.server.url!, await stub.token({ sub: u, preferred_username: u }))));
-    const seen = await Promise.all(clients.map(async (c) => (JSON.parse(textOf(await c.callTool({ name: 'whoami', arguments: {} }))) as { user: { sub: string } }).user.sub));
+    const seen = await Promise.all(
+      clients.map(async (c) => (JSON.parse(textOf(await c.callTool({ name: 'whoami', arguments: {} }))) as { user: { sub: string } }).user.sub),
+    );
     expect(seen).toEqual(users);
     await Promise.all(clients.map((c) => c.close()));
   });
@@ -82,7 +84,7 @@ describe('SSE sessions', () => {
     await stub.close();
   });
 
-  it('refuses a message posted into another user\'s session', async () => {
+  it("refuses a message posted into another user's session", async () => {
     const owner = await connect('sse', h.server.url!, await stub.token({ sub: 'owner' }));
     // The message endpoint (with the owner's session id) the server announced on the owner's stream.
     const endpoint = (owner as unknown as { transport: { _endpoint?: URL } }).transport._endpoint!;
@@ -104,7 +106,7 @@ describe('require_oauth off', () => {
   });
   afterAll(async () => h.server.stop());
 
-  it.each<Kind>(['streamable', 'sse'])('serves tools over %s with the server\'s own credentials', async (kind) => {
+  it.each<Kind>(['streamable', 'sse'])("serves tools over %s with the server's own credentials", async (kind) => {
     const client = await connect(kind, h.server.url!);
     const seen = JSON.parse(textOf(await client.callTool({ name: 'whoami', arguments: {} }))) as { user: unknown; token: string; listOutput: string };
     expect(seen).toEqual({ user: {}, token: SERVER_OWN_TOKEN, listOutput: 'yaml' });

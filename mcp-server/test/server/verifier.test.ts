@@ -45,7 +45,10 @@ describe('TokenVerifier algorithms', () => {
   it('refuses alg: none', async () => {
     const v = verifier();
     await v.load();
-    const unsigned = new UnsecuredJWT({ sub: 'user-alice', scope: 'openid mcp-server', aud: 'mcp-server' }).setIssuer(stub.issuer).setExpirationTime('5m').encode();
+    const unsigned = new UnsecuredJWT({ sub: 'user-alice', scope: 'openid mcp-server', aud: 'mcp-server' })
+      .setIssuer(stub.issuer)
+      .setExpirationTime('5m')
+      .encode();
     await expect(v.verify(unsigned)).rejects.toMatchObject({ name: 'TokenRejected', kind: 'invalid_token' });
   });
 
@@ -98,12 +101,16 @@ describe('endpoint schemes in the issuer metadata', () => {
   });
 
   it('refuses a non-http(s) scheme even with the dev opt-in', () => {
-    expect(() => checkEndpointSchemes({ issuer: httpIssuer, jwks_uri: 'file:///etc/jwks.json', token_endpoint: `${httpIssuer}/token` })).toThrow(/jwks_uri "file:\/\/\/etc\/jwks.json" must use https/);
+    expect(() => checkEndpointSchemes({ issuer: httpIssuer, jwks_uri: 'file:///etc/jwks.json', token_endpoint: `${httpIssuer}/token` })).toThrow(
+      /jwks_uri "file:\/\/\/etc\/jwks.json" must use https/,
+    );
   });
 
   it('makes TokenVerifier and TokenExchanger refuse such metadata', () => {
     const bad = metadata({ token_endpoint: 'http://localhost:1/realms/test/protocol/openid-connect/token' });
-    expect(() => new TokenVerifier({ metadata: bad, audience: 'mcp-server', fetch: caFetch(stub.caPem), requiredScopes: [] })).toThrow(/token_endpoint .* must use https/);
+    expect(() => new TokenVerifier({ metadata: bad, audience: 'mcp-server', fetch: caFetch(stub.caPem), requiredScopes: [] })).toThrow(
+      /token_endpoint .* must use https/,
+    );
     expect(
       () =>
         new TokenExchanger(

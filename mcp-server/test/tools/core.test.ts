@@ -38,7 +38,12 @@ describe('list tools with list_output = table', () => {
   it('pods_list_in_namespace passes selectors and paging, and prints the continue token', async () => {
     fake.on('GET', '/api/v1/namespaces/shop/pods', { body: podTable('tok-2') });
     const target = {};
-    const r = await call('pods_list_in_namespace', { namespace: 'shop', labelSelector: 'app=web', fieldSelector: 'status.phase=Pending', limit: 1, continue: 'tok-1' }, testContext(fake), target);
+    const r = await call(
+      'pods_list_in_namespace',
+      { namespace: 'shop', labelSelector: 'app=web', fieldSelector: 'status.phase=Pending', limit: 1, continue: 'tok-1' },
+      testContext(fake),
+      target,
+    );
     const q = fake.requests.at(-1)!.query;
     expect(Object.fromEntries(q)).toEqual({ labelSelector: 'app=web', fieldSelector: 'status.phase=Pending', limit: '1', continue: 'tok-1' });
     expect(text(r)).toBe('NAME    READY   STATUS\nweb-1   0/1     Pending\n\nMore results available (7 more items): call again with continue="tok-2"');
@@ -47,14 +52,23 @@ describe('list tools with list_output = table', () => {
 
   it('resources_list resolves the kind through discovery and lists the namespace collection', async () => {
     fake.on('GET', '/apis/apps/v1/namespaces/prod/deployments', {
-      body: { kind: 'Table', columnDefinitions: [{ name: 'Name', type: 'string' }, { name: 'Ready', type: 'string' }], rows: [{ cells: ['api', '3/3'], object: { metadata: { namespace: 'prod' } } }] },
+      body: {
+        kind: 'Table',
+        columnDefinitions: [
+          { name: 'Name', type: 'string' },
+          { name: 'Ready', type: 'string' },
+        ],
+        rows: [{ cells: ['api', '3/3'], object: { metadata: { namespace: 'prod' } } }],
+      },
     });
     const r = await call('resources_list', { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'prod' }, testContext(fake));
     expect(text(r)).toBe('NAME   READY\napi    3/3');
   });
 
   it('namespaces_list prints no NAMESPACE column for a cluster-scoped kind', async () => {
-    fake.on('GET', '/api/v1/namespaces', { body: { kind: 'Table', columnDefinitions: [{ name: 'Name', type: 'string' }], rows: [{ cells: ['default'], object: { metadata: { name: 'default' } } }] } });
+    fake.on('GET', '/api/v1/namespaces', {
+      body: { kind: 'Table', columnDefinitions: [{ name: 'Name', type: 'string' }], rows: [{ cells: ['default'], object: { metadata: { name: 'default' } } }] },
+    });
     expect(text(await call('namespaces_list', {}, testContext(fake)))).toBe('NAME\ndefault');
   });
 
@@ -72,7 +86,15 @@ describe('list tools with list_output = table', () => {
 describe('list_output = yaml', () => {
   it('prints the items with apiVersion/kind and without managedFields', async () => {
     fake.on('GET', '/api/v1/namespaces/shop/pods', (r) => ({
-      body: r.headers.accept === 'application/json' ? { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [{ metadata: { name: 'web-1', namespace: 'shop', managedFields: [{ manager: 'x' }] }, spec: {} }] } : {},
+      body:
+        r.headers.accept === 'application/json'
+          ? {
+              kind: 'PodList',
+              apiVersion: 'v1',
+              metadata: {},
+              items: [{ metadata: { name: 'web-1', namespace: 'shop', managedFields: [{ manager: 'x' }] }, spec: {} }],
+            }
+          : {},
     }));
     const r = await call('pods_list_in_namespace', { namespace: 'shop' }, testContext(fake, { listOutput: 'yaml' }));
     const items = parse(text(r));
@@ -110,7 +132,9 @@ describe('Kubernetes errors become isError results with the API reason and messa
 
 describe('get, apply, delete, scale', () => {
   it('pods_get defaults to the context namespace and returns YAML', async () => {
-    fake.on('GET', '/api/v1/namespaces/team-a/pods/web-1', { body: { metadata: { name: 'web-1', namespace: 'team-a', managedFields: [] }, status: { phase: 'Pending' } } });
+    fake.on('GET', '/api/v1/namespaces/team-a/pods/web-1', {
+      body: { metadata: { name: 'web-1', namespace: 'team-a', managedFields: [] }, status: { phase: 'Pending' } },
+    });
     const target = {};
     const r = await call('pods_get', { name: 'web-1' }, testContext(fake, { kubeConfig: fake.kubeConfig('t', 'team-a') }), target);
     expect(parse(text(r))).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'team-a' }, status: { phase: 'Pending' } });
@@ -118,7 +142,9 @@ describe('get, apply, delete, scale', () => {
   });
 
   it('resources_create_or_update sends a server-side apply per document with the field manager', async () => {
-    fake.on('PATCH', /^\/apis\/apps\/v1\/namespaces\/prod\/deployments\/api$/, (r) => ({ body: { ...JSON.parse(r.body), metadata: { ...JSON.parse(r.body).metadata, uid: 'u1' } } }));
+    fake.on('PATCH', /^\/apis\/apps\/v1\/namespaces\/prod\/deployments\/api$/, (r) => ({
+      body: { ...JSON.parse(r.body), metadata: { ...JSON.parse(r.body).metadata, uid: 'u1' } },
+    }));
     fake.on('PATCH', '/api/v1/namespaces/default/configmaps/cfg', (r) => ({ body: JSON.parse(r.body) }));
     const yamlText = [
       'apiVersion: apps/v1',
@@ -227,7 +253,9 @@ describe('pods_exec', () => {
   const chan = (n: number, text: string) => Buffer.concat([Buffer.from([n]), Buffer.from(text)]);
 
   it('runs the command in the first container over the channel protocol and returns stdout and stderr', async () => {
-    fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', { body: { spec: { containers: [{ name: 'app' }, { name: 'sidecar' }] }, status: { phase: 'Running' } } });
+    fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', {
+      body: { spec: { containers: [{ name: 'app' }, { name: 'sidecar' }] }, status: { phase: 'Running' } },
+    });
     fake.onUpgrade(/\/pods\/web-1\/exec$/, () => [chan(1, 'total 0\n'), chan(2, 'warning\n'), chan(3, JSON.stringify({ status: 'Success' }))]);
     const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls', '-l', '/tmp'] }, testContext(fake));
     expect(r.isError).toBeUndefined();
@@ -240,7 +268,10 @@ describe('pods_exec', () => {
 
   it('reports a non-zero exit as isError with the status message', async () => {
     fake.on('GET', '/api/v1/namespaces/shop/pods/web-1', { body: { spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running' } } });
-    fake.onUpgrade(/\/exec$/, () => [chan(2, 'ls: /nope: No such file\n'), chan(3, JSON.stringify({ status: 'Failure', message: 'command terminated with non-zero exit code: exit status 1' }))]);
+    fake.onUpgrade(/\/exec$/, () => [
+      chan(2, 'ls: /nope: No such file\n'),
+      chan(3, JSON.stringify({ status: 'Failure', message: 'command terminated with non-zero exit code: exit status 1' })),
+    ]);
     const r = await call('pods_exec', { namespace: 'shop', name: 'web-1', command: ['ls', '/nope'], container: 'app' }, testContext(fake));
     expect(r.isError).toBe(true);
     expect(text(r)).toBe('command terminated with non-zero exit code: exit status 1\nls: /nope: No such file');
@@ -273,7 +304,11 @@ describe('names that would change the request path are refused before any reques
   const dotNames = ['.', '..', 'a/b', '../secrets', '%2e%2e', ''];
 
   it.each(dotNames)('resources_get / resources_delete / resources_scale refuse name %j', async (name) => {
-    for (const [tool, extra] of [['resources_get', {}], ['resources_delete', {}], ['resources_scale', { scale: 1 }]] as const) {
+    for (const [tool, extra] of [
+      ['resources_get', {}],
+      ['resources_delete', {}],
+      ['resources_scale', { scale: 1 }],
+    ] as const) {
       await expect(call(tool, { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name, ...extra }, testContext(fake))).rejects.toThrow(
         /must be a Kubernetes object name/,
       );
@@ -298,17 +333,35 @@ describe('names that would change the request path are refused before any reques
     await expect(call('pods_get', { name: '..' }, testContext(fake))).rejects.toThrow(/DNS-1123 subdomain/);
     await expect(call('pods_log', { name: 'Web' }, testContext(fake))).rejects.toThrow(/DNS-1123 subdomain/);
     await expect(call('pods_run', { image: 'x', name: 'a.b' }, testContext(fake))).rejects.toThrow(/DNS-1123 label/);
-    fake.on('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aaggregate-to-admin', { body: { metadata: { name: 'system:aggregate-to-admin' } } });
-    serveDiscovery(fake, [{ name: 'rbac.authorization.k8s.io', version: 'v1', resources: [{ name: 'clusterroles', kind: 'ClusterRole', namespaced: false, verbs: ['get'] }] }]);
-    const r = await call('resources_get', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'system:aggregate-to-admin' }, testContext(fake));
+    fake.on('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Aaggregate-to-admin', {
+      body: { metadata: { name: 'system:aggregate-to-admin' } },
+    });
+    serveDiscovery(fake, [
+      { name: 'rbac.authorization.k8s.io', version: 'v1', resources: [{ name: 'clusterroles', kind: 'ClusterRole', namespaced: false, verbs: ['get'] }] },
+    ]);
+    const r = await call(
+      'resources_get',
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'system:aggregate-to-admin' },
+      testContext(fake),
+    );
     expect(text(r)).toContain('name: system:aggregate-to-admin');
   });
 
   it('resources_create_or_update refuses a manifest named ".." or with a bad namespace, before any write', async () => {
-    const dots = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "..", namespace: team-a}' }, testContext(fake));
+    const dots = await call(
+      'resources_create_or_update',
+      { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "..", namespace: team-a}' },
+      testContext(fake),
+    );
     expect(dots.isError).toBe(true);
-    expect(text(dots)).toBe('resource: object 1 (ConfigMap) metadata.name ".." must be a Kubernetes object name: not empty, not "." or "..", and without "/" or "%"');
-    const ns = await call('resources_create_or_update', { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ".."}' }, testContext(fake));
+    expect(text(dots)).toBe(
+      'resource: object 1 (ConfigMap) metadata.name ".." must be a Kubernetes object name: not empty, not "." or "..", and without "/" or "%"',
+    );
+    const ns = await call(
+      'resources_create_or_update',
+      { resource: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ".."}' },
+      testContext(fake),
+    );
     expect(text(ns)).toMatch(/^resource: object 1 \(ConfigMap\) metadata.namespace "\.\." must be a DNS-1123 label/);
     expect(fake.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
   });

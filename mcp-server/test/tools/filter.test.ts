@@ -9,20 +9,37 @@ describe('allTools', () => {
     const tools = allTools();
     expect(new Set(names(tools)).size).toBe(tools.length);
     for (const t of tools) {
-      expect([t.name, typeof t.annotations.readOnlyHint, typeof t.annotations.destructiveHint, typeof t.annotations.idempotentHint]).toEqual([t.name, 'boolean', 'boolean', 'boolean']);
+      expect([t.name, typeof t.annotations.readOnlyHint, typeof t.annotations.destructiveHint, typeof t.annotations.idempotentHint]).toEqual([
+        t.name,
+        'boolean',
+        'boolean',
+        'boolean',
+      ]);
       expect(t.annotations.readOnlyHint && t.annotations.destructiveHint).toBe(false);
     }
   });
 
   it('offers the anchor tool names per toolset', () => {
     const by = (s: string) => names(allTools().filter((t) => t.toolset === s)).sort();
-    expect(by('core')).toEqual(
-      [
-        'events_list', 'namespaces_list', 'nodes_top', 'pods_delete', 'pods_exec', 'pods_get', 'pods_list', 'pods_list_in_namespace',
-        'pods_log', 'pods_run', 'pods_top', 'projects_list', 'resources_create_or_update', 'resources_delete', 'resources_get',
-        'resources_list', 'resources_scale',
-      ],
-    );
+    expect(by('core')).toEqual([
+      'events_list',
+      'namespaces_list',
+      'nodes_top',
+      'pods_delete',
+      'pods_exec',
+      'pods_get',
+      'pods_list',
+      'pods_list_in_namespace',
+      'pods_log',
+      'pods_run',
+      'pods_top',
+      'projects_list',
+      'resources_create_or_update',
+      'resources_delete',
+      'resources_get',
+      'resources_list',
+      'resources_scale',
+    ]);
     expect(by('config')).toEqual(['configuration_contexts_list', 'configuration_view']);
     expect(by('helm')).toEqual(['helm_install', 'helm_list', 'helm_uninstall']);
   });
@@ -35,8 +52,20 @@ describe('filterTools', () => {
 
   it('read_only hides every tool that is not read-only', () => {
     expect(names(filterTools(allTools(), { readOnly: true })).sort()).toEqual([
-      'configuration_contexts_list', 'configuration_view', 'events_list', 'helm_list', 'namespaces_list', 'nodes_top', 'pods_get',
-      'pods_list', 'pods_list_in_namespace', 'pods_log', 'pods_top', 'projects_list', 'resources_get', 'resources_list',
+      'configuration_contexts_list',
+      'configuration_view',
+      'events_list',
+      'helm_list',
+      'namespaces_list',
+      'nodes_top',
+      'pods_get',
+      'pods_list',
+      'pods_list_in_namespace',
+      'pods_log',
+      'pods_top',
+      'projects_list',
+      'resources_get',
+      'resources_list',
     ]);
   });
 

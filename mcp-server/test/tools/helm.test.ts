@@ -31,7 +31,15 @@ describe('decodeRelease', () => {
   it('decodes base64 → base64 → gzip → JSON and keeps only summary fields', () => {
     const s = releaseSecret('web', 'shop', 3, 'deployed');
     const r = decodeRelease(s.data.release);
-    expect(r).toEqual({ name: 'web', namespace: 'shop', revision: 3, status: 'deployed', chart: 'nginx-15.0.0', appVersion: '1.27.0', updated: '2026-11-29T10:00:00Z' });
+    expect(r).toEqual({
+      name: 'web',
+      namespace: 'shop',
+      revision: 3,
+      status: 'deployed',
+      chart: 'nginx-15.0.0',
+      appVersion: '1.27.0',
+      updated: '2026-11-29T10:00:00Z',
+    });
     expect(JSON.stringify(r)).not.toMatch(/values-secret|manifest-secret|bWFuaWZlc3Qtc2VjcmV0/);
   });
 
@@ -62,7 +70,9 @@ describe('helm tools', () => {
   afterEach(() => fake.close());
 
   it('helm_list reads release Secrets by label and type and prints a table without values', async () => {
-    fake.on('GET', '/api/v1/namespaces/shop/secrets', { body: { kind: 'SecretList', items: [releaseSecret('web', 'shop', 1, 'superseded'), releaseSecret('web', 'shop', 2, 'deployed')] } });
+    fake.on('GET', '/api/v1/namespaces/shop/secrets', {
+      body: { kind: 'SecretList', items: [releaseSecret('web', 'shop', 1, 'superseded'), releaseSecret('web', 'shop', 2, 'deployed')] },
+    });
     const r = await call('helm_list', { namespace: 'shop' }, testContext(fake));
     expect(Object.fromEntries(fake.requests[0].query)).toEqual({ labelSelector: 'owner=helm', fieldSelector: 'type=helm.sh/release.v1' });
     expect(text(r)).toBe(
@@ -81,7 +91,10 @@ describe('helm tools', () => {
     delete process.env.HELM_BIN;
     try {
       expect(findHelm()).toBeUndefined();
-      for (const [tool, args] of [['helm_install', { chart: 'bitnami/nginx' }], ['helm_uninstall', { name: 'web' }]] as const) {
+      for (const [tool, args] of [
+        ['helm_install', { chart: 'bitnami/nginx' }],
+        ['helm_uninstall', { name: 'web' }],
+      ] as const) {
         const r = await call(tool, args, testContext(fake));
         expect(r.isError).toBe(true);
         expect(text(r)).toMatch(/^helm is not available on this server: install the helm binary/);
@@ -125,7 +138,18 @@ process.stdout.write(JSON.stringify({ name: pos.length > 1 ? pos[0] : 'generated
       const r = await call('helm_install', { chart: 'bitnami/nginx', name: 'web', values: { replicaCount: 2 } }, testContext(fake, { kubeConfig: kc }));
       expect(text(r)).toBe('Helm release shop/web installed: revision 1, status deployed, chart nginx-15.0.0');
       const rec = JSON.parse(readFileSync(record, 'utf8'));
-      expect(rec.args).toEqual(['install', '--namespace', 'shop', '--output', 'json', '--values', expect.stringMatching(/values\.yaml$/), '--', 'web', 'bitnami/nginx']);
+      expect(rec.args).toEqual([
+        'install',
+        '--namespace',
+        'shop',
+        '--output',
+        'json',
+        '--values',
+        expect.stringMatching(/values\.yaml$/),
+        '--',
+        'web',
+        'bitnami/nginx',
+      ]);
       expect(rec.cwdFiles).toEqual([]); // a relative chart path can name nothing
       expect(JSON.stringify(rec.args)).not.toContain('caller-exchanged-token');
       expect(rec.env.HELM_KUBETOKEN).toBe('caller-exchanged-token');
@@ -151,7 +175,10 @@ process.stdout.write(JSON.stringify({ name: pos.length > 1 ? pos[0] : 'generated
     try {
       const { kubeConfigForToken } = await import('../../src/k8s/cluster.js');
       const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-      const kc = kubeConfigForToken({ name: 'c', server: 'https://api.example:6443', caData: Buffer.from(pem).toString('base64'), skipTLSVerify: false, namespace: 'shop' }, 't');
+      const kc = kubeConfigForToken(
+        { name: 'c', server: 'https://api.example:6443', caData: Buffer.from(pem).toString('base64'), skipTLSVerify: false, namespace: 'shop' },
+        't',
+      );
       await call('helm_uninstall', { name: 'web' }, testContext(fake, { kubeConfig: kc }));
       const rec = JSON.parse(readFileSync(record, 'utf8'));
       expect(rec.args).toEqual(['uninstall', '--namespace', 'shop', '--', 'web']);
@@ -220,7 +247,10 @@ describe('runHelm file arguments', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-helm-'));
     const record = join(dir, 'record.json');
     const bin = join(dir, 'helm');
-    writeFileSync(bin, `#!/usr/bin/env node\nconst fs=require('fs');const a=process.argv.slice(2);fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ a, f: fs.readFileSync(a[2],'utf8') }));\n`);
+    writeFileSync(
+      bin,
+      `#!/usr/bin/env node\nconst fs=require('fs');const a=process.argv.slice(2);fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ a, f: fs.readFileSync(a[2],'utf8') }));\n`,
+    );
     chmodSync(bin, 0o755);
     const saved = process.env.HELM_BIN;
     process.env.HELM_BIN = bin;

@@ -129,7 +129,9 @@ describe('Secret values are redacted in every output', () => {
 
   it('shows values only when allow_secret_values is on', async () => {
     fake.on('GET', '/api/v1/namespaces/shop/secrets/db', { body: secret() });
-    const out = text(await call('resources_get', { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }, testContext(fake, { allowSecretValues: true })));
+    const out = text(
+      await call('resources_get', { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' }, testContext(fake, { allowSecretValues: true })),
+    );
     expect(parse(out).data.password).toBe('c2VjcmV0');
   });
 });

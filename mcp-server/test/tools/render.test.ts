@@ -2,7 +2,10 @@ import { alignColumns, continueFooter, formatCell, renderTable, renderYaml, type
 
 /** Column definition as the API server sends it. */
 const col = (name: string, type = 'string', priority = 0) => ({ name, type, format: name === 'Name' ? 'name' : '', description: `${name} column`, priority });
-const row = (cells: unknown[], namespace?: string) => ({ cells, object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: String(cells[0]), namespace } } });
+const row = (cells: unknown[], namespace?: string) => ({
+  cells,
+  object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: String(cells[0]), namespace } },
+});
 const table = (columnDefinitions: ReturnType<typeof col>[], rows: ReturnType<typeof row>[], cont?: string): Table => ({
   kind: 'Table',
   apiVersion: 'meta.k8s.io/v1',
@@ -15,7 +18,10 @@ describe('renderTable', () => {
   it('renders Pods like kubectl get pods -A: NAMESPACE first, wide-only columns hidden', () => {
     const t = table(
       [col('Name'), col('Ready'), col('Status'), col('Restarts', 'string'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1)],
-      [row(['web-7d4b9c-abcde', '1/1', 'Running', '0', '5m', '10.0.0.5', 'node-1'], 'shop'), row(['db-0', '0/1', 'Pending', '0', '12s', null, null], 'shop-data')],
+      [
+        row(['web-7d4b9c-abcde', '1/1', 'Running', '0', '5m', '10.0.0.5', 'node-1'], 'shop'),
+        row(['db-0', '0/1', 'Pending', '0', '12s', null, null], 'shop-data'),
+      ],
     );
     expect(renderTable(t, { withNamespace: true })).toBe(
       [
@@ -32,7 +38,10 @@ describe('renderTable', () => {
   });
 
   it('renders Deployments with integer columns', () => {
-    const t = table([col('Name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1)], [row(['api', '3/3', 3, 3, '2d', 'api'], 'prod')]);
+    const t = table(
+      [col('Name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1)],
+      [row(['api', '3/3', 3, 3, '2d', 'api'], 'prod')],
+    );
     expect(renderTable(t)).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\napi    3/3     3            3           2d');
   });
 
@@ -42,7 +51,10 @@ describe('renderTable', () => {
   });
 
   it("renders a custom resource's additionalPrinterColumns (Keycloak CR)", () => {
-    const t = table([col('Name'), col('Ready'), col('Hostname', 'string', 0), col('Age', 'date')], [row(['keycloak', 'True', 'sso.apps.example.com', '1h'], 'rhbk')]);
+    const t = table(
+      [col('Name'), col('Ready'), col('Hostname', 'string', 0), col('Age', 'date')],
+      [row(['keycloak', 'True', 'sso.apps.example.com', '1h'], 'rhbk')],
+    );
     expect(renderTable(t, { withNamespace: true })).toBe(
       'NAMESPACE   NAME       READY   HOSTNAME               AGE\nrhbk        keycloak   True    sso.apps.example.com   1h',
     );
@@ -70,13 +82,20 @@ describe('cells and alignment', () => {
   });
 
   it('pads every column but the last by 3 spaces', () => {
-    expect(alignColumns([['A', 'BB'], ['CCC', 'D']])).toBe('A     BB\nCCC   D');
+    expect(
+      alignColumns([
+        ['A', 'BB'],
+        ['CCC', 'D'],
+      ]),
+    ).toBe('A     BB\nCCC   D');
   });
 });
 
 describe('continueFooter', () => {
   it('tells the model how to fetch the next page', () => {
-    expect(continueFooter({ continue: 'eyJ2Ijo', remainingItemCount: 40 })).toBe('\n\nMore results available (40 more items): call again with continue="eyJ2Ijo"');
+    expect(continueFooter({ continue: 'eyJ2Ijo', remainingItemCount: 40 })).toBe(
+      '\n\nMore results available (40 more items): call again with continue="eyJ2Ijo"',
+    );
     expect(continueFooter({})).toBe('');
   });
 });

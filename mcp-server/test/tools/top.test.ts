@@ -26,7 +26,18 @@ describe('pods_top and nodes_top', () => {
     const fake = await startFakeApiServer();
     try {
       fake.on('GET', '/apis/metrics.k8s.io/v1beta1/pods', {
-        body: { kind: 'PodMetricsList', items: [{ metadata: { name: 'web', namespace: 'shop' }, containers: [{ name: 'a', usage: { cpu: '100m', memory: '64Mi' } }, { name: 'b', usage: { cpu: '50000000n', memory: '32768Ki' } }] }] },
+        body: {
+          kind: 'PodMetricsList',
+          items: [
+            {
+              metadata: { name: 'web', namespace: 'shop' },
+              containers: [
+                { name: 'a', usage: { cpu: '100m', memory: '64Mi' } },
+                { name: 'b', usage: { cpu: '50000000n', memory: '32768Ki' } },
+              ],
+            },
+          ],
+        },
       });
       expect(text(await call('pods_top', {}, testContext(fake)))).toBe('NAMESPACE   NAME   CPU(cores)   MEMORY(bytes)\nshop        web    150m         96Mi');
     } finally {
@@ -39,7 +50,9 @@ describe('pods_top and nodes_top', () => {
     try {
       fake.on('GET', '/apis/metrics.k8s.io/v1beta1/nodes', { body: { items: [{ metadata: { name: 'n1' }, usage: { cpu: '500m', memory: '1Gi' } }] } });
       fake.on('GET', '/api/v1/nodes', { body: { items: [{ metadata: { name: 'n1' }, status: { allocatable: { cpu: '2', memory: '4Gi' } } }] } });
-      expect(text(await call('nodes_top', {}, testContext(fake)))).toBe('NAME   CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nn1     500m         25%      1024Mi          25%');
+      expect(text(await call('nodes_top', {}, testContext(fake)))).toBe(
+        'NAME   CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nn1     500m         25%      1024Mi          25%',
+      );
     } finally {
       await fake.close();
     }

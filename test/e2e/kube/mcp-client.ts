@@ -21,7 +21,10 @@ export async function mcpClient(mcpUrl: string, token: string): Promise<Client> 
 /** Text of a tool result (all text parts joined). */
 export function resultText(result: object): string {
   const parts = ((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[];
-  return parts.filter((p) => p.type === 'text').map((p) => p.text ?? '').join('\n');
+  return parts
+    .filter((p) => p.type === 'text')
+    .map((p) => p.text ?? '')
+    .join('\n');
 }
 
 /** A JSON-RPC `initialize` POSTed to `/mcp` with an optional Authorization header. */

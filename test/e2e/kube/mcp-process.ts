@@ -36,7 +36,14 @@ export const mcpServerPort = freePort;
  * the recorded pid is the server itself.
  * @throws Error with the tail of the server's log when it exits or is not ready in `timeoutMs`
  */
-export async function startMcpServer(repoRoot: string, configFile: string, port: number, logFile: string, timeoutMs = 60_000, opts: StartMcpServerOptions = {}): Promise<RunningMcpServer> {
+export async function startMcpServer(
+  repoRoot: string,
+  configFile: string,
+  port: number,
+  logFile: string,
+  timeoutMs = 60_000,
+  opts: StartMcpServerOptions = {},
+): Promise<RunningMcpServer> {
   const loader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
   const args = opts.compiled
     ? [...(opts.nodeArgs ?? []), join(repoRoot, 'mcp-server', 'dist', 'main.js'), '--config', configFile]

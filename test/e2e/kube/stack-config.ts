@@ -59,13 +59,16 @@ export function harnessStackConfig(keycloak: HarnessKeycloak, users: readonly Ha
   const urls = publicUrls(base);
   return {
     ...base,
-    realm: withSettings(referenceRealm({
-      realm: realmOptions.realm ?? E2E_REALM,
-      consoleRedirectUri: urls.consoleRedirectUri!,
-      mcpClientRedirectUris: urls.playgroundRedirectUri ? [urls.playgroundRedirectUri] : [],
-      mcpClientWebOrigins: urls.playgroundOrigin ? [urls.playgroundOrigin] : [],
-      users,
-    }), realmOptions.settings),
+    realm: withSettings(
+      referenceRealm({
+        realm: realmOptions.realm ?? E2E_REALM,
+        consoleRedirectUri: urls.consoleRedirectUri!,
+        mcpClientRedirectUris: urls.playgroundRedirectUri ? [urls.playgroundRedirectUri] : [],
+        mcpClientWebOrigins: urls.playgroundOrigin ? [urls.playgroundOrigin] : [],
+        users,
+      }),
+      realmOptions.settings,
+    ),
   };
 }
 

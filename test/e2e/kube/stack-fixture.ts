@@ -25,12 +25,22 @@ import { exchangeToken, passwordToken, type RealmClient } from './tokens.js';
  */
 export const USERS = {
   developer: {
-    username: 'e2e-dev', email: 'e2e-dev@example.com', emailVerified: true, firstName: 'Dev', lastName: 'E2e',
-    groups: ['openshift_developers'], password: { name: 'e2e-user-dev-password', key: 'password' },
+    username: 'e2e-dev',
+    email: 'e2e-dev@example.com',
+    emailVerified: true,
+    firstName: 'Dev',
+    lastName: 'E2e',
+    groups: ['openshift_developers'],
+    password: { name: 'e2e-user-dev-password', key: 'password' },
   },
   admin: {
-    username: 'e2e-admin', email: 'e2e-admin@example.com', emailVerified: true, firstName: 'Admin', lastName: 'E2e',
-    groups: ['openshift_admins'], password: { name: 'e2e-user-admin-password', key: 'password' },
+    username: 'e2e-admin',
+    email: 'e2e-admin@example.com',
+    emailVerified: true,
+    firstName: 'Admin',
+    lastName: 'E2e',
+    groups: ['openshift_admins'],
+    password: { name: 'e2e-user-admin-password', key: 'password' },
   },
 } as const satisfies Record<string, HarnessUser>;
 export type UserRole = keyof typeof USERS;
@@ -95,10 +105,11 @@ export function runNode(args: readonly string[], env: NodeJS.ProcessEnv, timeout
 
 /** `kube-mcp-stack realm apply --generate-missing` against the harness Keycloak and apiserver. */
 export function realmApply(f: StackFixture, keycloak: KeycloakInstance, adminKubeconfig: string): Promise<CliRun> {
-  return runNode(
-    [join(repoRoot, 'bin', 'kube-mcp-stack.js'), 'realm', 'apply', '--config', f.configFile, '--ca-file', keycloak.caFile, '--generate-missing'],
-    { KUBECONFIG: adminKubeconfig, KEYCLOAK_ADMIN_USERNAME: keycloak.adminUsername, KEYCLOAK_ADMIN_PASSWORD: keycloak.adminPassword },
-  );
+  return runNode([join(repoRoot, 'bin', 'kube-mcp-stack.js'), 'realm', 'apply', '--config', f.configFile, '--ca-file', keycloak.caFile, '--generate-missing'], {
+    KUBECONFIG: adminKubeconfig,
+    KEYCLOAK_ADMIN_USERNAME: keycloak.adminUsername,
+    KEYCLOAK_ADMIN_PASSWORD: keycloak.adminPassword,
+  });
 }
 
 /** One key of a Secret, read as the harness admin. */

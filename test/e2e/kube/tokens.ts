@@ -40,7 +40,9 @@ async function grant(c: RealmClient, grantType: string, params: Record<string, s
   } catch (err) {
     const e = err as { error?: string; error_description?: string };
     if (!e.error) throw err;
-    throw Object.assign(new Error(`${what} at client ${c.clientId} refused: ${e.error}${e.error_description ? ` (${e.error_description})` : ''}`), { error: e.error });
+    throw Object.assign(new Error(`${what} at client ${c.clientId} refused: ${e.error}${e.error_description ? ` (${e.error_description})` : ''}`), {
+      error: e.error,
+    });
   }
 }
 
@@ -51,13 +53,18 @@ export function passwordToken(c: RealmClient, username: string, password: string
 
 /** Exchanges `subjectToken` at `client` for an access token for `audience` with `scope`. */
 export function exchangeToken(c: RealmClient, subjectToken: string, audience: string, scope: string): Promise<string> {
-  return grant(c, TOKEN_EXCHANGE, {
-    subject_token: subjectToken,
-    subject_token_type: ACCESS_TOKEN_TYPE,
-    requested_token_type: ACCESS_TOKEN_TYPE,
-    audience,
-    scope,
-  }, `token exchange for audience ${audience}`);
+  return grant(
+    c,
+    TOKEN_EXCHANGE,
+    {
+      subject_token: subjectToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      requested_token_type: ACCESS_TOKEN_TYPE,
+      audience,
+      scope,
+    },
+    `token exchange for audience ${audience}`,
+  );
 }
 
 /** The claims of a JWT, decoded without verification (for assertions and messages only). */

@@ -85,20 +85,19 @@ export const PLAYGROUND_COMMAND = ['node', '/app/playground/dist/main.js'] as co
  * third-party images → their locally built binary.
  */
 export const DEFAULT_IMAGES: Readonly<Record<string, LocalImage | readonly LocalImage[]>> = {
-  [MCP_SERVER_IMAGE]: [{
-    entrypoint: async () => [
-      process.execPath,
-      '--import', tsxLoader(),
-      join(repoRoot, 'mcp-server', 'src', 'main.ts'),
-    ],
-    implicitMounts: { '/var/run/secrets/kubernetes.io/serviceaccount': 'KMS_SERVICE_ACCOUNT_DIR' },
-    listenPortSettings: [/^(port\s*=\s*["']?)(\d+)(["']?\s*)$/m],
-  }, {
-    command: PLAYGROUND_COMMAND,
-    entrypoint: async () => [process.execPath, '--import', tsxLoader(), join(repoRoot, 'playground', 'src', 'main.ts')],
-    // `--port=8501`: a bare listen port.
-    listenPortSettings: [/^(--port=)(\d+)()$/],
-  }],
+  [MCP_SERVER_IMAGE]: [
+    {
+      entrypoint: async () => [process.execPath, '--import', tsxLoader(), join(repoRoot, 'mcp-server', 'src', 'main.ts')],
+      implicitMounts: { '/var/run/secrets/kubernetes.io/serviceaccount': 'KMS_SERVICE_ACCOUNT_DIR' },
+      listenPortSettings: [/^(port\s*=\s*["']?)(\d+)(["']?\s*)$/m],
+    },
+    {
+      command: PLAYGROUND_COMMAND,
+      entrypoint: async () => [process.execPath, '--import', tsxLoader(), join(repoRoot, 'playground', 'src', 'main.ts')],
+      // `--port=8501`: a bare listen port.
+      listenPortSettings: [/^(--port=)(\d+)()$/],
+    },
+  ],
   [OAUTH2_PROXY_IMAGE]: { entrypoint: async (tag) => [await ensureOAuth2Proxy(tag)] },
 };
 
@@ -213,9 +212,9 @@ export class LocalCluster {
     const key = `${namespace}/${name}`;
     const existing = this.pods.get(key);
     if (existing) return existing;
-    const w = this.objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind ?? '') && o.metadata?.namespace === namespace && o.metadata?.name === name) as
-      | (KubernetesObject & { spec: { template: { spec: V1PodSpec } } })
-      | undefined;
+    const w = this.objects.find(
+      (o) => ['Deployment', 'StatefulSet'].includes(o.kind ?? '') && o.metadata?.namespace === namespace && o.metadata?.name === name,
+    ) as (KubernetesObject & { spec: { template: { spec: V1PodSpec } } }) | undefined;
     if (!w) throw new Error(`dist/ has no Deployment or StatefulSet ${key}`);
     const spec = w.spec.template.spec;
     const ports = new Map<number | string, number>();
@@ -228,7 +227,12 @@ export class LocalCluster {
     }
     const podName = `${name}-local`;
     const pod: LocalPod = {
-      namespace, name: podName, workload: name, spec, ports, dir: join(this.runDir, namespace, podName),
+      namespace,
+      name: podName,
+      workload: name,
+      spec,
+      ports,
+      dir: join(this.runDir, namespace, podName),
       port: (p) => {
         const v = ports.get(p);
         if (v === undefined) throw new Error(`pod ${key} has no container port ${p}`);
@@ -268,9 +272,9 @@ export class LocalCluster {
   }
 
   private selects(svc: V1Service, pod: LocalPod): boolean {
-    const w = this.objects.find((o) => o.metadata?.namespace === pod.namespace && o.metadata?.name === pod.workload && ['Deployment', 'StatefulSet'].includes(o.kind ?? '')) as
-      | { spec: { template: { metadata?: { labels?: Record<string, string> } } } }
-      | undefined;
+    const w = this.objects.find(
+      (o) => o.metadata?.namespace === pod.namespace && o.metadata?.name === pod.workload && ['Deployment', 'StatefulSet'].includes(o.kind ?? ''),
+    ) as { spec: { template: { metadata?: { labels?: Record<string, string> } } } } | undefined;
     const labels = w?.spec.template.metadata?.labels ?? {};
     const sel = svc.spec?.selector ?? {};
     return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
@@ -307,7 +311,9 @@ export class LocalCluster {
     } catch (e) {
       if ((e as { code?: number }).code === 404) {
         if (optional) return undefined;
-        throw new Error(`Secret ${namespace}/${name} does not exist in the harness apiserver (create it, e.g. \`kube-mcp-stack realm apply --generate-missing\`)`);
+        throw new Error(
+          `Secret ${namespace}/${name} does not exist in the harness apiserver (create it, e.g. \`kube-mcp-stack realm apply --generate-missing\`)`,
+        );
       }
       throw e;
     }
@@ -328,10 +334,14 @@ export class LocalCluster {
 
   private fieldValue(pod: LocalPod, fieldPath: string): string {
     switch (fieldPath) {
-      case 'metadata.namespace': return pod.namespace;
-      case 'metadata.name': return pod.name;
-      case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? 'default';
-      default: throw new Error(`fieldRef ${fieldPath} is not supported by the local pod runner`);
+      case 'metadata.namespace':
+        return pod.namespace;
+      case 'metadata.name':
+        return pod.name;
+      case 'spec.serviceAccountName':
+        return pod.spec.serviceAccountName ?? 'default';
+      default:
+        throw new Error(`fieldRef ${fieldPath} is not supported by the local pod runner`);
     }
   }
 
@@ -403,7 +413,10 @@ export class LocalCluster {
     if (!entries) throw new Error(`no local program for image ${repository} (container ${container}); add it to the image table`);
     const command = c.command?.length ? c.command : undefined;
     const image = ([] as LocalImage[]).concat(entries as LocalImage | LocalImage[]).find((e) => JSON.stringify(e.command) === JSON.stringify(command));
-    if (!image) throw new Error(`no local program for image ${repository} with command ${JSON.stringify(command ?? '(entrypoint)')} (container ${container}); add it to the image table`);
+    if (!image)
+      throw new Error(
+        `no local program for image ${repository} with command ${JSON.stringify(command ?? '(entrypoint)')} (container ${container}); add it to the image table`,
+      );
 
     await rm(join(pod.dir, container), { recursive: true, force: true });
     const volumesDir = join(pod.dir, container, 'volumes');
@@ -434,7 +447,8 @@ export class LocalCluster {
     }
     for (const ef of c.envFrom ?? []) {
       if (ef.configMapRef) {
-        for (const [k, v] of Object.entries((await this.configMapData(pod.namespace, ef.configMapRef.name!, ef.configMapRef.optional)) ?? {})) masked[`${ef.prefix ?? ''}${k}`] = env[`${ef.prefix ?? ''}${k}`] = this.rewrite(v, pod, mounts, image, options.addressMap);
+        for (const [k, v] of Object.entries((await this.configMapData(pod.namespace, ef.configMapRef.name!, ef.configMapRef.optional)) ?? {}))
+          masked[`${ef.prefix ?? ''}${k}`] = env[`${ef.prefix ?? ''}${k}`] = this.rewrite(v, pod, mounts, image, options.addressMap);
       } else if (ef.secretRef) {
         const s = await this.core.readNamespacedSecret({ namespace: pod.namespace, name: ef.secretRef.name! });
         for (const [k, b64] of Object.entries(s.data ?? {})) {
@@ -493,7 +507,12 @@ export class LocalCluster {
     await writeFile(join(pod.dir, `${container}.argv.json`), JSON.stringify({ argv, env: masked }, null, 2));
 
     const running: RunningContainer = {
-      pod, container, program, argv, env: masked, logFile,
+      pod,
+      container,
+      program,
+      argv,
+      env: masked,
+      logFile,
       log: () => readFile(logFile, 'utf8'),
       assertNoSecretsInLog: async () => {
         const text = await readFile(logFile, 'utf8');
@@ -510,10 +529,14 @@ export class LocalCluster {
       const port = pod.port(typeof probe.port === 'string' && !/^\d+$/.test(probe.port) ? probe.port : Number(probe.port));
       const url = `${(probe.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${port}${probe.path ?? '/'}`;
       try {
-        await waitReady(program, async () => {
-          const r = await fetch(url, { signal: AbortSignal.timeout(2000), redirect: 'manual' });
-          return r.status >= 200 && r.status < 400;
-        }, options.timeoutMs ?? 60_000);
+        await waitReady(
+          program,
+          async () => {
+            const r = await fetch(url, { signal: AbortSignal.timeout(2000), redirect: 'manual' });
+            return r.status >= 200 && r.status < 400;
+          },
+          options.timeoutMs ?? 60_000,
+        );
       } catch (e) {
         await stopProgram(program);
         throw e;
@@ -560,7 +583,8 @@ export async function waitForRootCa(core: CoreV1Api, namespace: string, timeoutM
       return;
     } catch (e) {
       if ((e as { code?: number }).code !== 404) throw e;
-      if (Date.now() > deadline) throw new Error(`ConfigMap ${namespace}/kube-root-ca.crt did not appear in ${timeoutMs} ms (is root-ca-cert-publisher running?)`);
+      if (Date.now() > deadline)
+        throw new Error(`ConfigMap ${namespace}/kube-root-ca.crt did not appear in ${timeoutMs} ms (is root-ca-cert-publisher running?)`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -61,7 +61,9 @@ function text(content: unknown): string {
 /** The namespace the question names, or undefined. */
 export function askedNamespace(question: string): string | undefined {
   if (!/\bpods?\b/i.test(question)) return undefined;
-  const m = /\bnamespace\s+[`"']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)/i.exec(question) ?? /\bpods?\s+(?:in|of)\s+(?:the\s+)?[`"']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)/i.exec(question);
+  const m =
+    /\bnamespace\s+[`"']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)/i.exec(question) ??
+    /\bpods?\s+(?:in|of)\s+(?:the\s+)?[`"']?([a-z0-9]([-a-z0-9]*[a-z0-9])?)/i.exec(question);
   return m?.[1];
 }
 
@@ -73,7 +75,9 @@ export function nextTurn(body: any): Turn {
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   const last = messages[messages.length - 1];
   if (last?.role === 'tool') {
-    const call = messages.flatMap((m) => (m.role === 'assistant' && Array.isArray(m.tool_calls) ? m.tool_calls : [])).find((c: any) => c.id === last.tool_call_id);
+    const call = messages
+      .flatMap((m) => (m.role === 'assistant' && Array.isArray(m.tool_calls) ? m.tool_calls : []))
+      .find((c: any) => c.id === last.tool_call_id);
     return { kind: 'text', content: `The tool ${call?.function?.name ?? 'call'} returned:\n${text(last.content)}` };
   }
   const question = text([...messages].reverse().find((m) => m.role === 'user')?.content);
@@ -89,10 +93,17 @@ function completion(model: string, turn: Turn): object {
   const id = `chatcmpl-fake-${++seq}`;
   const message =
     turn.kind === 'tool'
-      ? { role: 'assistant', content: null, tool_calls: [{ id: `call_fake_${seq}`, type: 'function', function: { name: turn.name, arguments: turn.arguments } }] }
+      ? {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: `call_fake_${seq}`, type: 'function', function: { name: turn.name, arguments: turn.arguments } }],
+        }
       : { role: 'assistant', content: turn.content };
   return {
-    id, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+    id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
     choices: [{ index: 0, message, finish_reason: turn.kind === 'tool' ? 'tool_calls' : 'stop', logprobs: null }],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   };
@@ -101,7 +112,13 @@ function completion(model: string, turn: Turn): object {
 function chunks(model: string, turn: Turn): object[] {
   const id = `chatcmpl-fake-${++seq}`;
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish: string | null) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  const chunk = (delta: object, finish: string | null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  });
   if (turn.kind === 'tool') {
     const callId = `call_fake_${seq}`;
     return [
@@ -147,7 +164,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         for (const c of chunks(model, turn)) res.write(`data: ${JSON.stringify(c)}\n\n`);
         if (body?.stream_options?.include_usage) {
-          res.write(`data: ${JSON.stringify({ id: `chatcmpl-fake-${seq}`, object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })}\n\n`);
+          res.write(
+            `data: ${JSON.stringify({ id: `chatcmpl-fake-${seq}`, object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })}\n\n`,
+          );
         }
         return res.end('data: [DONE]\n\n');
       }
@@ -162,6 +181,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     url: `http://127.0.0.1:${port}/v1`,
     models,
     requests,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

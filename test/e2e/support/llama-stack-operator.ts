@@ -100,7 +100,8 @@ export async function startLlamaStackFromDist(o: StartFromDistOptions): Promise<
   const facts = llamaStackReleaseFacts(o.version);
   const server = lsd.spec.server;
   const runConfigData = configMap(server.userConfig.configMapName);
-  if (!(facts.configKey in runConfigData)) throw new Error(`ConfigMap ${server.userConfig.configMapName} has no key ${facts.configKey} (keys: ${Object.keys(runConfigData).join(', ')})`);
+  if (!(facts.configKey in runConfigData))
+    throw new Error(`ConfigMap ${server.userConfig.configMapName} has no key ${facts.configKey} (keys: ${Object.keys(runConfigData).join(', ')})`);
 
   await mkdir(o.workDir, { recursive: true });
   const etc = join(o.workDir, 'etc-llama-stack');
@@ -134,12 +135,18 @@ export async function startLlamaStackFromDist(o: StartFromDistOptions): Promise<
   }
   // containerSpec.port → a loopback port; LLAMA_STACK_PORT (set by the chart to the same port) is mapped alike.
   const specPort = String(server.containerSpec.port);
-  if (env.LLAMA_STACK_PORT !== undefined && env.LLAMA_STACK_PORT !== specPort) throw new Error(`LLAMA_STACK_PORT ${env.LLAMA_STACK_PORT} differs from containerSpec.port ${specPort}`);
+  if (env.LLAMA_STACK_PORT !== undefined && env.LLAMA_STACK_PORT !== specPort)
+    throw new Error(`LLAMA_STACK_PORT ${env.LLAMA_STACK_PORT} differs from containerSpec.port ${specPort}`);
   const port = await freePort();
   const venv = llamaStackVenv(o.cacheDir, o.version);
   const logFile = join(o.workDir, 'llama-stack.log');
-  const program = startWithEnv(`llama-stack ${o.version}`, venv.python, [venv.llama, 'stack', 'run', configFile],
-    { ...env, HOME: home, TIKTOKEN_CACHE_DIR: venv.tiktokenCacheDir, LLAMA_STACK_PORT: String(port) }, logFile);
+  const program = startWithEnv(
+    `llama-stack ${o.version}`,
+    venv.python,
+    [venv.llama, 'stack', 'run', configFile],
+    { ...env, HOME: home, TIKTOKEN_CACHE_DIR: venv.tiktokenCacheDir, LLAMA_STACK_PORT: String(port) },
+    logFile,
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     // Any HTTP answer from /v1/health (401 when server.auth guards it) means the app is up.
@@ -148,5 +155,14 @@ export async function startLlamaStackFromDist(o: StartFromDistOptions): Promise<
     await stopProgram(program);
     throw err;
   }
-  return { version: o.version, facts, baseUrl, openaiBaseUrl: `${baseUrl}${facts.openaiBasePath}`, configFile, logFile, program, stop: () => stopProgram(program) };
+  return {
+    version: o.version,
+    facts,
+    baseUrl,
+    openaiBaseUrl: `${baseUrl}${facts.openaiBasePath}`,
+    configFile,
+    logFile,
+    program,
+    stop: () => stopProgram(program),
+  };
 }

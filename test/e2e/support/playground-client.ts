@@ -45,7 +45,13 @@ export async function askPlayground(baseUrl: string, token: string, model: strin
     signal: AbortSignal.timeout(timeoutMs),
   });
   const body = await r.text();
-  const events = r.status === 200 ? body.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as PlaygroundEvent) : [];
+  const events =
+    r.status === 200
+      ? body
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as PlaygroundEvent)
+      : [];
   const done = events.find((e) => e.type === 'done');
   return { status: r.status, events, text: typeof done?.text === 'string' ? done.text : '', toolResults: events.filter((e) => e.type === 'tool_result') };
 }

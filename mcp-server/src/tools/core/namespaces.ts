@@ -31,8 +31,7 @@ export const projectsList = defineTool({
 export const eventsList = defineTool({
   name: 'events_list',
   toolset: 'core',
-  description:
-    'List Kubernetes events (warnings, errors, state changes) for debugging and troubleshooting, from all namespaces or the provided namespace',
+  description: 'List Kubernetes events (warnings, errors, state changes) for debugging and troubleshooting, from all namespaces or the provided namespace',
   inputSchema: {
     namespace: optionalNamespace().describe('Optional namespace to list the events from; all namespaces if not provided'),
     ...listArgs,

@@ -19,12 +19,7 @@ export const podsLog = defineTool({
     name: subdomainName().describe('Name of the Pod to get the logs from'),
     container: labelName().optional().describe('Name of the Pod container to get the logs from (Optional)'),
     previous: z.boolean().optional().describe('Return previous terminated container logs (Optional)'),
-    tail: z
-      .number()
-      .int()
-      .min(0)
-      .default(100)
-      .describe('Number of lines to retrieve from the end of the logs (Optional, default: 100, 0 means all)'),
+    tail: z.number().int().min(0).default(100).describe('Number of lines to retrieve from the end of the logs (Optional, default: 100, 0 means all)'),
   },
   annotations: { title: 'Pods: Log', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (a, ctx, target) => {
@@ -62,15 +57,11 @@ class Collector extends Writable {
 export const podsExec = defineTool({
   name: 'pods_exec',
   toolset: 'core',
-  description:
-    'Execute a command in a Kubernetes Pod container in the current or provided namespace with the provided name and command',
+  description: 'Execute a command in a Kubernetes Pod container in the current or provided namespace with the provided name and command',
   inputSchema: {
     namespace: optionalNamespace().describe('Namespace of the Pod (Optional, current namespace if not provided)'),
     name: subdomainName().describe('Name of the Pod where the command will be executed'),
-    command: z
-      .array(z.string())
-      .min(1)
-      .describe('Command to execute: the first item is the program, the rest its arguments. Example: ["ls", "-l", "/tmp"]'),
+    command: z.array(z.string()).min(1).describe('Command to execute: the first item is the program, the rest its arguments. Example: ["ls", "-l", "/tmp"]'),
     container: labelName().optional().describe('Name of the Pod container where the command will be executed (Optional, first container if not provided)'),
   },
   annotations: { title: 'Pods: Exec', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

@@ -136,7 +136,9 @@ export const resourcesCreateOrUpdate = defineTool({
         throw err;
       }
     }
-    const head = a.dryRun ? '# Dry run: the following resources (YAML) were validated, nothing was persisted' : '# The following resources (YAML) have been created or updated successfully';
+    const head = a.dryRun
+      ? '# Dry run: the following resources (YAML) were validated, nothing was persisted'
+      : '# The following resources (YAML) have been created or updated successfully';
     return textResult(`${head}\n${renderYaml(results)}`);
   },
 });

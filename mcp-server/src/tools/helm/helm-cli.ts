@@ -13,7 +13,12 @@ import { ToolError } from '../result.js';
 
 /** Path of the helm binary: `$HELM_BIN`, else the first executable `helm` on PATH; undefined if none. */
 export function findHelm(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = env.HELM_BIN ? [env.HELM_BIN] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'helm'));
+  const candidates = env.HELM_BIN
+    ? [env.HELM_BIN]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'helm'));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);

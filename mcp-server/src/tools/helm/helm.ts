@@ -17,7 +17,8 @@ import { optionalNamespace } from '../names.js';
  * relative), `file:` and `http(s):` URLs are refused: they would read the server's file system or
  * fetch from the server pod's network. There is no setting to allow more yet.
  */
-export const CHART_REF = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*|oci:\/\/[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:\/[a-z0-9][a-z0-9._-]*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
+export const CHART_REF =
+  /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*|oci:\/\/[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:\/[a-z0-9][a-z0-9._-]*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
 
 /** Helm release names: DNS-1123 subdomain of at most 53 characters (Helm's own limit). */
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -25,7 +26,10 @@ const releaseName = () =>
   z
     .string()
     .max(53)
-    .regex(RELEASE_NAME, 'must be a Helm release name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 53 characters');
+    .regex(
+      RELEASE_NAME,
+      'must be a Helm release name: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 53 characters',
+    );
 
 export const helmList = defineTool({
   name: 'helm_list',
@@ -46,7 +50,10 @@ export const helmList = defineTool({
       labelSelector: 'owner=helm',
       fieldSelector: `type=${RELEASE_SECRET_TYPE}`,
     });
-    const rels = latestReleases(list.items.map((s) => ({ ...s, kind: 'Secret' })), a.all);
+    const rels = latestReleases(
+      list.items.map((s) => ({ ...s, kind: 'Secret' })),
+      a.all,
+    );
     if (rels.length === 0) return textResult('No Helm releases found');
     return textResult(
       alignColumns([
@@ -66,7 +73,9 @@ export const helmInstall = defineTool({
     chart: z
       .string()
       .regex(CHART_REF, 'must be a <repo>/<chart> reference or an oci:// URL (local paths, file: and http(s): URLs are not accepted)')
-      .describe('Chart reference to install: <repo>/<chart> or oci://<registry>/<path> (for example: stable/grafana, oci://ghcr.io/nginxinc/charts/nginx-ingress)'),
+      .describe(
+        'Chart reference to install: <repo>/<chart> or oci://<registry>/<path> (for example: stable/grafana, oci://ghcr.io/nginxinc/charts/nginx-ingress)',
+      ),
     values: z.record(z.unknown()).optional().describe('Values to pass to the chart (Optional)'),
     name: releaseName().optional().describe('Name of the release (Optional, random name if not provided)'),
     namespace: optionalNamespace().describe('Namespace to install the chart in (Optional, current namespace if not provided)'),
@@ -81,7 +90,13 @@ export const helmInstall = defineTool({
     if (!a.name) args.push('--generate-name');
     args.push('--', ...(a.name ? [a.name] : []), a.chart);
     const { stdout } = await runHelm(ctx.kubeConfig, args, ctx.kubeconfigPath);
-    const rel = JSON.parse(stdout) as { name?: string; namespace?: string; version?: number; info?: { status?: string }; chart?: { metadata?: { name?: string; version?: string } } };
+    const rel = JSON.parse(stdout) as {
+      name?: string;
+      namespace?: string;
+      version?: number;
+      info?: { status?: string };
+      chart?: { metadata?: { name?: string; version?: string } };
+    };
     const chart = rel.chart?.metadata;
     return textResult(
       `Helm release ${rel.namespace ?? ns}/${rel.name ?? a.name} installed: revision ${rel.version ?? '?'}, status ${rel.info?.status ?? 'unknown'}, chart ${chart?.name ?? a.chart}-${chart?.version ?? ''}`,

@@ -37,7 +37,12 @@ certificate_authority = "${stub.caFile}"
 ${extra}`;
 }
 
-export async function startHarness(toml: (secretFile: string) => string, tools: () => ToolDef[] = testTools, secret = 'secret-1', signals = false): Promise<Harness> {
+export async function startHarness(
+  toml: (secretFile: string) => string,
+  tools: () => ToolDef[] = testTools,
+  secret = 'secret-1',
+  signals = false,
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-server-test-'));
   const configFile = join(dir, 'config.toml');
   const secretFile = join(dir, 'client-secret');
@@ -58,5 +63,13 @@ export async function startHarness(toml: (secretFile: string) => string, tools: 
     host: '127.0.0.1',
     signals,
   });
-  return { server, dir, configFile, secretFile, logLines, writeConfig: (t) => writeFileSync(configFile, t), writeSecret: (t) => writeFileSync(secretFile, `${t}\n`) };
+  return {
+    server,
+    dir,
+    configFile,
+    secretFile,
+    logLines,
+    writeConfig: (t) => writeFileSync(configFile, t),
+    writeSecret: (t) => writeFileSync(secretFile, `${t}\n`),
+  };
 }
