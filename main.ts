@@ -53,7 +53,7 @@ try {
 }
 process.stdout.write(
   `wrote ${result.files.length} files to ${result.outdir}\n` +
-    `the stack references ${result.requiredSecrets.length} Secret keys it does not create (kube-mcp-stack realm apply --generate-missing):\n` +
+    `the stack references ${result.requiredSecrets.length} Secret keys it does not create (kube-mcp-stack secrets ensure --create-namespaces creates the missing ones):\n` +
     result.requiredSecrets.map((s) => `  ${s.namespace}/${s.name} [${s.key}] (${s.format})`).join('\n') +
     '\n',
 );

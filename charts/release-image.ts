@@ -6,6 +6,9 @@
 import { SERVER_VERSION } from '../mcp-server/src/version.js';
 
 /** Registry and organisation of the released images. */
+/** The package's own version (root package.json `version`): the released images' tag and every CLI's `--version`. */
+export const PACKAGE_VERSION: string = SERVER_VERSION;
+
 export const RELEASE_REGISTRY = 'quay.io/kube-mcp-stack';
 
 /** `{ repository: 'quay.io/kube-mcp-stack/<name>', tag: '<package version>' }`, e.g. for `mcp-server`. */

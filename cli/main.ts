@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { realmCommand } from './realm.js';
 import { secretsCommand } from './secrets.js';
+import { PACKAGE_VERSION } from '../charts/release-image.js';
 
 /** The whole CLI; returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('kube-mcp-stack')
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .addCommand(realmCommand((code) => (exitCode = code)))
     .addCommand(secretsCommand((code) => (exitCode = code)));
   // Every (sub)command throws instead of calling process.exit, so the code is returned here;

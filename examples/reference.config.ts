@@ -9,7 +9,7 @@
  *
  * Change `appsDomain` to your cluster's (`oc get ingresses.config cluster -o jsonpath='{.spec.domain}'`).
  * No secret value appears here: every secret is a reference to a Kubernetes Secret
- * (`npx kube-mcp-stack realm apply --generate-missing` creates the missing ones).
+ * (`npx kube-mcp-stack secrets ensure --create-namespaces` creates the missing ones).
  */
 import { referenceRealm } from '../keycloak-realm/realm-model.js';
 import type { StackConfig } from '../charts/config.js';

@@ -173,7 +173,10 @@ export function createApp(cfg: PlaygroundConfig, opts: AppOptions = {}): express
     req.on('close', () => ac.abort());
     try {
       const models = await listModels(cfg, caller.token, ac.signal);
-      const defaultModel = cfg.defaultModel && models.some((m) => m.id === cfg.defaultModel) ? cfg.defaultModel : models[0]?.id;
+      // Llama Stack lists models as `<provider_id>/<model_id>` (docs/components.md); the chart passes
+      // the configured model id, so a listed id matches it exactly or as `<provider>/<id>`.
+      const want = cfg.defaultModel;
+      const defaultModel = (want && models.find((m) => m.id === want || m.id.endsWith(`/${want}`))?.id) ?? models[0]?.id;
       res.json({ models, defaultModel: defaultModel ?? null });
     } catch (e) {
       const err = e instanceof LlamaStackError ? e : new LlamaStackError('failed', 'listing the models failed');

@@ -25,6 +25,8 @@ export interface FakeOptions {
   basePath?: string;
   /** Shape of `GET /v1/models`. @default "0.2" */
   modelsShape?: '0.2' | '0.4';
+  /** More vLLM LLM model ids, listed before `llama-3b` (so `models[0]` is not it). @default none */
+  extraLlms?: readonly string[];
   /** Answer every request with this HTTP status and body instead. */
   failWith?: { status: number; body: unknown };
   /**
@@ -86,9 +88,11 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
     const user = token.split('.')[0]!;
 
     if (req.method === 'GET' && path === '/v1/models') {
+      const extra = options.extraLlms ?? [];
       const models =
         (options.modelsShape ?? '0.2') === '0.2'
           ? [
+              ...extra.map((m) => ({ identifier: m, provider_id: 'vllm', provider_resource_id: m, type: 'model', model_type: 'llm', metadata: {} })),
               { identifier: 'llama-3b', provider_id: 'vllm', provider_resource_id: 'llama-3b', type: 'model', model_type: 'llm', metadata: {} },
               {
                 identifier: 'all-minilm',
@@ -99,6 +103,13 @@ export async function startFakeLlamaStack(options: FakeOptions = {}): Promise<Fa
               },
             ]
           : [
+              ...extra.map((m) => ({
+                id: `vllm/${m}`,
+                object: 'model',
+                created: 1,
+                owned_by: 'llama_stack',
+                custom_metadata: { model_type: 'llm', provider_id: 'vllm' },
+              })),
               { id: 'vllm/llama-3b', object: 'model', created: 1, owned_by: 'llama_stack', custom_metadata: { model_type: 'llm', provider_id: 'vllm' } },
               { id: 'sentence-transformers/all-minilm', object: 'model', created: 1, owned_by: 'llama_stack', custom_metadata: { model_type: 'embedding' } },
             ];

@@ -149,6 +149,16 @@ describe('signed in', () => {
     expect(fake.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/models', authorization: `Bearer ${t}` })]);
   });
 
+  test.each([
+    ['0.4', 'llama-3b', 'vllm/llama-3b'],
+    ['0.2', 'llama-3b', 'llama-3b'],
+    ['0.4', 'not-listed', 'vllm/aaa-first'],
+  ] as const)('/api/models (%s list): --default-model %s preselects %s (a listed id matches exactly or as <provider>/<id>)', async (shape, want, chosen) => {
+    const { pg } = await setup({ modelsShape: shape, extraLlms: ['aaa-first'] }, { defaultModel: want });
+    const body = (await (await fetch(`${pg.url}/api/models`, { headers: asUser(token('alice'), 'alice') })).json()) as { defaultModel: string };
+    expect(body.defaultModel).toBe(chosen);
+  });
+
   test('headers mode: the user token is the bearer to Llama Stack and the MCP tool carries headers.Authorization', async () => {
     const { fake, pg } = await setup();
     const t = token('alice');

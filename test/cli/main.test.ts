@@ -1,5 +1,6 @@
 /** `kube-mcp-stack realm plan|apply --url`: a bad URL is refused up front, naming the option and the expected form. */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { main } from '../../cli/main.js';
 import { parseKeycloakUrl } from '../../cli/realm.js';
 
@@ -17,6 +18,20 @@ async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
   const code = await main(['node', 'kube-mcp-stack', ...args]);
   return { code, stderr };
 }
+
+describe('--version', () => {
+  it.each(['--version', '-V'])('kube-mcp-stack %s prints the package version and exits 0', async (flag) => {
+    let stdout = '';
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    const { code } = await cli([flag]);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+});
 
 describe('realm --url', () => {
   it.each(['plan', 'apply'])('realm %s --url notaurl exits 1 naming --url and the expected form, before reading any config', async (action) => {
