@@ -258,6 +258,11 @@ export async function startPlayground(cfg: PlaygroundConfig, opts: AppOptions = 
   const log = opts.logger ?? createLogger(cfg.logLevel);
   const app = createApp(cfg, { ...opts, logger: log });
   const server = app.listen(cfg.port, cfg.host);
+  // Behind oauth2-proxy (Go's http.Transport keeps idle upstream connections for 90 s), the
+  // server must not close an idle keep-alive connection first: a request the proxy sends on a
+  // connection Node is closing is lost (Node's default is 5 s). Longer than the proxy's idle timeout.
+  server.keepAliveTimeout = 95_000;
+  server.headersTimeout = 100_000;
   await once(server, 'listening');
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

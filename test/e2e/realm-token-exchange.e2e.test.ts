@@ -90,15 +90,18 @@ describe('token exchange in the applied reference realm', () => {
 });
 
 describe('why the model gives mcp-server the basic and profile client scopes', () => {
-  it("without them (the reference realm's mcp-server scopes) the exchanged token has no preferred_username", async () => {
+  // Without `basic` the model refuses the realm (keycloak-realm/validate.ts: no `sub`), so this
+  // shows the other half: with `basic` but without `profile`, as the reference realm's mcp-server.
+  it("without profile (the reference realm's mcp-server scopes, plus the required basic) the exchanged token has no preferred_username", async () => {
     const fixed = testRealm(uniqueRealm('noprofile'));
     const asReference: RealmModel = {
       ...fixed,
-      clients: fixed.clients.map((c) => (c.clientId === 'mcp-server' ? ClientSchema.parse({ ...c, defaultClientScopes: ['groups'] }) : c)),
+      clients: fixed.clients.map((c) => (c.clientId === 'mcp-server' ? ClientSchema.parse({ ...c, defaultClientScopes: ['basic', 'groups'] }) : c)),
     };
     const env = await setUp(asReference);
     const claims = decodeJwt((await env.exchange(env.mcpServer, await env.userToken('openid mcp-server'))).access_token);
     expect(claims.groups).toEqual(['openshift_developers']);
+    expect(claims.sub).toEqual(expect.any(String));
     expect(claims.preferred_username).toBeUndefined();
   });
 });

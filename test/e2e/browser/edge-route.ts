@@ -34,8 +34,13 @@ export async function startEdgeRoute(host: string, backendPort: number, tls: { c
     const upstream = httpRequest({ host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
+      // A backend that drops the response mid-way drops it for the browser too (as the router
+      // does), instead of leaving the browser waiting on a response that never ends.
+      up.on('aborted', () => res.destroy());
+      up.on('error', () => res.destroy());
     });
     upstream.on('error', (e) => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`edge route: backend unreachable (${e.message})`);
     });
