@@ -16,6 +16,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FeatureGate, FeatureGateSpecFeatureSet } from '../imports/featuregate-config.openshift.io.js';
+import { ISSUER_CA_LABEL, ISSUER_URL_ANNOTATION } from './apply-phases.js';
 
 /** OpenShift's label asking the network operator to inject the trusted CA bundle into a ConfigMap. */
 export const INJECT_TRUSTED_CA_LABEL = 'config.openshift.io/inject-trusted-cabundle';
@@ -29,14 +30,21 @@ export interface IssuerCaProps {
   /** Namespaces to create it in (at least `openshift-config`). */
   readonly namespaces: readonly string[];
   /**
-   * PEM bundle of the CA that signed Keycloak's certificate. @default none: the ConfigMaps
-   * carry {@link INJECT_TRUSTED_CA_LABEL} and OpenShift fills `ca-bundle.crt` with the
-   * cluster's trusted CA bundle (works when Keycloak's certificate chains to it).
+   * PEM bundle of the CA that signed Keycloak's certificate. @default none: the ConfigMaps have
+   * no data and `kube-mcp-stack apply` fills them with the cluster's default ingress CA
+   * (`openshift-config-managed/default-ingress-cert`, charts/apply-phases.ts `DEFAULT_INGRESS_CA`).
    */
   readonly pem?: string;
+  /** Issuer URL whose certificate the CA must validate (annotation {@link ISSUER_URL_ANNOTATION}, checked by `apply`). @default none */
+  readonly issuer?: string;
 }
 
-/** The issuer-CA ConfigMap in each namespace (a CA certificate is public data). */
+/**
+ * The issuer-CA ConfigMap in each namespace (a CA certificate is public data), each labelled
+ * {@link ISSUER_CA_LABEL} = the data key, so `apply` finds every one of them in `dist/`.
+ * Without `pem` no {@link INJECT_TRUSTED_CA_LABEL} is set: OpenShift would overwrite the key
+ * with its trusted bundle, which on a default cluster lacks the ingress CA that signs Keycloak's Route.
+ */
 export class IssuerCaConfigMaps extends Construct {
   constructor(scope: Construct, id: string, props: IssuerCaProps) {
     super(scope, id);
@@ -49,7 +57,8 @@ export class IssuerCaConfigMaps extends Construct {
         metadata: {
           name: props.configMapName,
           namespace: ns,
-          labels: { 'app.kubernetes.io/part-of': 'kube-mcp-stack', ...(props.pem ? {} : { [INJECT_TRUSTED_CA_LABEL]: 'true' }) },
+          labels: { 'app.kubernetes.io/part-of': 'kube-mcp-stack', [ISSUER_CA_LABEL]: key },
+          ...(props.issuer ? { annotations: { [ISSUER_URL_ANNOTATION]: props.issuer } } : {}),
         },
         ...(props.pem ? { data: { [key]: props.pem } } : {}),
       });

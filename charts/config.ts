@@ -177,7 +177,7 @@ const clusterAuthSchema = z
     consoleClientSecretName: dnsLabel.default('keycloak-client-openshift-console-secret'),
     /** Name of the issuer-CA ConfigMap (in `openshift-config` and the MCP server namespace). @default `keycloak-oidc-ca` */
     issuerCaConfigMap: dnsLabel.default('keycloak-oidc-ca'),
-    /** PEM CA bundle that signed Keycloak's certificate. @default none: the ConfigMaps get OpenShift's trusted CA bundle injected */
+    /** PEM CA bundle that signed Keycloak's certificate. @default none: `kube-mcp-stack apply` fills the ConfigMaps with the cluster's default ingress CA */
     issuerCaPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'expected a PEM certificate bundle' }).optional(),
     /** Group bound to ClusterRole `cluster-admin`. @default `openshift_admins` */
     adminGroup: z.string().min(1).default('openshift_admins'),
@@ -206,6 +206,18 @@ export const StackConfigBaseSchema = z
     realm: RealmModelSchema,
     /** @default external OIDC on, acknowledgement off */
     clusterAuth: clusterAuthSchema.default({}),
+    /** How `dist/` serves a GitOps tool. @default no Argo CD annotations */
+    gitops: z
+      .object({
+        /**
+         * Write Argo CD `argocd.argoproj.io/sync-wave` from each object's apply phase
+         * (charts/apply-phases.ts) and `SkipDryRunOnMissingResource=true` on objects whose CRD an
+         * operator installs. @default false
+         */
+        argoCdSyncWaves: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
     ...componentsSchema,
   })
   .strict();

@@ -30,6 +30,15 @@ export {
 } from './model.js';
 export { addKubeMcpStack, CHART_IDS, type ChartId, type StackCharts } from './stack.js';
 export { synthesizeStackTo, type SynthResult } from './synth.js';
+export {
+  APPLY_PHASES,
+  APPLY_PHASE_ANNOTATION,
+  CHART_PHASES,
+  DEFAULT_APPLY_PHASE,
+  annotateApplyPhases,
+  type ApplyPhase,
+  type ApplyPhaseName,
+} from './apply-phases.js';
 export { namespaceManifestFiles, MANIFEST_EXTENSION } from './namespaces.js';
 export { keycloakBaseUrl, keycloakHost, realmIssuer, AUTHENTICATION_ISSUER_URL_MAX } from './urls.js';
 export { requiredSecrets, type RequiredSecret, type RequiredSecretFormat } from './required-secrets.js';

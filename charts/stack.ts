@@ -9,12 +9,14 @@
  *   playground, mcp-inspector,
  *   feature-gate (4.19 only), cluster-authentication (the external-OIDC switch, LAST).
  *
- * Each chart depends on the one before it, so the order is total and explicit. The waits
- * between steps (operator CSVs, CRDs, Keycloak ready) are in docs/config.md.
+ * Each chart depends on the one before it, so the order is total and explicit. Each object
+ * also carries its apply phase (charts/apply-phases.ts), the order `kube-mcp-stack apply` and
+ * Argo CD follow, with the waits between phases; file numbers play no part there.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ConfigMap, Secret, type IConfigMap, type ISecret } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { annotateApplyPhases, REQUIRED_SECRETS_ANNOTATION, requiredSecretsAnnotation } from './apply-phases.js';
 import { ClusterAuth, TechPreviewFeatureGate } from './cluster-auth.js';
 import { ExternalAuthentication, externalOidcModel } from './external-auth.js';
 import { KeycloakDatabase } from './keycloak-database.js';
@@ -27,6 +29,7 @@ import type { StackModel } from './model.js';
 import { OpenShiftAi, openShiftAiProps } from './openshift-ai.js';
 import { Playground, playgroundLlamaStackApi } from './playground.js';
 import { RealmImport } from './realm.js';
+import { requiredSecrets } from './required-secrets.js';
 
 /** Chart ids in apply order (a chart is left out when its component is disabled). */
 export const CHART_IDS = [
@@ -103,6 +106,10 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
 
   chart('keycloak', (c) => {
     new KeycloakServer(c, 'Keycloak', keycloakServerProps(c, model));
+    // The Secrets `apply` checks before this phase (names and keys only, never values).
+    for (const o of c.node.findAll().filter((n): n is ApiObject => n instanceof ApiObject && n.kind === 'Keycloak')) {
+      o.metadata.addAnnotation(REQUIRED_SECRETS_ANNOTATION, requiredSecretsAnnotation(requiredSecrets(model)));
+    }
   });
 
   chart('realm', (c) => {
@@ -150,7 +157,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
     const needed = [...new Set([ns.llamaStack, ns.mcpServer, ...(cfg.playground.enabled ? [ns.playground] : [])])].filter((n) => !created.has(n));
     new ClusterAuth(c, 'ClusterAuth', {
       createNamespaces: needed,
-      issuerCa: { configMapName: ca.configMapName, key: ca.key, namespaces: ca.namespaces, pem: ca.pem },
+      issuerCa: { configMapName: ca.configMapName, key: ca.key, namespaces: ca.namespaces, pem: ca.pem, issuer: model.oidc.issuer },
       groups: { adminGroup: cfg.clusterAuth.adminGroup, developerGroup: cfg.clusterAuth.developerGroup, developerNamespace: ns.llamaStack },
     });
   });
@@ -215,5 +222,6 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
       new ExternalAuthentication(c, 'Authentication', { oidc: externalOidcModel(model) });
     });
   }
+  annotateApplyPhases(charts, { argoCdSyncWaves: cfg.gitops.argoCdSyncWaves });
   return charts;
 }

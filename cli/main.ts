@@ -1,9 +1,10 @@
 /**
  * `kube-mcp-stack`: every command of the CLI (commander), each defined in its own module
- * of cli/ (`realm`, `secrets`). Exit codes: 0 success, 2 drift or missing Secrets (`realm
+ * of cli/ (`realm`, `secrets`, `apply`). Exit codes: 0 success, 2 drift or missing Secrets (`realm
  * plan`, `secrets list`), 1 error (one-line cause on stderr).
  */
 import { Command } from 'commander';
+import { applyCommand } from './apply.js';
 import { realmCommand } from './realm.js';
 import { secretsCommand } from './secrets.js';
 import { PACKAGE_VERSION } from '../charts/release-image.js';
@@ -16,7 +17,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .addCommand(realmCommand((code) => (exitCode = code)))
-    .addCommand(secretsCommand((code) => (exitCode = code)));
+    .addCommand(secretsCommand((code) => (exitCode = code)))
+    // `apply`: dist/ to the cluster phase by phase (cli/apply.ts)
+    .addCommand(applyCommand((code) => (exitCode = code)));
   // Every (sub)command throws instead of calling process.exit, so the code is returned here;
   // commands added with addCommand do not inherit exitOverride from their parent.
   const override = (c: Command): void => {

@@ -6,6 +6,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from './synth.js';
+import { ISSUER_CA_LABEL } from '../../charts/apply-phases.js';
 
 /** A pod spec found in the output, with where it came from. */
 export interface PodTemplate {
@@ -161,9 +162,9 @@ export function unresolvedReferences(objs: KubeObject[], external: readonly Decl
   for (const r of objectReferences(objs)) {
     const made = created.get(`${r.kind} ${r.namespace}/${r.name}`);
     if (made) {
-      // A ConfigMap filled by OpenShift's CA injection has no data in the manifest.
-      const injected = made.metadata.labels?.['config.openshift.io/inject-trusted-cabundle'] === 'true';
-      const keys = new Set([...Object.keys(made.data ?? {}), ...Object.keys(made.stringData ?? {}), ...(injected ? ['ca-bundle.crt'] : [])]);
+      // An issuer-CA ConfigMap without data is filled by `kube-mcp-stack apply` under the key its label names.
+      const filledAtApply = made.metadata.labels?.[ISSUER_CA_LABEL];
+      const keys = new Set([...Object.keys(made.data ?? {}), ...Object.keys(made.stringData ?? {}), ...(filledAtApply ? [filledAtApply] : [])]);
       if (r.key !== undefined && !keys.has(r.key)) out.push(`${r.from}: ${r.kind} ${r.namespace}/${r.name} has no key "${r.key}"`);
       continue;
     }
