@@ -170,3 +170,12 @@ describe('gitops.argoCdSyncWaves', () => {
     expect(() => synthStack(c)).toThrow('gitops.argoCdSyncWaves: expected boolean, got string');
   });
 });
+
+describe('docs/apply.md', () => {
+  it('lists every phase of the table, in order, with its Argo CD wave', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/apply.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([a-z-]+)` \|.*\| (-?\d+) \|$/gm)].map((m) => ({ n: Number(m[1]), name: m[2], wave: Number(m[3]) }));
+    expect(rows).toEqual(APPLY_PHASES.map((p, i) => ({ n: i + 1, name: p.name, wave: p.syncWave })));
+  });
+});
