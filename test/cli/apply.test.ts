@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { objectDiff, readDist } from '../../cli/apply.js';
-import type { DistObject } from '../../cli/apply-cluster.js';
+import { pollUntil, type DistObject } from '../../cli/apply-cluster.js';
 import { main } from '../../cli/main.js';
 
 afterEach(() => {
@@ -75,5 +75,21 @@ describe('kube-mcp-stack apply flags', () => {
     const code = await main(['node', 'kube-mcp-stack', 'apply', '--dist', dir, '--kubeconfig', kubeconfig, '--context', 'other']);
     expect(code).toBe(1);
     expect(stderr).toContain('kube-mcp-stack apply: --context other: no such context in the kubeconfig (known: mine)');
+  });
+});
+
+describe('pollUntil', () => {
+  it('times out naming what it waited for and the last state seen', async () => {
+    let polls = 0;
+    const last = () => ({ done: false as const, last: `Ready=False (poll ${++polls})` });
+    await expect(pollUntil('Keycloak Ready of k8s.keycloak.org/v2beta1/Keycloak kc/keycloak', async () => last(), 1000, 200)).rejects.toThrow(
+      /^timed out after 1s waiting for Keycloak Ready of k8s.keycloak.org\/v2beta1\/Keycloak kc\/keycloak; last seen: Ready=False \(poll \d+\)$/,
+    );
+    expect(polls).toBeGreaterThan(2);
+  });
+
+  it('returns the detail of the first successful poll', async () => {
+    let n = 0;
+    await expect(pollUntil('x', async () => (++n < 3 ? { done: false, last: 'no' } : { done: true, detail: `after ${n}` }), 5000, 10)).resolves.toBe('after 3');
   });
 });

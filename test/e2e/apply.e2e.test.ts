@@ -88,7 +88,7 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
       const r = await apply();
       const lines = phaseLines(r);
       expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 1 });
-      expect(lines.get('operators')).toMatch(/created; CSV Succeeded: redhat-keycloak\/rhbk-operator\.v0\.0\.0-played/);
+      expect(lines.get('operators')).toMatch(/unchanged; CSV Succeeded: redhat-keycloak\/rhbk-operator\.v0\.0\.0-played/);
       expect(lines.has('operator-resources')).toBe(true);
       expect(lines.has('keycloak')).toBe(false);
       expect(r.stderr).toContain('kube-mcp-stack apply: phase keycloak: ');
