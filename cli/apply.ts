@@ -372,7 +372,7 @@ class ApplyRun {
       const ref = refOf(obj);
       if (unserved.has(`${obj.apiVersion} ${obj.kind}`)) {
         created++;
-        this.io.out(`+ ${ref} (${file}): would be created; not checked by the server, ${obj.kind} is not served yet (its CRD comes with an operator)`);
+        this.io.out(`would create ${ref} (${file}); not checked by the server: ${obj.kind} is not served yet (its CRD comes with an operator)`);
         continue;
       }
       const live = await this.cluster.get(obj as never);
@@ -384,7 +384,7 @@ class ApplyRun {
           else {
             if (live) configured++;
             else created++;
-            this.io.out(`${live ? '~' : '+'} ${ref} (${file})`);
+            this.io.out(`would ${live ? 'configure' : 'create'} ${ref} (${file})`);
             this.io.out(diff);
           }
         } else if (!live) created++;
@@ -397,7 +397,7 @@ class ApplyRun {
         }
         if (this.flags.dryRun && codeOf(e) === 404) {
           created++;
-          this.io.out(`+ ${ref} (${file}): would be created; not checked by the server (${(e as Error).message})`);
+          this.io.out(`would create ${ref} (${file}); not checked by the server: ${(e as Error).message}`);
           continue;
         }
         throw e;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import { APPLY_PHASES } from '../../charts/apply-phases.js';
 import type { StackConfig } from '../../charts/config.js';
+import { requiredSecrets } from '../../charts/required-secrets.js';
 import { keycloakFromState } from './e2e-state.js';
 import { adminKubeConfig, cacheDir, repoRoot, startKube, stopKube, type KubeState } from './kube-harness.js';
 import { installCsvCrd, OperatorStatusPlayer } from './kube/operator-status.js';
@@ -36,8 +37,12 @@ function noIssuerCa(c: StackConfig, more: (c: StackConfig) => StackConfig = (x) 
   return more({ ...c, clusterAuth, realm: { ...c.realm, realm: REALM } });
 }
 
-function apply(args: string[] = [], dist = f.distDir): Promise<CliRun> {
-  return runNode([bin, 'apply', '--dist', dist, '--kubeconfig', kube.adminKubeconfig, '--wait-timeout', '90', ...args], {}, 5 * MINUTE);
+/** Runs `kube-mcp-stack apply` against this suite's apiserver; its progress lines go to the log as `[e2e] apply …`. */
+async function apply(args: string[] = [], dist = f.distDir): Promise<CliRun> {
+  const r = await runNode([bin, 'apply', '--dist', dist, '--kubeconfig', kube.adminKubeconfig, '--wait-timeout', '90', ...args], {}, 5 * MINUTE);
+  const progress = r.stdout.split('\n').filter((l) => l.startsWith('['));
+  process.stdout.write(`[e2e] apply ${args.join(' ')} (exit ${r.code}):\n${progress.map((l) => `  ${l}`).join('\n')}\n`);
+  return r;
 }
 
 /** The progress lines (`[i/n] phase: …`) of a run, by phase name. */
@@ -106,6 +111,17 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
       const env = { KUBECONFIG: kube.adminKubeconfig };
       const ensured = await runNode([bin, 'secrets', 'ensure', '--config', f.configFile, '--create-namespaces'], env);
       expect({ code: ensured.code, stderr: ensured.stderr }).toEqual({ code: 0, stderr: '' });
+      // The user's part: the model API tokens (issued elsewhere, never generated).
+      const core = admin.makeApiClient(CoreV1Api);
+      const tokens = requiredSecrets(f.model).filter((s) => s.format === 'external-token');
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const ns of new Set(tokens.map((t) => t.namespace)))
+        await core.createNamespace({ body: { metadata: { name: ns } } }).catch((e: { code?: number }) => expect(e.code).toBe(409));
+      for (const key of new Set(tokens.map((t) => `${t.namespace}/${t.name}`))) {
+        const [namespace, name] = key.split('/');
+        const keys = tokens.filter((t) => t.namespace === namespace && t.name === name).map((t) => [t.key, 'e2e-model-token']);
+        await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: Object.fromEntries(keys) } });
+      }
       const realm = await realmApply(f, keycloak, kube.adminKubeconfig);
       expect({ code: realm.code, stderr: realm.stderr.slice(-2000) }).toMatchObject({ code: 0 });
       await setIngressCa(wrongCa());
@@ -120,7 +136,7 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
       expect(lines.get('workloads')).toMatch(
         /issuer CA from openshift-config-managed\/default-ingress-cert into 4 ConfigMaps \(it does not validate the issuer/,
       );
-      expect(lines.get('workloads')).toMatch(/Deployments available: mcp-server\/mcp-server/);
+      expect(lines.get('workloads')).toContain(`Deployments available: ${f.model.namespaces.mcpServer}/${f.model.config.mcpServer.name}`);
       expect(r.stderr).toMatch(/warning: the certificate of 127\.0\.0\.1:\d+ does not validate with openshift-config-managed\/default-ingress-cert/);
       expect(r.stderr).toMatch(
         /phase authentication-switch: refusing the Authentication switch: the certificate of 127\.0\.0\.1:\d+ does not validate with ConfigMap openshift-config\/keycloak-oidc-ca/,
@@ -187,14 +203,16 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
       );
       const r = await apply(['--switch-cluster-auth', '--dry-run'], changed.distDir);
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-      const changedObjects = r.stdout.split('\n').filter((l) => /^[~+] /.test(l));
-      expect(changedObjects).toEqual(['~ apps/v1/Deployment mcp-server/mcp-server (0007-mcp-server.k8s.yaml)']);
+      const changedObjects = r.stdout.split('\n').filter((l) => /^would (create|configure) /.test(l));
+      expect(changedObjects).toEqual([
+        `would configure apps/v1/Deployment ${f.model.namespaces.mcpServer}/${f.model.config.mcpServer.name} (0007-mcp-server.k8s.yaml)`,
+      ]);
       const diffLines = r.stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l));
       expect(diffLines).toEqual(['-  replicas: 2', '+  replicas: 3']);
       const lines = phaseLines(r);
       expect(lines.get('workloads')).toMatch(/0 would be created, 1 would be configured/);
       for (const phase of ['operators', 'keycloak', 'realm', 'authentication-switch']) expect(lines.get(phase)).toMatch(/no change/);
-      const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'mcp-server', namespace: f.model.namespaces.mcpServer });
+      const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: f.model.config.mcpServer.name, namespace: f.model.namespaces.mcpServer });
       expect(d.spec?.replicas).toBe(2);
     },
     5 * MINUTE,
@@ -204,8 +222,9 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
     'a field another manager took over is a conflict naming the field and manager, never forced; --force-conflicts takes it back',
     async () => {
       const ns = f.model.namespaces.mcpServer;
+      const name = f.model.config.mcpServer.name;
       await KubernetesObjectApi.makeApiClient(admin).patch(
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mcp-server', namespace: ns }, spec: { replicas: 5 } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { replicas: 5 } },
         undefined,
         undefined,
         'e2e-other-manager',
@@ -215,13 +234,13 @@ describe('kube-mcp-stack apply, with the test playing the operators’ status (O
       const r = await apply();
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('phase workloads: 1 object(s) have fields another field manager owns with other values (nothing was forced)');
-      expect(r.stderr).toMatch(/apps\/v1\/Deployment mcp-server\/mcp-server: conflict with "e2e-other-manager".*\.spec\.replicas/);
+      expect(r.stderr).toMatch(new RegExp(`apps/v1/Deployment ${ns}/${name}: conflict with "e2e-other-manager".*\\.spec\\.replicas`));
       expect(r.stderr).toContain('--force-conflicts');
       const apps = admin.makeApiClient(AppsV1Api);
-      expect((await apps.readNamespacedDeployment({ name: 'mcp-server', namespace: ns })).spec?.replicas).toBe(5);
+      expect((await apps.readNamespacedDeployment({ name, namespace: ns })).spec?.replicas).toBe(5);
       const forced = await apply(['--force-conflicts']);
       expect({ code: forced.code, stderr: forced.stderr }).toEqual({ code: 0, stderr: '' });
-      expect((await apps.readNamespacedDeployment({ name: 'mcp-server', namespace: ns })).spec?.replicas).toBe(2);
+      expect((await apps.readNamespacedDeployment({ name, namespace: ns })).spec?.replicas).toBe(2);
     },
     5 * MINUTE,
   );

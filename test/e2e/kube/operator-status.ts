@@ -67,7 +67,7 @@ export class OperatorStatusPlayer {
 
   constructor(
     kc: KubeConfig,
-    /** `k8s.keycloak.org/<version>` of the stack's Keycloak CRs. */
+    /** Version (`v2alpha1`) or `k8s.keycloak.org/<version>` of the stack's Keycloak CRs. */
     private readonly keycloakApiVersion: string,
   ) {
     this.custom = kc.makeApiClient(CustomObjectsApi);
@@ -103,12 +103,13 @@ export class OperatorStatusPlayer {
       }
     };
     await guard('OLM', () => this.olm());
-    const [group, version] = this.keycloakApiVersion.split('/');
+    const [group, version] = this.keycloakApiVersion.includes('/') ? this.keycloakApiVersion.split('/') : ['k8s.keycloak.org', this.keycloakApiVersion];
     await guard('Keycloak', () => this.conditions(group, version, 'keycloaks', 'Keycloak', [cond('Ready', 'True'), cond('HasErrors', 'False')]));
     await guard('realm import', () =>
       this.conditions(group, version, 'keycloakrealmimports', 'KeycloakRealmImport', [cond('Done', 'True'), cond('HasErrors', 'False')]),
     );
     await guard('Deployments', () => this.deployments());
+    if (errors.join() !== this.lastErrors.join() && errors.length) process.stderr.write(`[e2e] operator-status player: ${errors.join('; ')}\n`);
     this.lastErrors = errors;
   }
 
@@ -177,7 +178,11 @@ export class OperatorStatusPlayer {
         availableReplicas: n,
         conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'played by the e2e test (no kubelet runs here)' }],
       };
-      await this.apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body: d });
+      await this.apps.replaceNamespacedDeploymentStatus({
+        name: d.metadata!.name!,
+        namespace: d.metadata!.namespace!,
+        body: { ...d, apiVersion: 'apps/v1', kind: 'Deployment' },
+      });
     }
   }
 }
