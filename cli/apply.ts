@@ -356,7 +356,7 @@ class ApplyRun {
     const head = `[${index}/${total}] ${p.phase.name}`;
     if (!p.objects.length) return `${head}: nothing in dist/, skipped`;
     if (p.phase.optIn === 'switch-cluster-auth' && !this.flags.switchClusterAuth) {
-      return `${head}: ${p.objects.length} objects skipped (pass --switch-cluster-auth to switch the cluster's authentication; checks run first)`;
+      return `${head}: ${p.objects.length} objects skipped (pass --switch-cluster-auth to check the issuer and switch the cluster's authentication)`;
     }
     const notes: string[] = [];
     const unserved = await this.kindsServed(p);
