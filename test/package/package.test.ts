@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,16 @@ beforeAll(() => {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root).stdout.replace(/^[^[]*/, '')) as { filename: string }[];
   tarball = join(work, packed[0]!.filename);
 }, 600_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  // npx keeps each tarball's install (~150 MB) under <npm cache>/_npx/<hash>: drop ours.
+  const npx = join(run('npm', ['config', 'get', 'cache'], work).stdout.trim(), '_npx');
+  for (const d of existsSync(npx) ? readdirSync(npx) : []) {
+    const manifest = join(npx, d, 'package.json');
+    const packages = existsSync(manifest) ? ((JSON.parse(readFileSync(manifest, 'utf8')) as { _npx?: { packages?: string[] } })._npx?.packages ?? []) : [];
+    if (packages.includes(tarball)) rmSync(join(npx, d), { recursive: true, force: true });
+  }
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('npm pack', () => {
   it('holds compiled JS with .d.ts, the templates and the executables; no tests, sources, .git or .cache', () => {
