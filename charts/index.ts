@@ -29,7 +29,7 @@ export {
   type ServiceRef,
 } from './model.js';
 export { addKubeMcpStack, CHART_IDS, type ChartId, type StackCharts } from './stack.js';
-export { synthesizeStackTo, type SynthResult } from './synth.js';
+export { synthesizeStackTo, synthesizeMain, isStackConfigError, lastOutputCopy, type SynthResult, type SynthMainIo } from './synth.js';
 export { namespaceManifestFiles, MANIFEST_EXTENSION } from './namespaces.js';
 export { keycloakBaseUrl, keycloakHost, realmIssuer, AUTHENTICATION_ISSUER_URL_MAX } from './urls.js';
 export { requiredSecrets, type RequiredSecret, type RequiredSecretFormat } from './required-secrets.js';

@@ -25,6 +25,40 @@ export class ConfigLoadError extends Error {
   }
 }
 
+let tsLoader: Promise<void> | undefined;
+
+/**
+ * Makes `import()` of a `.ts` config work in the compiled CLI (the installed package runs plain
+ * JavaScript): registers tsx's ESM loader once, when Node cannot load TypeScript itself. tsx is
+ * an optional peer dependency (a team repo from `kube-mcp-stack init` has it). Under tsx already
+ * (this repository's `bin/kube-mcp-stack.js`, `npx tsx main.ts`) the first import works and
+ * nothing is registered.
+ * @throws ConfigLoadError naming the fix when tsx cannot be found
+ */
+function registerTypeScriptLoader(path: string): Promise<void> {
+  tsLoader ??= import('tsx/esm/api').then(
+    (tsx) => void tsx.register(),
+    () => {
+      tsLoader = undefined;
+      throw new ConfigLoadError(`cannot load config ${path}: a TypeScript config needs tsx (npm install --save-dev tsx), or give a .js, .json or .yaml config`);
+    },
+  );
+  return tsLoader;
+}
+
+/** `import()` of a module file; a `.ts` file Node refuses (no TS loader yet) once more with tsx registered. */
+async function importTs(file: string, path: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+  }
+  await registerTypeScriptLoader(path);
+  // Node caches the failed import of `url`: another URL of the same file.
+  return import(`${url}?ts`);
+}
+
 /**
  * Reads a config file without validating it.
  * @param path config file, relative to the working directory.
@@ -42,8 +76,9 @@ export async function loadConfigInput(path: string): Promise<unknown> {
     const ext = extname(file).toLowerCase();
     if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'));
     if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8'));
-    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+    mod = (await importTs(file, path)) as typeof mod;
   } catch (e) {
+    if (e instanceof ConfigLoadError) throw e;
     throw new ConfigLoadError(`cannot load config ${path}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   const input = mod.default ?? mod.config;

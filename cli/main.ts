@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { realmCommand } from './realm.js';
 import { secretsCommand } from './secrets.js';
+import { initCommand } from './init.js';
 import { PACKAGE_VERSION } from '../charts/release-image.js';
 
 /** The whole CLI; returns the process exit code. */
@@ -16,7 +17,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .addCommand(realmCommand((code) => (exitCode = code)))
-    .addCommand(secretsCommand((code) => (exitCode = code)));
+    .addCommand(secretsCommand((code) => (exitCode = code)))
+    .addCommand(initCommand((code) => (exitCode = code)));
   // Every (sub)command throws instead of calling process.exit, so the code is returned here;
   // commands added with addCommand do not inherit exitOverride from their parent.
   const override = (c: Command): void => {
