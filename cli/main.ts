@@ -14,13 +14,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('kube-mcp-stack')
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
-    .version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .addCommand(realmCommand((code) => (exitCode = code)))
     .addCommand(secretsCommand((code) => (exitCode = code)));
-  // Every (sub)command throws instead of calling process.exit, so the code is returned here;
-  // commands added with addCommand do not inherit exitOverride from their parent.
+  // Every (sub)command throws instead of calling process.exit, so the code is returned here, and
+  // answers --version; commands added with addCommand inherit neither from their parent.
   const override = (c: Command): void => {
     c.exitOverride();
+    c.version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit');
     c.commands.forEach(override);
   };
   override(program);
