@@ -16,7 +16,9 @@ import { referenceInput } from '../charts/stack-fixture.js';
 
 const pkgVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 /** Runs the CLI in-process, collecting stdout and stderr. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
