@@ -1,9 +1,10 @@
 /**
  * `kube-mcp-stack`: every command of the CLI (commander), each defined in its own module
- * of cli/ (`realm`, `secrets`). Exit codes: 0 success, 2 drift or missing Secrets (`realm
- * plan`, `secrets list`), 1 error (one-line cause on stderr).
+ * of cli/ (`realm`, `secrets`, `doctor`). Exit codes: 0 success, 2 drift or missing Secrets (`realm
+ * plan`, `secrets list`), 1 error or a failed `doctor` check (cause on stderr).
  */
 import { Command } from 'commander';
+import { doctorCommand } from './doctor.js';
 import { realmCommand } from './realm.js';
 import { secretsCommand } from './secrets.js';
 import { PACKAGE_VERSION } from '../charts/release-image.js';
@@ -15,7 +16,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('kube-mcp-stack')
     .description('kube-mcp-stack: a user-context Kubernetes MCP server with Keycloak external OIDC, from one typed config')
     .addCommand(realmCommand((code) => (exitCode = code)))
-    .addCommand(secretsCommand((code) => (exitCode = code)));
+    .addCommand(secretsCommand((code) => (exitCode = code)))
+    // kube-mcp-stack doctor: preflight over a live cluster (cli/doctor.ts)
+    .addCommand(doctorCommand((code) => (exitCode = code)));
   // Every (sub)command throws instead of calling process.exit, so the code is returned here, and
   // answers --version; commands added with addCommand inherit neither from their parent.
   const override = (c: Command): void => {
