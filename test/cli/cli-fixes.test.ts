@@ -118,7 +118,9 @@ describe('referenceRealm() options are checked at run time', () => {
 
   it('realmName (not an option) fails naming it and the right option, instead of silently giving realm "openshift"', () => {
     const opts = { consoleRedirectUri, realmName: 'corp' } as unknown as Parameters<typeof referenceRealm>[0];
-    expect(() => referenceRealm(opts)).toThrow('referenceRealm(): invalid options:\n  (options): unknown option(s) "realmName" (the realm name option is "realm")');
+    expect(() => referenceRealm(opts)).toThrow(
+      'referenceRealm(): invalid options:\n  (options): unknown option(s) "realmName" (the realm name option is "realm")',
+    );
   });
 
   it('realm: "corp" gives realm corp', () => {
