@@ -79,7 +79,18 @@ describe('--config defaults to stack.config.ts in the working directory', () => 
 });
 
 describe('--version on every command', () => {
-  it.each([['secrets'], ['secrets', 'list'], ['secrets', 'ensure'], ['realm'], ['realm', 'plan'], ['realm', 'apply']])(
+  // Commander already answered a parent's --version after a subcommand; what was missing is the
+  // option of each command itself (listed in its --help, so users find it).
+  it.each([['secrets'], ['secrets', 'list'], ['secrets', 'ensure'], ['realm'], ['realm', 'plan'], ['realm', 'apply'], ['doctor']])(
+    'kube-mcp-stack %s … --help lists -V, --version',
+    async (...cmd) => {
+      const r = await cli([...cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^ {2}-V, --version +print the version \(package\.json\) and exit$/m);
+    },
+  );
+
+  it.each([['secrets'], ['secrets', 'list'], ['secrets', 'ensure'], ['realm'], ['realm', 'plan'], ['realm', 'apply'], ['doctor']])(
     'kube-mcp-stack %s … --version prints the package version and exits 0',
     async (...cmd) => {
       const r = await cli([...cmd, '--version']);
