@@ -69,6 +69,20 @@ async function apply(objects: KubernetesObject[]): Promise<void> {
   if (failed.length) throw new Error(failed.map((r) => `${r.ref}: ${r.error}`).join('; '));
 }
 
+/**
+ * Deletes and re-creates a cluster object: for changes the CRDs' CEL rules allow only on create
+ * (a FeatureGate off CustomNoUpgrade; an Authentication's oidcClients, which on update must match
+ * the status the authentication operator writes, and no operator runs here).
+ */
+async function recreate(o: KubernetesObject): Promise<void> {
+  try {
+    await KubernetesObjectApi.makeApiClient(kc).delete(o);
+  } catch (e) {
+    if ((e as { code?: number }).code !== 404) throw e;
+  }
+  await apply([o]);
+}
+
 /** A CRD whose objects keep any field (stand-ins for APIs the harness has no CRD of). */
 function standInCrd(group: string, kind: string, plural: string, scope: 'Cluster' | 'Namespaced'): object {
   return {
@@ -287,8 +301,7 @@ describe('doctor on a real kube-apiserver and the harness Keycloak', () => {
             expect(r.detail).toBe('featureSet CustomNoUpgrade; dist/ (feature-gate) would replace it with TechPreviewNoUpgrade');
           } finally {
             // The FeatureGate CRD refuses to change CustomNoUpgrade (CEL rule): recreate the object.
-            await KubernetesObjectApi.makeApiClient(kc).delete(featureGate('CustomNoUpgrade'));
-            await apply([featureGate('')]);
+            await recreate(featureGate(''));
           }
         },
         MINUTE,
@@ -441,16 +454,16 @@ describe('doctor on a real kube-apiserver and the harness Keycloak', () => {
           })();
           const other = structuredClone(ours);
           other.spec.oidcProviders[0]!.issuer.issuerURL = 'https://sso.example.com/realms/corp';
-          await apply([other]);
+          await recreate(other);
           try {
             const r = line(await doctor(), 'authentication');
             expect(r.status).toBe('FAIL');
             expect(r.detail).toContain('type OIDC with issuer(s) https://sso.example.com/realms/corp; dist/ would replace that provider');
             // The switch with our own issuer is what doctor expects after a full apply.
-            await apply([ours]);
+            await recreate(ours);
             expect(line(await doctor(), 'authentication').status).toBe('OK');
           } finally {
-            await apply([authentication({ type: 'IntegratedOAuth' })]);
+            await recreate(authentication({ type: 'IntegratedOAuth' }));
           }
         },
         MINUTE,
