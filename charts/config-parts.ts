@@ -258,8 +258,8 @@ const playgroundSchema = z
     scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email', 'mcp-server']),
     /**
      * Realm groups whose members may sign in (oauth2-proxy `--allowed-group`, read from the token's
-     * `clusterAuth.groupsClaim`); everyone else is refused after login. @default the stack's
-     * `clusterAuth.adminGroup` and `clusterAuth.developerGroup`
+     * `clusterAuth.groupsClaim`); everyone else is refused after login. @default every group of
+     * `clusterAuth.groupBindings` (by default `clusterAuth.adminGroup` and `clusterAuth.developerGroup`)
      */
     allowedGroups: z.array(z.string().min(1)).min(1).optional(),
     /** Secret with `client-secret` and `cookie-secret` keys (not created by the stack). @default `llama-stack-playground-oauth` */

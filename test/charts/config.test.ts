@@ -107,7 +107,7 @@ describe('parseStackConfig', () => {
     [
       'an operator channel whose Keycloak CR version is unknown',
       (c) => (c.keycloakOperator.channel = 'fast'),
-      /^keycloak\.apiVersion: cannot tell the CR version served by channel "fast"/,
+      /^keycloakOperator\.channel: cannot tell the Keycloak CR version served by channel "fast" \(expected stable-v<major>\[\.<minor>\]/,
     ],
     ['an admin group the realm does not declare', (c) => (c.clusterAuth.adminGroup = 'admins'), /^clusterAuth\.adminGroup: no realm group "admins"/],
     [
