@@ -143,7 +143,6 @@ export function initCommand(setExit: (code: number) => void): Command {
     .option('-f, --force', 'write into a non-empty directory, replacing files of the same name', false)
     .option('--name <name>', 'package.json name (default: the directory name)')
     .option('--package <spec>', `kube-mcp-stack dependency spec, e.g. a version or file:<tarball> (default: the tarball npx runs, else ${PACKAGE_VERSION})`)
-    .version(PACKAGE_VERSION, '-V, --version', 'print the version (package.json) and exit')
     .action((dir: string, flags: InitFlags) => {
       try {
         const files = scaffold({ dir, force: flags.force, name: flags.name, packageSpec: flags.package });
