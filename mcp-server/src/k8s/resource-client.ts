@@ -2,7 +2,7 @@
  * Generic CRUD over any resource, by REST mapping (from discovery), on raw requests so that list
  * calls can ask for the API server's Table rendering and writes can use server-side apply.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import type { ResourceMapping } from './types.js';
 import { kubeRequest } from './request.js';
 
