@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import { transportOf } from './transport.js';
 
 /** A non-2xx answer from the API server, with the `Status` object's reason and message when present. */

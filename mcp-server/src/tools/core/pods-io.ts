@@ -1,6 +1,6 @@
 /** Toolset core: Pod logs and exec (both need a kubelet behind the API server). */
+import { clientNode, fullKubeConfig } from '../../k8s/kube-config.js';
 import { Writable } from 'node:stream';
-import { Exec } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineTool, namespaceOr } from '../define.js';
 import { BUILTIN, gvkOf } from '../output.js';
@@ -82,7 +82,7 @@ export const podsExec = defineTool({
     const stdout = new Collector();
     const stderr = new Collector();
     const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
-      new Exec(ctx.kubeConfig)
+      new (clientNode().Exec)(fullKubeConfig(ctx.kubeConfig))
         .exec(ns, a.name, container, a.command, stdout, stderr, null, false, (s) => resolve(s))
         .then((ws) => ws.on('close', () => resolve({ status: 'Unknown' })))
         // The WebSocket layer rejects with an ErrorEvent, not an Error.
