@@ -16,10 +16,11 @@ import { manifestFiles, readManifests, serverSideApply } from './kube/apply.js';
 import { mcpServerPort, startMcpServer, type RunningMcpServer } from './kube/mcp-process.js';
 import { makeStackFixture, readSecret, realmApply, USERS, userToken, type StackFixture } from './kube/stack-fixture.js';
 import { admin as keycloakAdmin } from './realm-fixture.js';
+import { STS_CACHE_MAX_AGE } from '../../mcp-server/src/config/schema.js';
 
 const MINUTE = 60_000;
-/** The server's default sts_cache_max_age (mcp-server/src/config/schema.ts), which dist/ leaves unset. */
-const BOUND_MS = 30_000;
+/** The stack's default `mcpServer.stsCacheMaxAge` (the server's own default), which dist/ writes as sts_cache_max_age. */
+const BOUND_MS = STS_CACHE_MAX_AGE.default * 1000;
 const keycloak = keycloakFromState();
 const kube = kubeFromState();
 const adminKc = adminKubeConfig(kube);
