@@ -14,7 +14,12 @@ import { startHarness, oauthToml, type Harness } from './support/harness.js';
 const CHALLENGE_BASE = 'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server"';
 
 /** A request with the given header lines sent as they are (fetch would join repeated ones). */
-function raw(url: string, method: string, headerLines: [string, string][], body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  url: string,
+  method: string,
+  headerLines: [string, string][],
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method }, (res) => {
@@ -65,6 +70,9 @@ describe('refusals on the SSE transport (require_oauth on)', () => {
     ];
     const open = await raw(`${h.server.url}/sse`, 'GET', [['accept', 'text/event-stream'], ...two]);
     expect(open.status).toBe(400);
+    expect(open.headers['www-authenticate']).toBe(
+      `${CHALLENGE_BASE}, error="invalid_request", error_description="more than one Authorization header: send exactly one"`,
+    );
     expect(JSON.parse(open.body)).toEqual({ error: 'invalid_request', error_description: 'more than one Authorization header: send exactly one' });
     const post = await raw(
       `${h.server.url}/message?sessionId=any`,
@@ -89,13 +97,20 @@ describe('refusals on the SSE transport (require_oauth on)', () => {
       ['GET', '/sse', undefined],
       ['POST', '/message?sessionId=any', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })],
     ] as const) {
-      const res = await raw(`${h.server.url}${path}`, method, [
-        ['accept', 'application/json, text/event-stream'],
-        ['content-type', 'application/json'],
-        ['authorization', `Bearer ${token}`],
-      ], body);
+      const res = await raw(
+        `${h.server.url}${path}`,
+        method,
+        [
+          ['accept', 'application/json, text/event-stream'],
+          ['content-type', 'application/json'],
+          ['authorization', `Bearer ${token}`],
+        ],
+        body,
+      );
       expect({ path, status: res.status }).toEqual({ path, status: 401 });
-      expect(res.headers['www-authenticate']).toMatch(new RegExp(`^${CHALLENGE_BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, error="invalid_token", error_description="[^"]+"$`));
+      expect(res.headers['www-authenticate']).toMatch(
+        new RegExp(`^${CHALLENGE_BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, error="invalid_token", error_description="[^"]+"$`),
+      );
     }
     expect(stub.exchanges.length).toBe(before);
   });
