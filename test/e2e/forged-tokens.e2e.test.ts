@@ -193,12 +193,17 @@ interface Answer {
 function send(authorization: readonly string[]): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const u = new URL(server.mcpUrl);
+    let answered = false;
     const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST' }, (res) => {
+      answered = true;
       let body = '';
+      const done = () => resolve({ status: res.statusCode!, challenge: res.headers['www-authenticate'], body });
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode!, challenge: res.headers['www-authenticate'], body }));
+      res.on('end', done);
+      // A server refusing oversize headers answers and closes the connection at once.
+      res.on('error', done);
     });
-    req.on('error', reject);
+    req.on('error', (e) => (answered ? undefined : reject(e)));
     req.appendHeader('content-type', 'application/json');
     req.appendHeader('accept', 'application/json, text/event-stream');
     req.appendHeader('mcp-protocol-version', '2025-06-18');
