@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { keycloakFromState } from './e2e-state.js';
 import { generateTlsMaterial } from './keycloak-harness.js';
 import { adminKubeConfig, cacheDir } from './kube-harness.js';
@@ -36,6 +36,7 @@ import { BROWSER_REALM_OPTIONS, E2E_BROWSER_ACCESS_TOKEN_LIFESPAN, E2E_BROWSER_R
 import { makeStackFixture, readSecret, realmApply, USERS, type StackFixture } from './kube/stack-fixture.js';
 import { startEdgeRoute, type EdgeRoute } from './browser/edge-route.js';
 import { idlePod, modelTokenSecrets, waitForDefaultServiceAccounts } from './kube/journey-objects.js';
+import { launchChromium } from './browser/chromium.js';
 import { JWT_PATTERN, LocalCluster, waitForRootCa, type RunningContainer } from './pods/local-pod.js';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm.js';
 import { startLlamaStackFromDist, type RunningLlamaStack } from './support/llama-stack-operator.js';
@@ -52,8 +53,6 @@ const variant = [process.env.KMS_E2E_OAUTH2_PROXY_VERSION, process.env.KMS_E2E_C
   .filter(Boolean)
   .join('-');
 const shotsDir = join(cacheDir(), 'screenshots', variant ? `browser-journey-${variant}` : 'browser-journey');
-/** Chromium from Debian (.ci/run installs it); `KMS_CHROMIUM` points elsewhere. */
-const CHROMIUM = process.env.KMS_CHROMIUM ?? '/usr/bin/chromium';
 
 let f: StackFixture;
 let cluster: LocalCluster;
@@ -207,20 +206,7 @@ beforeAll(async () => {
   front = await startEdgeRoute(routeHost, pgPod.port('proxy'), generateTlsMaterial(join(workDir, 'edge-tls')));
   phase('browser: pods started', t1);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP ${routeHost} 127.0.0.1:${front.port}`,
-    ],
-  });
+  browser = await launchChromium(routeHost, front.port);
   // The test CA signed the front's and Keycloak's certificates; the browser does not know it.
   context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 800 } });
   page = await context.newPage();

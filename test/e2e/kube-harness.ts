@@ -59,6 +59,13 @@ export interface StartKubeOptions {
   readonly timeoutMs?: number;
   /** Folder of this run (state, logs, PKI, etcd data). @default `<cache>/kube/run-<pid>` */
   readonly runDir?: string;
+  /**
+   * Write the apiserver's audit log (`--audit-log-path`, JSON lines, level `Metadata` for every
+   * request, stage `RequestReceived` omitted) to `logs/kube-apiserver-audit.log`
+   * ({@link KubeState.auditLogFile}): who sent which request and what the apiserver answered,
+   * failed authentications included. @default false
+   */
+  readonly auditLog?: boolean;
 }
 
 /** Everything a test needs to reach the harness's apiserver (persisted as kube/run/state.json). */
@@ -73,6 +80,8 @@ export interface KubeState {
   /** Kubeconfig with only the server address and CA (no credentials), e.g. for the MCP server. */
   readonly bareKubeconfig: string;
   readonly authenticationConfigFile?: string;
+  /** The apiserver's audit log (JSON lines), with {@link StartKubeOptions.auditLog}. */
+  readonly auditLogFile?: string;
   readonly etcdUrl: string;
   /** Folder of this run; pass it to {@link stopKube}. */
   readonly runDir: string;
@@ -210,6 +219,15 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
       authenticationConfigFile = join(dir, 'authentication-config.yaml');
       await writeFile(authenticationConfigFile, stringify(options.authenticationConfiguration));
     }
+    let auditLogFile: string | undefined;
+    if (options.auditLog) {
+      auditLogFile = join(logDir, 'kube-apiserver-audit.log');
+      const policy = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
+      await writeFile(join(dir, 'audit-policy.yaml'), stringify(policy));
+    }
+    const auditArgs = auditLogFile
+      ? [`--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${auditLogFile}`, '--audit-log-format=json', '--audit-log-mode=blocking']
+      : [];
     const server = `https://127.0.0.1:${apiPort}`;
     const apiserver = startProgram(
       'kube-apiserver',
@@ -231,6 +249,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
         '--endpoint-reconciler-type=none',
         '--profiling=false',
         ...(authenticationConfigFile ? [`--authentication-config=${authenticationConfigFile}`] : []),
+        ...auditArgs,
         '--v=2',
       ],
       join(logDir, 'kube-apiserver.log'),
@@ -296,6 +315,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
       adminKubeconfig,
       bareKubeconfig,
       authenticationConfigFile,
+      auditLogFile,
       etcdUrl,
       runDir: dir,
       programs,

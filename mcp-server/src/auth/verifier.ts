@@ -1,7 +1,7 @@
 /**
  * Access-token validation with jose: signature against the issuer's JWKS (fetched with the
  * CA-trusting fetch, cached, re-fetched on an unknown `kid`), `iss`, `exp`/`nbf` with a small
- * clock skew, `aud` containing `oauth_audience`, a `sub`. Only asymmetric algorithms
+ * clock skew, `iat` not in the future (beyond the skew), `aud` containing `oauth_audience`, a `sub`. Only asymmetric algorithms
  * ({@link ACCEPTED_ALGORITHMS}) are accepted; `alg: none` and `HS*` never are.
  */
 import { createHash } from 'node:crypto';
@@ -141,6 +141,11 @@ export class TokenVerifier {
       }));
     } catch (e) {
       throw new TokenRejected(describe(e));
+    }
+    // jose checks `iat` only with maxTokenAge: a token issued in the future is refused here.
+    const tolerance = this.opts.clockToleranceSec ?? 30;
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
+      throw new TokenRejected('claim iat check failed (issued in the future)');
     }
     const claims = Object.freeze(payload) as VerifiedToken['claims'];
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];

@@ -24,6 +24,12 @@ export interface Metrics {
   readonly verifyCacheEntries: Gauge<string>;
   /** Requests refused by the authorization layer, by reason (`missing_token`, `invalid_token`, `insufficient_scope`, `subject_token_refused`, `not_ready`, `unsupported_scheme`). */
   readonly authRejections: Counter<'reason'>;
+  /**
+   * Requests sent to the Kubernetes API server, by HTTP method and answer (`code`: the HTTP
+   * status, `error` for a network/TLS failure, `websocket` for an exec stream). Every request
+   * made with a client the runtime handed out is counted (k8s/request.ts `observeRequests`).
+   */
+  readonly kubeRequests: Counter<'method' | 'code'>;
   /** HTTP requests by route and status code. */
   readonly httpRequests: Counter<'route' | 'status'>;
   /** Configuration reloads by outcome (`success`, `error`). */
@@ -81,6 +87,12 @@ export function createMetrics(defaults = true): Metrics {
       name: 'mcp_auth_rejections_total',
       help: 'Requests refused by the authorization layer, by reason',
       labelNames: ['reason'],
+      ...r,
+    }),
+    kubeRequests: new Counter({
+      name: 'mcp_kubernetes_requests_total',
+      help: 'Requests sent to the Kubernetes API server, by method and answer code',
+      labelNames: ['method', 'code'],
       ...r,
     }),
     httpRequests: new Counter({ name: 'mcp_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], ...r }),

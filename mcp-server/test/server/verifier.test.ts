@@ -79,6 +79,22 @@ describe('TokenVerifier claims', () => {
       .sign(key.privateKey);
     await expect(v.verify(noSub)).rejects.toThrow(/claim sub check failed/);
   });
+
+  it('refuses a token issued in the future beyond the clock skew, and accepts one within it', async () => {
+    const v = verifier();
+    await v.load();
+    const key = stub.keys[0]!;
+    const issuedIn = (sec: number) =>
+      new SignJWT({ scope: 'openid mcp-server', sub: 'user-alice' })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(stub.issuer)
+        .setAudience('mcp-server')
+        .setIssuedAt(Math.floor(Date.now() / 1000) + sec)
+        .setExpirationTime('10m')
+        .sign(key.privateKey);
+    await expect(v.verify(await issuedIn(120))).rejects.toThrow('claim iat check failed (issued in the future)');
+    expect((await v.verify(await issuedIn(10))).claims.sub).toBe('user-alice');
+  });
 });
 
 describe('endpoint schemes in the issuer metadata', () => {
