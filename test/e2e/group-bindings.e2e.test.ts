@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { keycloakFromState } from './e2e-state.js';
-import { adminKubeConfig, cacheDir, startKube, stopKube, tokenKubeConfig, type KubeState } from './kube-harness.js';
+import { adminKubeConfig, cacheDir, startKube, stopKube, tokenKubeConfig, waitForJwtAuthenticator, type KubeState } from './kube-harness.js';
 import { manifestFiles, readManifests, serverSideApply } from './kube/apply.js';
 import { kubeOptionsFor } from './kube/setup.js';
 import { kubeToken, makeStackFixture, readSecret, realmApply, realmClient, type StackFixture } from './kube/stack-fixture.js';
@@ -77,17 +77,7 @@ beforeAll(async () => {
   const userToken = await passwordToken(await realmClient(f, admin, keycloak.caFile, 'mcp-client'), AUDITOR.username, password, 'openid mcp-server');
   auditorToken = await kubeToken(f, admin, keycloak.caFile, userToken);
   // The apiserver's JWT authenticator fetched discovery before the realm existed; it retries on its own.
-  const deadline = Date.now() + 2 * MINUTE;
-  for (;;) {
-    const code = await statusOf(
-      tokenKubeConfig(kube, auditorToken)
-        .makeApiClient(AuthenticationV1Api)
-        .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }),
-    );
-    if (code === 200) break;
-    if (code !== 401 || Date.now() > deadline) throw new Error(`SelfSubjectReview: HTTP ${code}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  await waitForJwtAuthenticator(kube, auditorToken, 2 * MINUTE);
 }, 6 * MINUTE);
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { AuthenticationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { installCrds, serverSideApply } from './kube/apply.js';
 import { makeKubePki } from './kube/pki.js';
@@ -353,6 +353,32 @@ export function adminKubeConfig(state: KubeState): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(state.adminKubeconfig);
   return kc;
+}
+
+/**
+ * Waits until the apiserver's JWT authenticator accepts `token` (a SelfSubjectReview answers
+ * 200). The authenticator fetches the issuer's discovery document and JWKS on its own schedule
+ * after start-up (and retries while the realm does not exist yet): until then a valid token
+ * gets 401. Requests made here are the caller's, as `token`'s user.
+ * @param timeoutMs default 2 minutes.
+ * @throws on any other status, or when the deadline passes.
+ */
+export async function waitForJwtAuthenticator(state: KubeState, token: string, timeoutMs = 120_000): Promise<void> {
+  const api = tokenKubeConfig(state, token).makeApiClient(AuthenticationV1Api);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let code = 200;
+    try {
+      await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    } catch (e) {
+      const c = (e as { code?: number }).code;
+      if (typeof c !== 'number') throw e;
+      code = c;
+    }
+    if (code === 200) return;
+    if (code !== 401 || Date.now() > deadline) throw new Error(`the apiserver's JWT authenticator: SelfSubjectReview answered HTTP ${code}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** A KubeConfig that sends `token` as bearer token (e.g. a Keycloak-issued access token). */
