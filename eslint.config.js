@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', '.cache/', 'coverage/', 'imports/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'lib/', '.cache/', 'coverage/', 'imports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

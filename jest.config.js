@@ -1,4 +1,4 @@
-/** Jest: `unit` runs everywhere in seconds; `e2e` starts real Keycloak, etcd and kube-apiserver. */
+/** Jest: `unit` runs everywhere in seconds; `package` packs and installs the npm package (registry); `e2e` starts real Keycloak, etcd and kube-apiserver. */
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -6,7 +6,7 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',
   // Caches (downloads, builds, container image layers) are no modules: never crawled.
-  modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/', '<rootDir>/lib/'],
 };
 export default {
   projects: [
@@ -14,7 +14,13 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/mcp-server/**/*.test.ts', '<rootDir>/playground/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/package/'],
+    },
+    {
+      ...common,
+      // The packed npm package as a team uses it: npm pack, init from the tarball, npm install (registry).
+      displayName: 'package',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
     },
     {
       ...common,

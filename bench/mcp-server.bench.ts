@@ -273,7 +273,7 @@ export async function runMcpServerBench(): Promise<void> {
     issuer = await startBenchIssuer({ clientId: 'mcp-server', clientSecret: STS_SECRET });
     const tKube = Date.now();
     kube = await startBenchKube({ url: issuer.issuer, caPem: issuer.caPem }, 'openshift');
-    await seedNamespace(kube.state, NAMESPACE, pods, GROUP);
+    await seedNamespace(kube.state, NAMESPACE, pods, [{ kind: 'Group', name: GROUP }]);
     const kubeSeconds = (Date.now() - tKube) / 1000;
     const secretFile = join(work, 'sts-secret');
     writeFileSync(secretFile, `${STS_SECRET}\n`, { mode: 0o600 });

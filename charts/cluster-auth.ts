@@ -7,8 +7,9 @@
  *   `issuerCertificateAuthority`, key `ca-bundle.crt`) AND in each namespace whose workload
  *   verifies Keycloak with it (MCP server, Llama Stack, Playground): the reference created only
  *   the MCP server's;
- * - group RBAC: the admin group bound to ClusterRole `cluster-admin`, the developer group
- *   to ClusterRole `edit` in the Llama Stack namespace;
+ * - group RBAC ({@link GroupRoleBindings}): `clusterAuth.groupBindings`, by default the admin
+ *   group bound to ClusterRole `cluster-admin`, the developer group to ClusterRole `edit` in the
+ *   Llama Stack namespace;
  * - FeatureGate `cluster` = `TechPreviewNoUpgrade` for OpenShift 4.19 only
  *   ({@link TechPreviewFeatureGate}), emitted by the stack only with the explicit
  *   acknowledgement in the config.
@@ -66,30 +67,51 @@ export class IssuerCaConfigMaps extends Construct {
   }
 }
 
-/** Props of {@link GroupRoleBindings}. */
-export interface GroupRoleBindingsProps {
-  /** Group bound to ClusterRole `cluster-admin` cluster-wide. */
-  readonly adminGroup: string;
-  /** Group bound to ClusterRole `edit` in `developerNamespace`. */
-  readonly developerGroup: string;
-  readonly developerNamespace: string;
+/**
+ * One group (IdP `groups` claim) bound to a ClusterRole: cluster-wide (a ClusterRoleBinding)
+ * when `namespaces` is absent, else one RoleBinding per namespace (`clusterAuth.groupBindings`).
+ */
+export interface GroupBinding {
+  /** Group name as the token's groups claim carries it (a realm group). */
+  readonly group: string;
+  /** ClusterRole to grant, e.g. `cluster-admin`, `edit`, `view` or your own. */
+  readonly clusterRole: string;
+  /** Namespaces to grant it in (RoleBindings). @default none: cluster-wide (ClusterRoleBinding) */
+  readonly namespaces?: readonly string[];
 }
 
-/** Group (IdP `groups` claim) to role bindings. */
+/**
+ * Name of the (Cluster)RoleBinding of a group binding: `<group>-<clusterRole>`, lower-cased, every
+ * character other than `a-z`, `0-9`, `.` and `-` replaced by `-` (`openshift_admins` →
+ * `openshift-admins-cluster-admin`).
+ */
+export function groupBindingName(b: Pick<GroupBinding, 'group' | 'clusterRole'>): string {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+  return `${norm(b.group)}-${norm(b.clusterRole)}`;
+}
+
+/** Props of {@link GroupRoleBindings}. */
+export interface GroupRoleBindingsProps {
+  /** The bindings, emitted in this order. */
+  readonly bindings: readonly GroupBinding[];
+}
+
+/** Group (IdP `groups` claim) to ClusterRole bindings: a ClusterRoleBinding, or RoleBindings per namespace. */
 export class GroupRoleBindings extends Construct {
   constructor(scope: Construct, id: string, props: GroupRoleBindingsProps) {
     super(scope, id);
     const labels = { 'app.kubernetes.io/part-of': 'kube-mcp-stack' };
-    const group = (name: string): k8s.Subject => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name });
-    new k8s.KubeClusterRoleBinding(this, 'Admins', {
-      metadata: { name: `${props.adminGroup.replace(/_/g, '-').toLowerCase()}-cluster-admin`, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [group(props.adminGroup)],
-    });
-    new k8s.KubeRoleBinding(this, 'Developers', {
-      metadata: { name: `${props.developerGroup.replace(/_/g, '-').toLowerCase()}-edit`, namespace: props.developerNamespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
-      subjects: [group(props.developerGroup)],
+    props.bindings.forEach((b, i) => {
+      const name = groupBindingName(b);
+      const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: b.clusterRole };
+      const subjects: k8s.Subject[] = [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: b.group }];
+      if (!b.namespaces) {
+        new k8s.KubeClusterRoleBinding(this, `Binding-${i}`, { metadata: { name, labels }, roleRef, subjects });
+        return;
+      }
+      for (const namespace of b.namespaces) {
+        new k8s.KubeRoleBinding(this, `Binding-${i}-${namespace}`, { metadata: { name, namespace, labels }, roleRef, subjects });
+      }
     });
   }
 }

@@ -17,6 +17,7 @@ import { findKeycloakCrApiVersion } from './versions/keycloak-cr.js';
 import { resolveLlamaStackRelease } from './llama-stack.js';
 import { findOpenShiftAiApiVersion, unknownDscComponents } from './versions/openshift-ai.js';
 import type { FieldProblem, Resolved } from './versions/resolved.js';
+import { groupBindingName, type GroupBinding } from './cluster-auth.js';
 import { accessTokenLifespanOf, durationSeconds, maxCookieRefreshSeconds } from './playground-session.js';
 
 type Path = (string | number)[];
@@ -41,33 +42,105 @@ export function defaultAudiences(cfg: BaseStackConfig): string[] {
   return [...new Set([cfg.clusterAuth.consoleClientId, cfg.clusterAuth.cliClientId, cfg.mcpServer.stsAudience])];
 }
 
+/**
+ * The group bindings the stack emits: `clusterAuth.groupBindings`, or by default `adminGroup` →
+ * ClusterRole `cluster-admin` cluster-wide and `developerGroup` → `edit` in `namespaces.llamaStack`.
+ */
+export function effectiveGroupBindings(cfg: BaseStackConfig): readonly GroupBinding[] {
+  const ca = cfg.clusterAuth;
+  return (
+    ca.groupBindings ?? [
+      { group: ca.adminGroup, clusterRole: 'cluster-admin' },
+      { group: ca.developerGroup, clusterRole: 'edit', namespaces: [cfg.namespaces.llamaStack] },
+    ]
+  );
+}
+
+/** Built-in ClusterRoles that read every Secret of a namespace they are bound in (Kubernetes user-facing roles). */
+const SECRET_READING_ROLES = new Set(['cluster-admin', 'admin', 'edit']);
+
 /** Host names each enabled component needs when no apps domain is set. */
 function requiredHosts(cfg: BaseStackConfig): (keyof BaseStackConfig['hosts'])[] {
   return ['keycloak', ...(cfg.clusterAuth.externalOidc ? (['console'] as const) : []), ...routeHosts(cfg).map((r) => r.field)];
 }
 
 /**
- * Namespaces holding the stack's secrets must not be the developers' `edit` namespace
- * (`namespaces.llamaStack`, where `clusterAuth.developerGroup` is bound to ClusterRole `edit`):
- * `edit` reads every Secret and patches every Deployment/ConfigMap of its namespace
- * (Kubernetes user-facing roles). Reported on the namespace field, unless
+ * Namespaces holding the stack's secrets must not be a namespace where a group binding grants a
+ * role that reads Secrets (by default `namespaces.llamaStack`, where `clusterAuth.developerGroup`
+ * is bound to ClusterRole `edit`): `edit` and `admin` read every Secret and patch every
+ * Deployment/ConfigMap of their namespace (Kubernetes user-facing roles). Reported on the namespace
+ * field for the default bindings, on the binding's namespace for `clusterAuth.groupBindings`, unless
  * `namespaces.acknowledgeDevelopersReadSecrets` accepts it.
  */
 function checkNamespaces(cfg: BaseStackConfig, problem: (path: Path, message: string) => void): void {
   const ns = cfg.namespaces;
   if (ns.acknowledgeDevelopersReadSecrets) return;
-  const dev = ns.llamaStack;
-  const why = (holds: string) =>
-    `"${dev}" is the developers' namespace (clusterAuth.developerGroup "${cfg.clusterAuth.developerGroup}" has ClusterRole edit in namespaces.llamaStack), ` +
-    `so every developer could read ${holds} and change its workload; use another namespace, or set namespaces.acknowledgeDevelopersReadSecrets: true to accept this`;
-  if (ns.mcpServer === dev)
-    problem(
-      ['namespaces', 'mcpServer'],
-      why(`the MCP server's token-exchange client Secret (mcpServer.stsClientSecret "${cfg.mcpServer.stsClientSecret.name}")`),
-    );
-  if (cfg.playground.enabled && ns.playground === dev)
-    problem(['namespaces', 'playground'], why(`the Playground's oauth2-proxy Secret "${cfg.playground.oauthSecretName}" (client and cookie secret)`));
-  if (ns.keycloak === dev) problem(['namespaces', 'keycloak'], why('the realm client secrets, user passwords and database credentials'));
+  const holders: { field: 'mcpServer' | 'playground' | 'keycloak'; holds: string }[] = [
+    { field: 'mcpServer', holds: `the MCP server's token-exchange client Secret (mcpServer.stsClientSecret "${cfg.mcpServer.stsClientSecret.name}")` },
+    ...(cfg.playground.enabled
+      ? [{ field: 'playground' as const, holds: `the Playground's oauth2-proxy Secret "${cfg.playground.oauthSecretName}" (client and cookie secret)` }]
+      : []),
+    { field: 'keycloak', holds: 'the realm client secrets, user passwords and database credentials' },
+  ];
+  const ack = 'use another namespace, or set namespaces.acknowledgeDevelopersReadSecrets: true to accept this';
+  if (!cfg.clusterAuth.groupBindings) {
+    const dev = ns.llamaStack;
+    for (const h of holders) {
+      if (ns[h.field] !== dev) continue;
+      problem(
+        ['namespaces', h.field],
+        `"${dev}" is the developers' namespace (clusterAuth.developerGroup "${cfg.clusterAuth.developerGroup}" has ClusterRole edit in namespaces.llamaStack), ` +
+          `so every developer could read ${h.holds} and change its workload; ${ack}`,
+      );
+    }
+    return;
+  }
+  cfg.clusterAuth.groupBindings.forEach((b, i) => {
+    if (!SECRET_READING_ROLES.has(b.clusterRole) || !b.namespaces) return;
+    b.namespaces.forEach((n, j) => {
+      for (const h of holders.filter((x) => ns[x.field] === n)) {
+        problem(
+          ['clusterAuth', 'groupBindings', i, 'namespaces', j],
+          `"${n}" is namespaces.${h.field}: ClusterRole ${b.clusterRole} there lets every member of "${b.group}" read ${h.holds} and change its workload; ${ack}`,
+        );
+      }
+    });
+  });
+}
+
+/** `clusterAuth.groupBindings`: realm groups, no binding emitted twice (same name in the same scope), no namespace listed twice. */
+function checkGroupBindings(cfg: BaseStackConfig, groups: ReadonlySet<string>, problem: (path: Path, message: string) => void): void {
+  const ca = cfg.clusterAuth;
+  if (!ca.groupBindings) {
+    for (const [field, group] of [
+      ['adminGroup', ca.adminGroup],
+      ['developerGroup', ca.developerGroup],
+    ] as const) {
+      if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
+    }
+    return;
+  }
+  /** `<scope>/<binding name>` → index of the first binding that emits it. */
+  const emitted = new Map<string, number>();
+  ca.groupBindings.forEach((b, i) => {
+    if (!groups.has(b.group)) problem(['clusterAuth', 'groupBindings', i, 'group'], `no realm group "${b.group}"; declare it in realm.groups`);
+    const name = groupBindingName(b);
+    const scopes = b.namespaces ?? [undefined];
+    scopes.forEach((n, j) => {
+      if (n !== undefined && b.namespaces!.indexOf(n) !== j) {
+        problem(['clusterAuth', 'groupBindings', i, 'namespaces', j], `namespace "${n}" is listed twice`);
+        return;
+      }
+      const key = `${n ?? '(cluster)'}/${name}`;
+      const first = emitted.get(key);
+      if (first === undefined) emitted.set(key, i);
+      else
+        problem(
+          ['clusterAuth', 'groupBindings', i],
+          `duplicate binding: clusterAuth.groupBindings[${first}] already emits ${n ? `RoleBinding ${n}/${name}` : `ClusterRoleBinding ${name}`}; merge the two entries`,
+        );
+    });
+  });
 }
 
 /** zod `superRefine` of the stack configuration. */
@@ -157,12 +230,7 @@ export function checkStackConfig(cfg: BaseStackConfig, ctx: z.RefinementCtx): vo
     );
   }
   checkNamespaces(cfg, problem);
-  for (const [field, group] of [
-    ['adminGroup', ca.adminGroup],
-    ['developerGroup', ca.developerGroup],
-  ] as const) {
-    if (!groups.has(group)) problem(['clusterAuth', field], `no realm group "${group}"; declare it in realm.groups`);
-  }
+  checkGroupBindings(cfg, groups, problem);
 
   // MCP server: token exchange client and scopes.
   const ms = cfg.mcpServer;

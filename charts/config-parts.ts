@@ -7,6 +7,7 @@
 import { DEFAULT_LLAMA_STACK_VERSION, DEFAULT_OPERATOR_VERSION } from './versions/llama-stack.js';
 import { z } from 'zod';
 import { MCP_SERVER_DEFAULTS } from './mcp-server-defaults.js';
+import { STS_CACHE_MAX_AGE } from '../mcp-server/src/config/schema.js';
 import { OAUTH2_PROXY_RELEASE } from './oauth2-proxy-release.js';
 import { OPENSHIFT_DEFAULT_CLUSTER_NETWORK } from './playground-session.js';
 
@@ -153,6 +154,17 @@ const mcpServerSchema = z
     stsAudience: z.string().min(1).default('openshift'),
     /** `sts_scopes`. @default mcp:openshift */
     stsScopes: z.array(z.string().min(1)).default([...MCP_SERVER_DEFAULTS.stsScopes]),
+    /**
+     * `sts_cache_max_age`: seconds an exchanged token is reused before Keycloak is asked again,
+     * the bound on how long a logged-out or disabled user keeps access; `0` exchanges on every
+     * request. @default 30 (the server's own, mcp-server/src/config/schema.ts)
+     */
+    stsCacheMaxAge: z
+      .number({ invalid_type_error: 'expected a whole number of seconds' })
+      .int('expected a whole number of seconds')
+      .min(0, 'expected 0 (exchange on every request) or more seconds')
+      .max(STS_CACHE_MAX_AGE.max, `expected at most ${STS_CACHE_MAX_AGE.max} seconds (the MCP server's limit)`)
+      .default(STS_CACHE_MAX_AGE.default),
     /** Secret in the MCP server namespace with the STS client secret, mounted as a file. @default `{ name: 'mcp-server-sts', key: 'clientSecret' }` */
     stsClientSecret: secretKeyRef.default({ name: 'mcp-server-sts', key: 'clientSecret' }),
     /** `denied_resources`: kinds no tool may touch. @default [] */
@@ -258,8 +270,8 @@ const playgroundSchema = z
     scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email', 'mcp-server']),
     /**
      * Realm groups whose members may sign in (oauth2-proxy `--allowed-group`, read from the token's
-     * `clusterAuth.groupsClaim`); everyone else is refused after login. @default the stack's
-     * `clusterAuth.adminGroup` and `clusterAuth.developerGroup`
+     * `clusterAuth.groupsClaim`); everyone else is refused after login. @default every group of
+     * `clusterAuth.groupBindings` (by default `clusterAuth.adminGroup` and `clusterAuth.developerGroup`)
      */
     allowedGroups: z.array(z.string().min(1)).min(1).optional(),
     /** Secret with `client-secret` and `cookie-secret` keys (not created by the stack). @default `llama-stack-playground-oauth` */

@@ -154,6 +154,21 @@ const keycloakSchema = z
   })
   .strict();
 
+/** One `clusterAuth.groupBindings` entry (charts/cluster-auth.ts `GroupBinding`). */
+const groupBindingSchema = z
+  .object({
+    /** Realm group, as the groups claim carries it. */
+    group: z.string().min(1),
+    /** ClusterRole granted (an RBAC object name: no "/" or "%"). */
+    clusterRole: z
+      .string()
+      .min(1)
+      .regex(/^[^/%]+$/, 'expected a ClusterRole name (no "/" or "%")'),
+    /** Namespaces of the RoleBindings. @default none: one cluster-wide ClusterRoleBinding */
+    namespaces: z.array(dnsLabel).min(1, 'expected at least one namespace; omit namespaces for a cluster-wide binding').optional(),
+  })
+  .strict();
+
 /** OpenShift cluster authentication through Keycloak (external OIDC). */
 const clusterAuthSchema = z
   .object({
@@ -179,10 +194,19 @@ const clusterAuthSchema = z
     issuerCaConfigMap: dnsLabel.default('keycloak-oidc-ca'),
     /** PEM CA bundle that signed Keycloak's certificate. @default none: `kube-mcp-stack apply` fills the ConfigMaps with the cluster's default ingress CA */
     issuerCaPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'expected a PEM certificate bundle' }).optional(),
-    /** Group bound to ClusterRole `cluster-admin`. @default `openshift_admins` */
+    /** Group bound to ClusterRole `cluster-admin` by the default `groupBindings`. @default `openshift_admins` */
     adminGroup: z.string().min(1).default('openshift_admins'),
-    /** Group bound to ClusterRole `edit` in the Llama Stack namespace. @default `openshift_developers` */
+    /** Group bound to ClusterRole `edit` in the Llama Stack namespace by the default `groupBindings`. @default `openshift_developers` */
     developerGroup: z.string().min(1).default('openshift_developers'),
+    /**
+     * Group RBAC: each realm group bound to a ClusterRole, cluster-wide (no `namespaces`) or in each
+     * listed namespace. When set, it replaces the default bindings. @default `adminGroup` → `cluster-admin`
+     * cluster-wide, `developerGroup` → `edit` in `namespaces.llamaStack`
+     */
+    groupBindings: z
+      .array(groupBindingSchema)
+      .min(1, 'expected at least one binding; omit groupBindings for the defaults (adminGroup → cluster-admin, developerGroup → edit in namespaces.llamaStack)')
+      .optional(),
   })
   .strict();
 

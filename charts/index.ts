@@ -29,7 +29,7 @@ export {
   type ServiceRef,
 } from './model.js';
 export { addKubeMcpStack, CHART_IDS, type ChartId, type StackCharts } from './stack.js';
-export { synthesizeStackTo, type SynthResult } from './synth.js';
+export { synthesizeStackTo, synthesizeMain, isStackConfigError, lastOutputCopy, type SynthResult, type SynthMainIo } from './synth.js';
 export {
   APPLY_PHASES,
   APPLY_PHASE_ANNOTATION,

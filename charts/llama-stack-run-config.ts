@@ -96,6 +96,11 @@ const APIS: Record<RunConfigLayout, readonly string[]> = {
 
 type Json = Record<string, unknown>;
 
+/** The resource kinds both layouts register none of (after `models`, in this order), each `[]`. */
+function noRegisteredResources(): Record<'shields' | 'vector_dbs' | 'datasets' | 'scoring_fns' | 'benchmarks', Json[]> {
+  return { shields: [], vector_dbs: [], datasets: [], scoring_fns: [], benchmarks: [] };
+}
+
 function auth(a: RunConfigAuth): Json {
   return {
     provider_config: {
@@ -255,11 +260,7 @@ export function buildRunConfig(input: RunConfigInput): Json {
       providers,
       metadata_store: sqlite('registry.db'),
       models,
-      shields: [],
-      vector_dbs: [],
-      datasets: [],
-      scoring_fns: [],
-      benchmarks: [],
+      ...noRegisteredResources(),
       tool_groups: [
         { toolgroup_id: 'builtin::rag', provider_id: 'rag-runtime' },
         ...input.mcpToolGroups.map((g) => ({ toolgroup_id: g.toolgroupId, provider_id: 'model-context-protocol', mcp_endpoint: { uri: g.endpoint } })),
@@ -287,11 +288,7 @@ export function buildRunConfig(input: RunConfigInput): Json {
     },
     registered_resources: {
       models,
-      shields: [],
-      vector_dbs: [],
-      datasets: [],
-      scoring_fns: [],
-      benchmarks: [],
+      ...noRegisteredResources(),
     },
     // The MCP tool group as a connector (llama_stack_api/connectors/models.py ConnectorInput).
     connectors: input.mcpToolGroups.map((g) => ({

@@ -31,6 +31,8 @@ export interface McpServerTokenExchange {
   readonly scopes: readonly string[];
   /** Path of the file holding the client secret (`sts_client_secret_file`), mounted from a Secret. */
   readonly clientSecretFile: string;
+  /** Seconds an exchanged token is reused (`sts_cache_max_age`). @default unset: the server's default (30) */
+  readonly cacheMaxAge?: number;
 }
 
 /** Typed form of the MCP server's `config.toml`. */
@@ -124,6 +126,7 @@ export function mcpServerConfigObject(s: McpServerSettings): TomlTable {
     out.sts_audience = t.audience;
     out.sts_scopes = [...t.scopes];
     out.sts_client_secret_file = t.clientSecretFile;
+    if (t.cacheMaxAge !== undefined) out.sts_cache_max_age = t.cacheMaxAge;
   }
   if (s.certificateAuthority !== undefined) out.certificate_authority = s.certificateAuthority;
   if (s.deniedResources && s.deniedResources.length > 0) {

@@ -58,6 +58,8 @@ export interface McpServerAuthProps {
   readonly stsAudience: string;
   /** Scopes of the exchanged token (`sts_scopes`). @default ["mcp:openshift"] */
   readonly stsScopes?: readonly string[];
+  /** Seconds an exchanged token is reused (`sts_cache_max_age`, 0..3600). @default unset: the server's default, 30 */
+  readonly stsCacheMaxAge?: number;
   /** The STS client secret: mounted as a file, never copied into the ConfigMap. */
   readonly stsClientSecret: SecretValue;
   /** ConfigMap (in this namespace) holding the issuer's CA bundle, mounted for `certificate_authority`. */
@@ -128,6 +130,7 @@ export function mcpServerSettingsFromProps(props: McpServerProps): McpServerSett
       clientId: a.stsClientId,
       audience: a.stsAudience,
       scopes: a.stsScopes ?? [...MCP_SERVER_DEFAULTS.stsScopes],
+      ...(a.stsCacheMaxAge !== undefined ? { cacheMaxAge: a.stsCacheMaxAge } : {}),
       clientSecretFile: `${MCP_SERVER_PATHS.stsSecretDir}/${MCP_SERVER_PATHS.stsSecretFile}`,
     },
     certificateAuthority: `${MCP_SERVER_PATHS.issuerCaDir}/${a.issuerCaKey ?? 'ca.crt'}`,
@@ -158,6 +161,7 @@ export function mcpServerProps(scope: Construct, model: StackModel): McpServerPr
       stsClientId: ms.stsClientId,
       stsAudience: ms.stsAudience,
       stsScopes: ms.stsScopes,
+      stsCacheMaxAge: ms.stsCacheMaxAge,
       stsClientSecret: { secret: Secret.fromSecretName(scope, 'StsSecret', model.mcpServer.stsClientSecret.name), key: model.mcpServer.stsClientSecret.key },
       issuerCa: ConfigMap.fromConfigMapName(scope, 'IssuerCa', ca.configMapName),
       issuerCaKey: ca.key,

@@ -13,7 +13,8 @@
  */
 import type { RealmModel } from '../keycloak-realm/realm-model.js';
 import { parseStackConfig, problemsOf, StackConfigBaseSchema, StackConfigError, type StackConfig, type ValidStackConfig } from './config.js';
-import { defaultAudiences } from './config-checks.js';
+import { defaultAudiences, effectiveGroupBindings } from './config-checks.js';
+import type { GroupBinding } from './cluster-auth.js';
 import { findKeycloakCrApiVersion, type KeycloakCrApiVersion } from './versions/keycloak-cr.js';
 import { valueOrThrow } from './versions/resolved.js';
 import type { SecretKey } from '../secrets/required.js';
@@ -115,6 +116,8 @@ export interface StackModel {
     /** Emit FeatureGate TechPreviewNoUpgrade (4.19 with acknowledgement only). */
     readonly featureGate: boolean;
     readonly audiences: readonly string[];
+    /** The group RBAC emitted: `clusterAuth.groupBindings`, else the defaults (charts/config-checks.ts `effectiveGroupBindings`). */
+    readonly groupBindings: readonly GroupBinding[];
     readonly consoleClientSecret: SecretKey;
     readonly consoleRedirectUri?: string;
   };
@@ -162,7 +165,7 @@ export interface StackModel {
     readonly cookieExpire: string;
     /** oauth2-proxy `--trusted-proxy-ip` CIDRs (where the router connects from). */
     readonly trustedProxyCidrs: readonly string[];
-    /** Who may sign in: `playground.allowedGroups`, default the admin and developer groups (each once). */
+    /** Who may sign in: `playground.allowedGroups`, default every group of `clusterAuth.groupBindings` (by default the admin and developer groups), each once. */
     readonly allowedGroups: readonly string[];
     /** The token claim holding group names (`clusterAuth.groupsClaim`). */
     readonly groupsClaim: string;
@@ -352,6 +355,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       externalOidc: cfg.clusterAuth.externalOidc,
       featureGate: cfg.clusterAuth.externalOidc && cfg.openshift.version === '4.19' && cfg.clusterAuth.acknowledgeTechPreviewNoUpgrade,
       audiences: cfg.clusterAuth.audiences ?? defaultAudiences(cfg),
+      groupBindings: effectiveGroupBindings(cfg),
       consoleClientSecret: { namespace: OPENSHIFT_CONFIG_NAMESPACE, name: cfg.clusterAuth.consoleClientSecretName, key: OIDC_CLIENT_SECRET_KEY },
       consoleRedirectUri: urls.consoleRedirectUri,
     },
@@ -379,7 +383,7 @@ export function deriveModel(config: ValidStackConfig | StackConfig): StackModel 
       cookieRefresh: pg.cookieRefresh ?? cookieRefreshFor(accessTokenLifespanOf(realm, pg.clientId)),
       cookieExpire: pg.cookieExpire,
       trustedProxyCidrs: pg.trustedProxyCidrs,
-      allowedGroups: pg.allowedGroups ?? [...new Set([cfg.clusterAuth.adminGroup, cfg.clusterAuth.developerGroup])],
+      allowedGroups: pg.allowedGroups ?? [...new Set(effectiveGroupBindings(cfg).map((b) => b.group))],
       groupsClaim: cfg.clusterAuth.groupsClaim,
       clientSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'client-secret' },
       cookieSecret: { namespace: ns.playground, name: pg.oauthSecretName, key: 'cookie-secret' },

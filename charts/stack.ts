@@ -12,10 +12,14 @@
  * Each chart depends on the one before it, so the order is total and explicit. Each object
  * also carries its apply phase (charts/apply-phases.ts), the order `kube-mcp-stack apply` and
  * Argo CD follow, with the waits between phases; file numbers play no part there.
+ *
+ * A team's own charts, added to the same App before or after {@link addKubeMcpStack}, always
+ * come before feature-gate and cluster-authentication: at synth time those two depend on every
+ * other chart of the App ({@link keepSwitchLast}).
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ConfigMap, Secret, type IConfigMap, type ISecret } from 'cdk8s-plus-28';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { annotateApplyPhases, REQUIRED_SECRETS_ANNOTATION, requiredSecretsAnnotation } from './apply-phases.js';
 import { ClusterAuth, TechPreviewFeatureGate } from './cluster-auth.js';
 import { ExternalAuthentication, externalOidcModel } from './external-auth.js';
@@ -50,6 +54,43 @@ export type ChartId = (typeof CHART_IDS)[number];
 
 /** The charts that were added, by id. */
 export type StackCharts = Partial<Record<ChartId, Chart>>;
+
+/** Charts that are applied after everything else, in this order: the FeatureGate and the `Authentication` switch. */
+export const LAST_CHART_IDS: readonly ChartId[] = ['feature-gate', 'cluster-authentication'];
+
+/** Whether `c` depends, directly or through other constructs' dependencies, on one of `targets`. */
+function dependsOn(c: IConstruct, targets: ReadonlySet<IConstruct>, seen = new Set<IConstruct>()): boolean {
+  for (const d of c.node.dependencies) {
+    if (targets.has(d)) return true;
+    if (!seen.has(d)) {
+      seen.add(d);
+      if (dependsOn(d, targets, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Makes `first` (the first of the charts that must stay last) depend on every other chart of
+ * `app` at synth time, including charts added after this call, so a team's own charts get lower
+ * file numbers than the `Authentication` switch. A chart that itself depends on one of `last`
+ * (a team asking to come after the switch) is left alone. Runs as a construct validation: cdk8s
+ * `App.synth()` runs validations before it orders the charts and names the files
+ * (`<index>-<chart id>.k8s.yaml`), and `synthYaml()` orders after validating too.
+ */
+export function keepSwitchLast(app: App, last: readonly Chart[]): void {
+  const first = last[0];
+  if (!first) return;
+  const lastSet = new Set<IConstruct>(last);
+  first.node.addValidation({
+    validate: () => {
+      for (const c of app.node.findAll()) {
+        if (c instanceof Chart && !lastSet.has(c) && !dependsOn(c, lastSet)) first.node.addDependency(c);
+      }
+      return [];
+    },
+  });
+}
 
 const secretRef = (scope: Construct, id: string, name: string): ISecret => Secret.fromSecretName(scope, id, name);
 const configMapRef = (scope: Construct, id: string, name: string): IConfigMap => ConfigMap.fromConfigMapName(scope, id, name);
@@ -158,7 +199,7 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
     new ClusterAuth(c, 'ClusterAuth', {
       createNamespaces: needed,
       issuerCa: { configMapName: ca.configMapName, key: ca.key, namespaces: ca.namespaces, pem: ca.pem, issuer: model.oidc.issuer },
-      groups: { adminGroup: cfg.clusterAuth.adminGroup, developerGroup: cfg.clusterAuth.developerGroup, developerNamespace: ns.llamaStack },
+      groups: { bindings: model.clusterAuth.groupBindings },
     });
   });
 
@@ -223,5 +264,9 @@ export function addKubeMcpStack(app: App, model: StackModel): StackCharts {
     });
   }
   annotateApplyPhases(charts, { argoCdSyncWaves: cfg.gitops.argoCdSyncWaves });
+  keepSwitchLast(
+    app,
+    LAST_CHART_IDS.flatMap((id) => charts[id] ?? []),
+  );
   return charts;
 }

@@ -22,10 +22,11 @@ import { reconcileRealm } from '../keycloak-realm/reconcile.js';
 import { UnknownClientScopeError } from '../keycloak-realm/reconcile-clients.js';
 import type { RequiredSecret } from '../secrets/required.js';
 import { ensureSecrets, KubernetesSecretSource, type SecretSource } from '../secrets/store.js';
-import { ConfigLoadError, DEFAULT_CONFIG, loadStackModel } from './config-load.js';
+import { CONFIG_OPTION, ConfigLoadError, loadStackModel } from './config-load.js';
 
 interface RealmFlags {
-  config: string;
+  /** @default `stack.config.ts` in the working directory */
+  config?: string;
   url?: string;
   caFile?: string;
   adminRealm: string;
@@ -55,7 +56,7 @@ export function parseKeycloakUrl(value: string): string {
 
 function addCommon(cmd: Command): Command {
   return cmd
-    .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG)
+    .option(CONFIG_OPTION.flags, CONFIG_OPTION.description)
     .addOption(
       new Option(
         '--url <url>',

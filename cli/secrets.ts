@@ -17,10 +17,11 @@ import type { StackModel } from '../charts/model.js';
 import { requiredSecrets } from '../charts/required-secrets.js';
 import type { RequiredSecret } from '../secrets/required.js';
 import { ensureSecrets, KubernetesSecretSource, type SecretOutcome, type SecretSource } from '../secrets/store.js';
-import { DEFAULT_CONFIG, loadStackModel } from './config-load.js';
+import { CONFIG_OPTION, ConfigLoadError, loadStackModel } from './config-load.js';
 
 interface SecretsFlags {
-  config: string;
+  /** @default `stack.config.ts` in the working directory */
+  config?: string;
   /** `ensure` only: create the missing namespaces the Secrets go into. @default false */
   createNamespaces?: boolean;
 }
@@ -99,16 +100,15 @@ export function secretsCommand(setExit: (code: number) => void): Command {
     ['list', 'show each referenced Secret key as present or missing; exit 2 when any is missing'],
     ['ensure', 'create every missing key with a strong random value in the format its consumer needs'],
   ] as const) {
-    const cmd = secrets
-      .command(action)
-      .description(description)
-      .option('-c, --config <path>', 'stack config: TS/JS module (default export), JSON or YAML', DEFAULT_CONFIG);
+    const cmd = secrets.command(action).description(description).option(CONFIG_OPTION.flags, CONFIG_OPTION.description);
     if (action === 'ensure') cmd.option('--create-namespaces', 'create the missing namespaces the Secrets go into (each is printed)', false);
     cmd.action(async (flags: SecretsFlags) => {
       try {
         setExit(await runSecrets(action, flags, (l) => process.stdout.write(`${l}\n`)));
       } catch (e) {
-        process.stderr.write(`kube-mcp-stack secrets ${action}: ${(e as Error).message.split('\n')[0]}\n`);
+        // A config error lists every problem (`path: reason` per line): print it whole.
+        const msg = e instanceof ConfigLoadError ? e.message : (e as Error).message.split('\n')[0];
+        process.stderr.write(`kube-mcp-stack secrets ${action}: ${msg}\n`);
         setExit(1);
       }
     });

@@ -9,8 +9,8 @@
  * - no wildcard redirect URIs: `mcp-server` and `openshift` are not browser clients
  *   (standard flow off), `mcp-client` gets the redirect URIs passed in.
  */
-import { RealmModelSchema, type RealmModel, type SecretRef, type UserSchema } from './realm-model.js';
-import type { z } from 'zod';
+import { RealmModelSchema, SecretRefSchema, type RealmModel, type SecretRef, type UserSchema } from './realm-model.js';
+import { z } from 'zod';
 
 /** The confidential clients of the reference realm, whose secrets live in Kubernetes Secrets. */
 export const REFERENCE_CONFIDENTIAL_CLIENTS = ['mcp-client', 'mcp-server', 'openshift', 'openshift-console'] as const;
@@ -31,13 +31,59 @@ export interface ReferenceRealmOptions {
   readonly users?: readonly z.input<typeof UserSchema>[];
 }
 
+/**
+ * {@link ReferenceRealmOptions} checked at run time (a config module is plain JavaScript to its
+ * caller: an unknown option such as `realmName` must not be ignored silently). Strict: unknown
+ * options are errors. A function, because realm-model.ts re-exports this module (the import
+ * cycle leaves its schemas uninitialized while this module loads).
+ */
+export const referenceRealmOptionsSchema = () =>
+  z
+    .object({
+      consoleRedirectUri: z.string().url('expected an absolute URL, e.g. https://console-openshift-console.apps.example.com/auth/callback'),
+      mcpClientRedirectUris: z.array(z.string().min(1)).optional(),
+      mcpClientWebOrigins: z.array(z.string().min(1)).optional(),
+      realm: z.string().min(1).optional(),
+      clientSecrets: z
+        .object(Object.fromEntries(REFERENCE_CONFIDENTIAL_CLIENTS.map((c) => [c, SecretRefSchema.optional()])))
+        .strict()
+        .optional(),
+      users: z.array(z.unknown()).optional(),
+    })
+    .strict();
+
+/** Thrown by {@link referenceRealm} for bad options: one `path: reason` line per problem. */
+export class ReferenceRealmOptionsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`referenceRealm(): invalid options:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ReferenceRealmOptionsError';
+  }
+}
+
+function optionProblems(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+    if (i.code === 'unrecognized_keys') {
+      const hint = i.keys.includes('realmName') ? ' (the realm name option is "realm")' : '';
+      return `${path || '(options)'}: unknown option(s) ${i.keys.map((k) => `"${k}"`).join(', ')}${hint}`;
+    }
+    return `${path || '(options)'}: ${i.message}`;
+  });
+}
+
 /** Default Secret (in the Keycloak namespace) holding a client's secret under key `clientSecret`. */
 export function defaultClientSecretRef(clientId: string): SecretRef {
   return { name: `keycloak-client-${clientId}-secret`, key: 'clientSecret' };
 }
 
-/** Builds the reference realm model. @throws ZodError if an option is malformed. */
+/**
+ * Builds the reference realm model.
+ * @throws ReferenceRealmOptionsError for an unknown or malformed option (e.g. `realmName`, which is spelled `realm`)
+ * @throws ZodError if a user is malformed (checked by the realm model schema)
+ */
 export function referenceRealm(opts: ReferenceRealmOptions): RealmModel {
+  const checked = referenceRealmOptionsSchema().safeParse(opts);
+  if (!checked.success) throw new ReferenceRealmOptionsError(optionProblems(checked.error));
   const secret = (id: ReferenceConfidentialClient): SecretRef => opts.clientSecrets?.[id] ?? defaultClientSecretRef(id);
   return RealmModelSchema.parse({
     realm: opts.realm ?? 'openshift',

@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { ApiserverAuthenticationConfiguration } from '../../charts/external-auth.js';
 import { serverSideApply } from '../../test/e2e/kube/apply.js';
 import { adminKubeConfig, cacheDir, startKube, stopKube, type KubeState } from '../../test/e2e/kube-harness.js';
@@ -59,14 +59,21 @@ export async function startBenchKube(issuer: { url: string; caPem: string }, aud
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Who the bench RoleBinding names (RBAC subject kinds). */
+export interface BenchSubject {
+  readonly kind: 'Group' | 'User';
+  readonly name: string;
+}
+
 /**
  * Creates namespace `namespace` with `pods` Pods (stored only: no kubelet runs them) and a
- * RoleBinding granting the built-in `view` ClusterRole to group `group`.
+ * RoleBinding granting the built-in `view` ClusterRole to `subjects`.
  * Retries the Pods until the namespace's default ServiceAccount exists (at most 60 s).
+ * @param cluster the harness state (its admin kubeconfig is used) or an admin KubeConfig
  * @throws Error naming the objects that could not be applied
  */
-export async function seedNamespace(state: KubeState, namespace: string, pods: number, group: string): Promise<void> {
-  const kc = adminKubeConfig(state);
+export async function seedNamespace(cluster: KubeState | KubeConfig, namespace: string, pods: number, subjects: readonly BenchSubject[]): Promise<void> {
+  const kc = cluster instanceof KubeConfig ? cluster : adminKubeConfig(cluster);
   const apply = async (objects: KubernetesObject[]) => (await serverSideApply(kc, objects, 'kube-mcp-stack-bench')).filter((r) => r.error);
   const base: KubernetesObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
@@ -75,7 +82,7 @@ export async function seedNamespace(state: KubeState, namespace: string, pods: n
       kind: 'RoleBinding',
       metadata: { name: 'bench-view', namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+      subjects: subjects.map((x) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: x.kind, name: x.name })),
     } as KubernetesObject,
   ];
   const failedBase = await apply(base);

@@ -33,11 +33,15 @@ export function keycloakCrApiVersion(channel: string, override: 'auto' | Keycloa
 
 /**
  * {@link keycloakCrApiVersion} with the problem to report when `auto` cannot read the channel.
- * @returns the version, or a problem on `keycloak.apiVersion`
+ * @returns the version, or a problem on `keycloakOperator.channel` (the field whose value cannot be read;
+ *   the reason names `keycloak.apiVersion` as the other fix)
  */
 export function findKeycloakCrApiVersion(channel: string, override: 'auto' | KeycloakCrApiVersion = 'auto'): Resolved<KeycloakCrApiVersion> {
   const version = keycloakCrApiVersion(channel, override);
   return version
     ? resolved(version)
-    : unresolved(['keycloak', 'apiVersion'], `cannot tell the CR version served by channel "${channel}"; set "v2alpha1" or "v2beta1"`);
+    : unresolved(
+        ['keycloakOperator', 'channel'],
+        `cannot tell the Keycloak CR version served by channel "${channel}" (expected stable-v<major>[.<minor>], e.g. "stable-v26.2"); use such a channel, or set keycloak.apiVersion to "v2alpha1" or "v2beta1"`,
+      );
 }

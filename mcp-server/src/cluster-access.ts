@@ -3,7 +3,7 @@
  * client carries the caller's exchanged token only (helper module `k8s/cluster.ts`); without
  * it, the kubeconfig's own user or the pod's service account acts.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './k8s/kube-config.js';
 import { kubeConfigForServiceAccount, kubeConfigForToken, kubeConfigFromFile, loadClusterTarget, type ClusterTarget } from './k8s/cluster.js';
 import type { ServerConfig } from './config/load.js';
 

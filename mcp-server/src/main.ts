@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Entry point: `npx tsx mcp-server/src/main.ts --config config.toml [flags]` (or `node` on the
  * compiled output). Exit code 2 on a configuration error (message names the key), 1 on other

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from './config/load.js';
 import { AuthRuntime, type AuthRuntimeOptions } from './auth/auth-runtime.js';
 import { clusterAccessFor, type ClusterAccess } from './cluster-access.js';
+import { observeRequests } from './k8s/request.js';
 import { filterTools } from './tools/index.js';
 import { pinoLevel } from './obs/logger.js';
 import type { Metrics } from './obs/metrics.js';
@@ -56,12 +57,22 @@ export class Runtime {
    *   (tools are listed, calls fail naming it: see clusterAccessFor).
    */
   build(cfg: ServerConfig): Generation {
-    const cluster = (this.deps.clusterAccess ?? clusterAccessFor)(cfg);
+    const cluster = this.counted((this.deps.clusterAccess ?? clusterAccessFor)(cfg));
     if (cluster.unavailable)
       this.deps.log.error({ reason: cluster.unavailable }, 'no cluster target: tools are listed, tool calls fail until the cluster setting is fixed');
     const auth = cfg.require_oauth ? new AuthRuntime(cfg, this.deps.metrics, this.deps.log, this.deps.authOptions) : undefined;
     const tools = filterTools(this.deps.allTools(), { toolsets: cfg.toolsets, readOnly: cfg.read_only, disableDestructive: cfg.disable_destructive });
     return { id: this.nextId++, config: cfg, auth, cluster, tools };
+  }
+
+  /** `access` with every client it hands out counting its requests in `mcp_kubernetes_requests_total`. */
+  private counted(access: ClusterAccess): ClusterAccess {
+    const count = (method: string, code: string) => this.deps.metrics.kubeRequests.inc({ method, code });
+    return {
+      unavailable: access.unavailable,
+      forCaller: (token) => observeRequests(access.forCaller(token), count),
+      forServer: () => observeRequests(access.forServer(), count),
+    };
   }
 
   /** Install a new configuration; the old generation's background work stops. @throws like build. */

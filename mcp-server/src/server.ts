@@ -14,6 +14,8 @@ import { createLogger } from './obs/logger.js';
 import { watchForReload, type ReloadHandle } from './reload.js';
 import { createMcpServer } from './mcp/server-factory.js';
 import type { DiscoveryCache, ToolDef } from './tools/types.js';
+import { effectiveStrategy } from './cluster-access.js';
+import { preloadClientNode } from './k8s/kube-config.js';
 
 export interface StartOptions {
   readonly config: ServerConfig;
@@ -49,6 +51,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const stdio = o.config.port === undefined;
   const log = o.log ?? createLogger(o.config.log_level, stdio ? pino.destination(2) : undefined);
   const metrics = o.metrics ?? createMetrics();
+  // A kubeconfig file is read with client-node's loader: import it now. In-cluster, the per-caller
+  // path never needs client-node, so it stays unloaded (~60 MiB of RSS; k8s/kube-config.ts).
+  if (effectiveStrategy(o.config) === 'kubeconfig') await preloadClientNode();
   const runtime = new Runtime(o.config, {
     metrics,
     log,

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { checkBasePath, checkHttpUrl, PlaygroundConfigError, type McpAuthMode, type PlaygroundConfig } from './config.js';
+import { LLAMA_STACK_CLIENT_CONTRACTS, releasesWithContract } from './llama-stack-releases.js';
 import { playgroundVersion } from './version.js';
 
 /** Builds the commander program (no parsing). */
@@ -45,6 +46,23 @@ function required(v: unknown, flag: string, env: string, hint: string): string {
   return v.trim();
 }
 
+/**
+ * Refuses an `--api-base-path`/`--mcp-auth` pairing that no supported Llama Stack release has
+ * (the release table of playground/src/llama-stack-releases.ts; the chart derives both flags
+ * from the same table).
+ * @throws PlaygroundConfigError naming both flags, their variables and every valid pair
+ */
+function checkReleasePair(apiBasePath: string, mcpAuth: string): void {
+  if (releasesWithContract(apiBasePath, mcpAuth).length > 0) return;
+  const valid = Object.entries(LLAMA_STACK_CLIENT_CONTRACTS)
+    .map(([version, c]) => `--api-base-path ${c.openaiBasePath} --mcp-auth ${c.mcpToolToken} (Llama Stack ${version})`)
+    .join(' or ');
+  throw new PlaygroundConfigError(
+    `--api-base-path (PLAYGROUND_API_BASE_PATH) "${apiBasePath}" with --mcp-auth (PLAYGROUND_MCP_AUTH) "${mcpAuth}": ` +
+      `no supported Llama Stack release has this pair; use ${valid}`,
+  );
+}
+
 function integer(v: unknown, flag: string, env: string, min: number, max: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new PlaygroundConfigError(`${flag} (${env}): "${String(v)}" must be an integer from ${min} to ${max}`);
@@ -54,7 +72,8 @@ function integer(v: unknown, flag: string, env: string, min: number, max: number
 /**
  * Parses argv (without node and script) and the environment into a {@link PlaygroundConfig}.
  * @throws CommanderError for --help, --version and unknown flags (commander has printed the text)
- * @throws PlaygroundConfigError naming the flag and variable of a missing or invalid setting
+ * @throws PlaygroundConfigError naming the flag and variable of a missing or invalid setting, or
+ *   both flags of an `--api-base-path`/`--mcp-auth` pair no supported Llama Stack release has
  */
 export function parseCli(argv: readonly string[], cmd: Command = buildCommand()): PlaygroundConfig {
   cmd.exitOverride();
@@ -84,6 +103,7 @@ export function parseCli(argv: readonly string[], cmd: Command = buildCommand())
     'PLAYGROUND_MCP_AUTH',
     'headers for Llama Stack 0.2.x/0.3.x, authorization for 0.4.0 and later',
   ) as McpAuthMode;
+  checkReleasePair(apiBasePath, mcpAuth);
   const label = required(o.mcpServerLabel, '--mcp-server-label', 'PLAYGROUND_MCP_SERVER_LABEL', 'a label such as kubernetes');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(label)) {
     throw new PlaygroundConfigError(`--mcp-server-label (PLAYGROUND_MCP_SERVER_LABEL): "${label}" must be 1-64 letters, digits, "_" or "-"`);

@@ -3,8 +3,10 @@
  * variables ({@link parseCli}). Every field names the flag and the variable that set it.
  */
 
-/** How the user's token reaches the MCP server through Llama Stack's Responses MCP tool. */
-export type McpAuthMode = 'headers' | 'authorization';
+import type { McpToolTokenField } from './llama-stack-releases.js';
+
+/** How the user's token reaches the MCP server through Llama Stack's Responses MCP tool (playground/src/llama-stack-releases.ts). */
+export type McpAuthMode = McpToolTokenField;
 
 /** All settings of a running Playground. */
 export interface PlaygroundConfig {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Entry point: `node playground/dist/main.js [flags]` (image: `node /app/playground/dist/main.js`),
  * or `npm run playground -- [flags]`. Exit code 0 after --help/--version, 2 on a usage or

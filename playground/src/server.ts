@@ -259,8 +259,10 @@ export async function startPlayground(cfg: PlaygroundConfig, opts: AppOptions = 
   const app = createApp(cfg, { ...opts, logger: log });
   const server = app.listen(cfg.port, cfg.host);
   // Behind oauth2-proxy (Go's http.Transport keeps idle upstream connections for 90 s), the
-  // server must not close an idle keep-alive connection first: a request the proxy sends on a
-  // connection Node is closing is lost (Node's default is 5 s). Longer than the proxy's idle timeout.
+  // server must not close an idle keep-alive connection first: a POST the proxy sends on a
+  // connection Node is closing is lost (Go retries no POST with a body) and the proxy answers
+  // 502. Node closes keepAliveTimeout + 1 s after the last response (default 5 s → 6 s); 95 s
+  // outlasts the proxy's idle timeout. Proven by test/e2e/playground-keep-alive.e2e.test.ts.
   server.keepAliveTimeout = 95_000;
   server.headersTimeout = 100_000;
   await once(server, 'listening');

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CommanderError } from 'commander';
 import { buildCommand, parseCli } from '../src/cli.js';
+import { SUPPORTED_LLAMA_STACK_VERSIONS } from '../../charts/versions/llama-stack.js';
 import { PlaygroundConfigError } from '../src/config.js';
+import { LLAMA_STACK_CLIENT_CONTRACTS } from '../src/llama-stack-releases.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -95,6 +97,38 @@ describe('parseCli', () => {
     expect(() => parseCli(argv, quiet())).toThrow(message);
   });
 
+  test.each([
+    ['/v1', 'headers'],
+    ['/v1/openai/v1', 'authorization'],
+    ['/v2', 'authorization'],
+  ])('--api-base-path %s with --mcp-auth %s (no supported Llama Stack release has the pair) is refused naming both flags and the valid pairs', (path, auth) => {
+    const argv = [...REQUIRED, '--api-base-path', path, '--mcp-auth', auth];
+    expect(() => parseCli(argv, quiet())).toThrow(PlaygroundConfigError);
+    let message = '';
+    try {
+      parseCli(argv, quiet());
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`--api-base-path (PLAYGROUND_API_BASE_PATH) "${path}" with --mcp-auth (PLAYGROUND_MCP_AUTH) "${auth}"`);
+    // The valid pairs, from the one release table (charts/versions/llama-stack.ts reads it too).
+    for (const [version, c] of Object.entries(LLAMA_STACK_CLIENT_CONTRACTS))
+      expect(message).toContain(`--api-base-path ${c.openaiBasePath} --mcp-auth ${c.mcpToolToken} (Llama Stack ${version})`);
+  });
+
+  test("every supported release's pair is accepted, with the environment variables too", () => {
+    expect(Object.keys(LLAMA_STACK_CLIENT_CONTRACTS)).toEqual(SUPPORTED_LLAMA_STACK_VERSIONS);
+    for (const c of Object.values(LLAMA_STACK_CLIENT_CONTRACTS)) {
+      expect(parseCli([...REQUIRED, '--api-base-path', c.openaiBasePath, '--mcp-auth', c.mcpToolToken], quiet())).toMatchObject({
+        apiBasePath: c.openaiBasePath,
+        mcpAuth: c.mcpToolToken,
+      });
+    }
+    process.env.PLAYGROUND_API_BASE_PATH = '/v1';
+    process.env.PLAYGROUND_MCP_AUTH = 'headers';
+    expect(() => parseCli(['--llama-stack-url', 'http://l', '--mcp-server-url', 'http://m/mcp'], quiet())).toThrow(/no supported Llama Stack release/);
+  });
+
   test('an unknown --mcp-auth mode is a usage error listing the choices', () => {
     let err: unknown;
     const cmd = buildCommand().configureOutput({ writeOut: () => {}, writeErr: (s) => void (err = s) });
@@ -104,7 +138,13 @@ describe('parseCli', () => {
 });
 
 describe('the entry point', () => {
-  const tsx = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'playground/src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH } });
+  const tsx = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'playground/src/main.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      timeout: 50_000,
+      killSignal: 'SIGKILL',
+    });
 
   test("--version prints package.json's version and exits 0", async () => {
     const { stdout } = await tsx(['--version']);
@@ -116,6 +156,13 @@ describe('the entry point', () => {
     for (const f of ['--llama-stack-url', '--api-base-path', '--mcp-server-url', '--mcp-auth', '--mcp-server-label', '--default-model', '--port', '--version'])
       expect(stdout).toContain(f);
     for (const e of ['PLAYGROUND_LLAMA_STACK_URL', 'PLAYGROUND_API_BASE_PATH', 'PLAYGROUND_MCP_SERVER_URL', 'PLAYGROUND_MCP_AUTH']) expect(stdout).toContain(e);
+  }, 60_000);
+
+  test('a pairing no Llama Stack release has exits 2 naming both flags on stderr', async () => {
+    await expect(tsx([...REQUIRED, '--api-base-path', '/v1', '--mcp-auth', 'headers'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('kube-mcp-playground: --api-base-path (PLAYGROUND_API_BASE_PATH) "/v1" with --mcp-auth (PLAYGROUND_MCP_AUTH) "headers"'),
+    });
   }, 60_000);
 
   test('a missing setting exits 2 with the flag named on stderr', async () => {

@@ -36,7 +36,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['charts', 'keycloak-realm', 'secrets'],
   // charts/ reads the MCP server's config schema (it generates config.toml) and the package version
   // (the released image tag, charts/release-image.ts), both leaves of the app; nothing else of it.
-  charts: ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config', 'mcp-server/src/version.js'],
+  // and the Llama Stack releases' client contract (API base path, MCP tool token), a leaf the
+  // Playground's own command line checks its flags against (one home; the Playground imports nothing outside).
+  charts: ['keycloak-realm', 'secrets', 'imports', 'mcp-server/src/config', 'mcp-server/src/version.js', 'playground/src/llama-stack-releases.js'],
   'keycloak-realm': ['secrets'],
   secrets: [],
   imports: [],
@@ -155,6 +157,8 @@ describe('import layers (docs/ARCHITECTURE.md)', () => {
     expect(violation('mcp-server/src/k8s', 'mcp-server/src/tools')).toMatch(/k8s sits below/);
     expect(violation('mcp-server/src/k8s', 'mcp-server/src/exchange')).toBeUndefined();
     expect(violation('playground/src/server.ts', 'charts')).toMatch(/app of its own/);
+    expect(violation('charts', 'playground/src/llama-stack-releases.js')).toBeUndefined();
+    expect(violation('charts', 'playground/src/server.ts')).toBeDefined();
     expect(violation('playground', 'cli')).toBeDefined();
     expect(violation('cli', 'test')).toBeDefined();
     expect(violation('newfolder', 'charts')).toMatch(/not in the architecture/);

@@ -41,6 +41,14 @@ describe('parseStackConfig', () => {
   const cases: [string, (c: any) => void, RegExp][] = [
     ['a zero replica count', (c) => (c.mcpServer.replicas = 0), /^mcpServer\.replicas: expected a positive integer$/],
     ['a non-numeric replica count', (c) => (c.mcpServer.replicas = 'two'), /^mcpServer\.replicas: expected a positive integer/],
+    [
+      'a negative exchange cache age',
+      (c) => (c.mcpServer.stsCacheMaxAge = -1),
+      /^mcpServer\.stsCacheMaxAge: expected 0 \(exchange on every request\) or more seconds$/,
+    ],
+    ['an exchange cache age above the server limit', (c) => (c.mcpServer.stsCacheMaxAge = 7200), /^mcpServer\.stsCacheMaxAge: expected at most 3600 seconds/],
+    ['an exchange cache age with a unit', (c) => (c.mcpServer.stsCacheMaxAge = '30s'), /^mcpServer\.stsCacheMaxAge: expected a whole number of seconds$/],
+    ['a fractional exchange cache age', (c) => (c.mcpServer.stsCacheMaxAge = 1.5), /^mcpServer\.stsCacheMaxAge: expected a whole number of seconds$/],
     ['a malformed OpenShift version', (c) => (c.openshift.version = '4'), /^openshift\.version: expected an OpenShift version "4\.<minor>"/],
     ['a missing openshift section', (c) => delete c.openshift, /^openshift: required/],
     ['a namespace that is not a DNS label', (c) => (c.namespaces.keycloak = 'Red_Hat'), /^namespaces\.keycloak: expected a DNS label/],
@@ -107,7 +115,7 @@ describe('parseStackConfig', () => {
     [
       'an operator channel whose Keycloak CR version is unknown',
       (c) => (c.keycloakOperator.channel = 'fast'),
-      /^keycloak\.apiVersion: cannot tell the CR version served by channel "fast"/,
+      /^keycloakOperator\.channel: cannot tell the Keycloak CR version served by channel "fast" \(expected stable-v<major>\[\.<minor>\]/,
     ],
     ['an admin group the realm does not declare', (c) => (c.clusterAuth.adminGroup = 'admins'), /^clusterAuth\.adminGroup: no realm group "admins"/],
     [

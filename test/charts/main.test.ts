@@ -3,11 +3,13 @@
  * and leaves a previous output directory untouched; a good config replaces it whole.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { lastOutputCopy } from '../../charts/synth.js';
+import { scaffold } from '../../cli/init.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'kms-main-'));
@@ -77,63 +79,54 @@ describe('main.ts with a config module that validates while it loads', () => {
     expect(r.stderr).toContain('invalid stack configuration:');
     expect(r.stderr).toContain('mcpServer.replicas: expected a positive integer');
     expect(r.stderr).toContain('mcpServer: unknown field(s) "replica"');
-    expect(r.stderr).toContain('nothing was written.');
+    expect(r.stderr).toContain('nothing was written (');
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   }, 120_000);
 });
 
-describe('the library setup documented in docs/config.md, under `npx cdk8s synth`', () => {
-  const doc = readFileSync(join(root, 'docs', 'config.md'), 'utf8');
-  const section = doc.slice(doc.indexOf('## Using the toolkit as a library'));
-  const block = (lang: string, after: string) => {
-    const from = section.indexOf(after);
-    const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section.slice(from));
-    if (from < 0 || !m) throw new Error(`no ${lang} block after ${after} in docs/config.md`);
-    return m[1]!;
-  };
+describe('a team repository from `kube-mcp-stack init`, under `npx cdk8s synth` (output: dist)', () => {
   const lib = JSON.stringify(join(root, 'charts', 'index.ts'));
   const team = join(work, 'my-platform');
-  mkdirSync(team, { recursive: true });
-  // the team's own dependencies (cdk8s-cli, tsx, cdk8s, …): the ones installed here
+  scaffold({ dir: team });
+  // the team's own dependencies (cdk8s-cli, tsx, cdk8s, …): the ones installed here; the
+  // package itself from its sources (test/package/ runs the same templates from the tarball)
   symlinkSync(join(root, 'node_modules'), join(team, 'node_modules'));
-  writeFileSync(join(team, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(team, 'cdk8s.yaml'), block('yaml', '`cdk8s.yaml`:'));
-  writeFileSync(join(team, 'stack.config.ts'), block('ts', '`stack.config.ts`:').replace("'kube-mcp-stack'", lib));
-  writeFileSync(join(team, 'main.ts'), block('ts', '`main.ts`').replace("'kube-mcp-stack'", lib));
+  for (const f of ['stack.config.ts', 'main.ts']) writeFileSync(join(team, f), readFileSync(join(team, f), 'utf8').replace("'kube-mcp-stack'", lib));
+  const dist = join(team, 'dist');
+  afterAll(() => rmSync(lastOutputCopy(dist)!, { recursive: true, force: true }));
   const teamRun = () =>
-    spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth'], {
+    spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], {
       cwd: team,
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: undefined },
       encoding: 'utf8',
       timeout: 120_000,
     });
 
-  it('the documented cdk8s.yaml gives the CLI a scratch output', () => {
-    expect(block('yaml', '`cdk8s.yaml`:')).toMatch(/^output: \.cache\/cdk8s-out/m);
+  it('the scaffolded cdk8s.yaml points the CLI at dist/ itself', () => {
+    expect(readFileSync(join(team, 'cdk8s.yaml'), 'utf8')).toMatch(/^output: dist$/m);
   });
 
-  it('writes dist/ and the CLI output, and the CLI succeeds', () => {
+  it('writes dist/ (world-readable) and the CLI lists dist/ files', () => {
     const r = teamRun();
-    expect(`${r.stdout}${r.stderr}`).not.toContain('app expected to create');
     expect(r.status === 0 ? '' : r.stderr).toBe('');
-    const dist = readdirSync(join(team, 'dist')).sort();
-    expect(dist).toContain('0000-keycloak-operator.k8s.yaml');
-    expect(readdirSync(join(team, '.cache', 'cdk8s-out')).sort()).toEqual(dist);
+    expect(r.stdout).toContain('  - dist/0000-keycloak-operator.k8s.yaml');
+    expect(r.stdout).not.toContain('.cache');
+    expect(readdirSync(dist)).toContain('0000-keycloak-operator.k8s.yaml');
+    expect(statSync(dist).mode & 0o777).toBe(0o755);
   }, 180_000);
 
-  it('on a typo in the base config: clean field path, no stack trace, dist/ kept', () => {
+  it('on a typo in the config: clean field path, no stack trace from the app, dist/ byte-identical though the CLI deleted it', () => {
+    const before = Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
     const config = join(team, 'stack.config.ts');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('replicas: 3', 'replicas: 0'));
-    mkdirSync(join(team, 'dist'), { recursive: true });
-    writeFileSync(join(team, 'dist', 'previous.k8s.yaml'), 'kind: Previous\n');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('replicas: 2,', 'replicas: 0,'));
     const r = teamRun();
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain('mcpServer.replicas: expected a positive integer');
     // the CLI then reports the app's exit code with its own trace; the app's output has none
     const appOutput = `${r.stdout}${r.stderr}`.split('Error: command "npx tsx main.ts')[0]!;
-    expect(appOutput).toContain('nothing was written.');
+    expect(appOutput).toContain('nothing was written (dist/ unchanged).');
     expect(appOutput).not.toMatch(/^\s+at /m);
-    expect(readdirSync(join(team, 'dist'))).toContain('previous.k8s.yaml');
+    expect(Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]))).toEqual(before);
   }, 180_000);
 });

@@ -4,10 +4,11 @@ import { KubernetesMcpServer, McpServerProps } from '../../charts/mcp-server.js'
 import { mcpServerConfigObject, mcpServerConfigToml } from '../../charts/mcp-server-config.js';
 import { crossKeyProblems, rawConfigSchema } from '../../mcp-server/src/config/schema.js';
 import { KubeObject, synthConstruct } from '../support/synth.js';
+import { chartObjects, one, referenceInput } from './stack-fixture.js';
 
 const ISSUER = 'https://keycloak-admin.apps.example.com/realms/openshift';
 
-function build(over: Partial<McpServerProps> = {}): KubeObject[] {
+function build(over: Partial<McpServerProps> = {}, authOver: Partial<McpServerProps['auth']> = {}): KubeObject[] {
   return synthConstruct((c) => {
     new KubernetesMcpServer(c, 'mcp', {
       namespace: 'llama-stack',
@@ -22,6 +23,7 @@ function build(over: Partial<McpServerProps> = {}): KubeObject[] {
         stsClientSecret: { secret: Secret.fromSecretName(c, 's', 'mcp-server-sts'), key: 'clientSecret' },
         issuerCa: ConfigMap.fromConfigMapName(c, 'ca', 'keycloak-oidc-ca'),
         issuerCaKey: 'ca-bundle.crt',
+        ...authOver,
       },
       ...over,
     });
@@ -81,6 +83,23 @@ describe('MCP server config.toml', () => {
       items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }],
     });
     expect(container.args).toEqual(['--config', '/etc/mcp-server/config.toml']);
+  });
+
+  test('stsCacheMaxAge is written as sts_cache_max_age (unset: left to the server default)', () => {
+    expect(parsed).not.toHaveProperty('sts_cache_max_age');
+    const tomlOf = (o: KubeObject[]) => parse(byKind(o, 'ConfigMap')[0]!.data['config.toml'] as string);
+    const withAge = (age: number) => build({}, { stsCacheMaxAge: age });
+    expect(tomlOf(withAge(5)).sts_cache_max_age).toBe(5);
+    expect(tomlOf(withAge(0)).sts_cache_max_age).toBe(0);
+    expect(() => withAge(86400)).toThrow(/sts_cache_max_age: Number must be less than or equal to 3600/);
+  });
+
+  test("the stack's mcpServer.stsCacheMaxAge reaches the ConfigMap's config.toml (default 30)", () => {
+    const tomlOfStack = (input: unknown) => parse(one(chartObjects('mcp-server', input as never), 'ConfigMap').data['config.toml'] as string);
+    expect(tomlOfStack(referenceInput()).sts_cache_max_age).toBe(30);
+    const c = referenceInput();
+    c.mcpServer.stsCacheMaxAge = 10;
+    expect(tomlOfStack(c).sts_cache_max_age).toBe(10);
   });
 
   test('denied_resources become an array of tables', () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { StackConfigError } from '../../charts/config.js';
-import { synthesizeStackTo } from '../../charts/synth.js';
+import { lastOutputCopy, synthesizeStackTo } from '../../charts/synth.js';
 import { referenceInput } from './stack-fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kms-synth-'));
@@ -56,6 +56,36 @@ describe('synthesizeStackTo', () => {
       c.mcpServer.replicas = 0;
       expect(() => synthesizeStackTo(c, outdir)).toThrow(StackConfigError);
       expect(existsSync(cliOut)).toBe(false);
+    } finally {
+      delete process.env.CDK8S_OUTDIR;
+    }
+  });
+});
+
+describe('synthesizeStackTo: the output as build output, also under the cdk8s CLI', () => {
+  it('writes directories 0755 and files 0644 (not mkdtemp 0700)', () => {
+    const r = synthesizeStackTo(referenceInput(), outdir);
+    expect(statSync(outdir).mode & 0o777).toBe(0o755);
+    for (const f of r.files) expect(statSync(join(outdir, f)).mode & 0o777).toBe(0o644);
+  });
+
+  it('puts the last output back, byte for byte, when the CLI deleted it (CDK8S_OUTDIR = outdir) and the synth fails', () => {
+    const project = mkdtempSync(join(work, 'project-'));
+    mkdirSync(join(project, 'node_modules'));
+    const dist = join(project, 'dist');
+    process.env.CDK8S_OUTDIR = dist;
+    try {
+      const good = synthesizeStackTo(referenceInput(), dist);
+      const copy = lastOutputCopy(dist)!;
+      expect(copy.startsWith(join(project, 'node_modules', '.cache', 'kube-mcp-stack'))).toBe(true);
+      const before = Object.fromEntries(good.files.map((f) => [f, readFileSync(join(dist, f), 'utf8')]));
+      rmSync(dist, { recursive: true }); // what `cdk8s synth` does before it runs the app
+      const c = referenceInput();
+      c.mcpServer.replicas = 0;
+      expect(() => synthesizeStackTo(c, dist)).toThrow(StackConfigError);
+      expect(Object.fromEntries(readdirSync(dist).map((f) => [f, readFileSync(join(dist, f), 'utf8')]))).toEqual(before);
+      // the copy follows the last success only
+      expect(readdirSync(copy).sort()).toEqual([...good.files]);
     } finally {
       delete process.env.CDK8S_OUTDIR;
     }

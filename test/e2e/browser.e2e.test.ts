@@ -24,10 +24,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { keycloakFromState } from './e2e-state.js';
 import { generateTlsMaterial } from './keycloak-harness.js';
 import { adminKubeConfig, cacheDir } from './kube-harness.js';
@@ -36,6 +35,8 @@ import { kubeFromState } from './kube/setup.js';
 import { BROWSER_REALM_OPTIONS, E2E_BROWSER_ACCESS_TOKEN_LIFESPAN, E2E_BROWSER_REALM, harnessStackConfig } from './kube/stack-config.js';
 import { makeStackFixture, readSecret, realmApply, USERS, type StackFixture } from './kube/stack-fixture.js';
 import { startEdgeRoute, type EdgeRoute } from './browser/edge-route.js';
+import { idlePod, modelTokenSecrets, waitForDefaultServiceAccounts } from './kube/journey-objects.js';
+import { launchChromium } from './browser/chromium.js';
 import { JWT_PATTERN, LocalCluster, waitForRootCa, type RunningContainer } from './pods/local-pod.js';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm.js';
 import { startLlamaStackFromDist, type RunningLlamaStack } from './support/llama-stack-operator.js';
@@ -52,8 +53,6 @@ const variant = [process.env.KMS_E2E_OAUTH2_PROXY_VERSION, process.env.KMS_E2E_C
   .filter(Boolean)
   .join('-');
 const shotsDir = join(cacheDir(), 'screenshots', variant ? `browser-journey-${variant}` : 'browser-journey');
-/** Chromium from Debian (.ci/run installs it); `KMS_CHROMIUM` points elsewhere. */
-const CHROMIUM = process.env.KMS_CHROMIUM ?? '/usr/bin/chromium';
 
 let f: StackFixture;
 let cluster: LocalCluster;
@@ -154,51 +153,19 @@ beforeAll(async () => {
   if (run.code !== 0) throw new Error(`realm apply exited ${run.code}: ${run.stderr || run.stdout}`);
   phase('browser: synth, apply, realm', t0);
 
-  // A pod the developer may list (RBAC from dist/: edit in the Llama Stack namespace).
+  // A pod the developer may list (RBAC from dist/: edit in the Llama Stack namespace), one in
+  // kube-system, and the model endpoints' API token Secrets the LlamaStackDistribution references.
   const ns = f.model.namespaces.llamaStack;
   const core = admin.makeApiClient(CoreV1Api);
-  for (let i = 0; i < 100; i++) {
-    if (
-      await core.readNamespacedServiceAccount({ namespace: ns, name: 'default' }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const pod = (name: string, namespace: string) =>
-    ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace },
-      spec: { containers: [{ name: 'main', image: 'registry.example.com/e2e/idle:1' }] },
-    }) as KubernetesObject;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await core.readNamespacedServiceAccount({ namespace: 'kube-system', name: 'default' }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  // The model endpoints' API token Secrets the LlamaStackDistribution references (random values).
-  const secrets = f.model.config.llamaStack.inference.flatMap((p) => (p.apiToken ? [p.apiToken] : []));
-  const secretObjects = [...new Set(secrets.map((s) => s.name))].map(
-    (name) =>
-      ({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name, namespace: ns },
-        stringData: Object.fromEntries(secrets.filter((s) => s.name === name).map((s) => [s.key, randomBytes(16).toString('hex')])),
-      }) as KubernetesObject,
-  );
+  await waitForDefaultServiceAccounts(admin, [ns, 'kube-system']);
   expect(
-    (await serverSideApply(admin, [pod('e2e-journey-pod', ns), pod('e2e-system-journey-pod', 'kube-system'), ...secretObjects], FIELD_MANAGER)).filter(
-      (r) => r.error,
-    ),
+    (
+      await serverSideApply(
+        admin,
+        [idlePod('e2e-journey-pod', ns), idlePod('e2e-system-journey-pod', 'kube-system'), ...modelTokenSecrets(f.model, ns)],
+        FIELD_MANAGER,
+      )
+    ).filter((r) => r.error),
   ).toEqual([]);
   await waitForRootCa(core, f.model.mcpServer.namespace);
 
@@ -239,20 +206,7 @@ beforeAll(async () => {
   front = await startEdgeRoute(routeHost, pgPod.port('proxy'), generateTlsMaterial(join(workDir, 'edge-tls')));
   phase('browser: pods started', t1);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP ${routeHost} 127.0.0.1:${front.port}`,
-    ],
-  });
+  browser = await launchChromium(routeHost, front.port);
   // The test CA signed the front's and Keycloak's certificates; the browser does not know it.
   context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 800 } });
   page = await context.newPage();

@@ -3,13 +3,13 @@ import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { startKeycloak } from './keycloak-harness.js';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 describe('startKeycloak', () => {
   it("fails with the tail of Keycloak's log when Keycloak exits during startup", async () => {
     const missing = '/nonexistent/kms-harness-test/tls.crt';
     expect(existsSync(missing)).toBe(false);
-    const failure = startKeycloak({ timeoutMs: 120_000, tls: { caFile: missing, certFile: missing, keyFile: missing } });
+    const failure = startKeycloak({ timeoutMs: 240_000, tls: { caFile: missing, certFile: missing, keyFile: missing } });
     await expect(failure).rejects.toThrow(/Keycloak exited during startup; log .*keycloak\.log, last lines:\n[\s\S]*\/nonexistent\/kms-harness-test\/tls\.crt/);
   });
 });

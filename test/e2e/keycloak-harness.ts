@@ -222,7 +222,9 @@ export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<Ke
   const deadline = Date.now() + (opts.timeoutMs ?? 240_000);
   try {
     while (Date.now() < deadline) {
-      if (!alive(instance.pid)) throw new Error(`Keycloak exited during startup`);
+      // Keycloak logs its fatal start-up error some time before the JVM has exited (seconds
+      // on a loaded machine): either one ends the wait.
+      if (!alive(instance.pid) || startupFailed(logFile)) throw new Error(`Keycloak exited during startup`);
       try {
         const r = await undiciFetch(`${instance.managementUrl}/health/ready`, { dispatcher });
         if (r.status === 200) return instance;
@@ -238,6 +240,11 @@ export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<Ke
   } finally {
     await dispatcher.close();
   }
+}
+
+/** True once Keycloak's log shows its fatal start-up error (Quarkus' `Failed to start server`). */
+function startupFailed(logFile: string): boolean {
+  return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('ERROR: Failed to start server');
 }
 
 /** Stops Keycloak by pid (its process group: kc.sh and the JVM): SIGTERM, then SIGKILL after 20 s. */

@@ -25,7 +25,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { AuthenticationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { installCrds, serverSideApply } from './kube/apply.js';
 import { makeKubePki } from './kube/pki.js';
@@ -59,6 +59,13 @@ export interface StartKubeOptions {
   readonly timeoutMs?: number;
   /** Folder of this run (state, logs, PKI, etcd data). @default `<cache>/kube/run-<pid>` */
   readonly runDir?: string;
+  /**
+   * Write the apiserver's audit log (`--audit-log-path`, JSON lines, level `Metadata` for every
+   * request, stage `RequestReceived` omitted) to `logs/kube-apiserver-audit.log`
+   * ({@link KubeState.auditLogFile}): who sent which request and what the apiserver answered,
+   * failed authentications included. @default false
+   */
+  readonly auditLog?: boolean;
 }
 
 /** Everything a test needs to reach the harness's apiserver (persisted as kube/run/state.json). */
@@ -73,6 +80,8 @@ export interface KubeState {
   /** Kubeconfig with only the server address and CA (no credentials), e.g. for the MCP server. */
   readonly bareKubeconfig: string;
   readonly authenticationConfigFile?: string;
+  /** The apiserver's audit log (JSON lines), with {@link StartKubeOptions.auditLog}. */
+  readonly auditLogFile?: string;
   readonly etcdUrl: string;
   /** Folder of this run; pass it to {@link stopKube}. */
   readonly runDir: string;
@@ -210,6 +219,15 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
       authenticationConfigFile = join(dir, 'authentication-config.yaml');
       await writeFile(authenticationConfigFile, stringify(options.authenticationConfiguration));
     }
+    let auditLogFile: string | undefined;
+    if (options.auditLog) {
+      auditLogFile = join(logDir, 'kube-apiserver-audit.log');
+      const policy = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
+      await writeFile(join(dir, 'audit-policy.yaml'), stringify(policy));
+    }
+    const auditArgs = auditLogFile
+      ? [`--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${auditLogFile}`, '--audit-log-format=json', '--audit-log-mode=blocking']
+      : [];
     const server = `https://127.0.0.1:${apiPort}`;
     const apiserver = startProgram(
       'kube-apiserver',
@@ -231,6 +249,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
         '--endpoint-reconciler-type=none',
         '--profiling=false',
         ...(authenticationConfigFile ? [`--authentication-config=${authenticationConfigFile}`] : []),
+        ...auditArgs,
         '--v=2',
       ],
       join(logDir, 'kube-apiserver.log'),
@@ -296,6 +315,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeSta
       adminKubeconfig,
       bareKubeconfig,
       authenticationConfigFile,
+      auditLogFile,
       etcdUrl,
       runDir: dir,
       programs,
@@ -333,6 +353,32 @@ export function adminKubeConfig(state: KubeState): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(state.adminKubeconfig);
   return kc;
+}
+
+/**
+ * Waits until the apiserver's JWT authenticator accepts `token` (a SelfSubjectReview answers
+ * 200). The authenticator fetches the issuer's discovery document and JWKS on its own schedule
+ * after start-up (and retries while the realm does not exist yet): until then a valid token
+ * gets 401. Requests made here are the caller's, as `token`'s user.
+ * @param timeoutMs default 2 minutes.
+ * @throws on any other status, or when the deadline passes.
+ */
+export async function waitForJwtAuthenticator(state: KubeState, token: string, timeoutMs = 120_000): Promise<void> {
+  const api = tokenKubeConfig(state, token).makeApiClient(AuthenticationV1Api);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let code = 200;
+    try {
+      await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    } catch (e) {
+      const c = (e as { code?: number }).code;
+      if (typeof c !== 'number') throw e;
+      code = c;
+    }
+    if (code === 200) return;
+    if (code !== 401 || Date.now() > deadline) throw new Error(`the apiserver's JWT authenticator: SelfSubjectReview answered HTTP ${code}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** A KubeConfig that sends `token` as bearer token (e.g. a Keycloak-issued access token). */

@@ -14,15 +14,15 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdk8s';
-import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import OpenAI from 'openai';
 import { parse, stringify } from 'yaml';
 import { keycloakFromState } from './e2e-state.js';
 import { adminKubeConfig, cacheDir, repoRoot } from './kube-harness.js';
 import { manifestFiles, readManifests, serverSideApply } from './kube/apply.js';
+import { idlePod, modelTokenSecrets, waitForDefaultServiceAccounts } from './kube/journey-objects.js';
 import { counterTotal, localMcpConfigToml } from './kube/mcp-client.js';
 import { mcpServerPort, startMcpServer, type RunningMcpServer } from './kube/mcp-process.js';
 import { kubeFromState } from './kube/setup.js';
@@ -50,17 +50,6 @@ const tokens: Record<'developer' | 'admin', string> = { developer: '', admin: ''
 const shapes = new Set<string>();
 /** Every user token the suite handed out: none may appear in any log. */
 const issued: string[] = [];
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (e) {
-    const code = (e as { code?: number }).code;
-    if (typeof code !== 'number') throw e;
-    return code;
-  }
-}
 
 async function freshToken(role: 'developer' | 'admin'): Promise<string> {
   const t = await userToken(f, admin, keycloak.caFile, role);
@@ -134,36 +123,11 @@ beforeAll(async () => {
   const run = await realmApply(f, keycloak, kube.adminKubeconfig);
   if (run.code !== 0) throw new Error(`realm apply exited ${run.code}: ${run.stderr || run.stdout}`);
   const ns = f.model.namespaces.llamaStack;
-  const core = admin.makeApiClient(CoreV1Api);
-  for (const namespace of [ns, 'kube-system']) {
-    for (let i = 0; (await statusOf(core.readNamespacedServiceAccount({ namespace, name: 'default' }))) === 404 && i < 100; i++)
-      await new Promise((r) => setTimeout(r, 200));
-  }
-  const pod = (name: string, namespace: string) =>
-    ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace },
-      spec: { containers: [{ name: 'main', image: 'registry.example.com/e2e/idle:1' }] },
-    }) as KubernetesObject;
-  // The model endpoints' API token Secrets the LlamaStackDistribution references (random values).
-  const secrets = f.model.config.llamaStack.inference.flatMap((p) => (p.apiToken ? [p.apiToken] : []));
+  await waitForDefaultServiceAccounts(admin, [ns, 'kube-system']);
+  // Pods to list, and the model endpoints' API token Secrets the LlamaStackDistribution references (random values).
   const applied = await serverSideApply(
     admin,
-    [
-      pod('e2e-ls-pod-a', ns),
-      pod('e2e-ls-pod-b', ns),
-      pod('e2e-ls-system-pod', 'kube-system'),
-      ...[...new Set(secrets.map((s) => s.name))].map(
-        (name) =>
-          ({
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: { name, namespace: ns },
-            stringData: Object.fromEntries(secrets.filter((s) => s.name === name).map((s) => [s.key, randomBytes(16).toString('hex')])),
-          }) as KubernetesObject,
-      ),
-    ],
+    [idlePod('e2e-ls-pod-a', ns), idlePod('e2e-ls-pod-b', ns), idlePod('e2e-ls-system-pod', 'kube-system'), ...modelTokenSecrets(f.model, ns)],
     FIELD_MANAGER,
   );
   expect(applied.filter((r) => r.error)).toEqual([]);

@@ -14,8 +14,10 @@ import { keycloak } from './realm-fixture.js';
 
 jest.setTimeout(120_000);
 
+/** `kube-mcp-stack realm <args>` from the repository root; the example config unless `--config` is given (the default is ./stack.config.ts). */
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['bin/kube-mcp-stack.js', 'realm', ...args], {
+  const withConfig = args.includes('--config') || args.includes('--help') ? args : [...args, '--config', 'examples/reference.config.ts'];
+  const r = spawnSync(process.execPath, ['bin/kube-mcp-stack.js', 'realm', ...withConfig], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: '/nonexistent/kubeconfig', ...env },
   });

@@ -6,20 +6,19 @@
  * users are touched; `configuration_view` needs the exchange but no apiserver trust.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keycloakFromState } from './e2e-state.js';
-import { adminKubeConfig, cacheDir, repoRoot } from './kube-harness.js';
+import { adminKubeConfig, cacheDir } from './kube-harness.js';
 import { kubeFromState } from './kube/setup.js';
-import { localMcpConfigToml } from './kube/mcp-client.js';
-import { manifestFiles, readManifests, serverSideApply } from './kube/apply.js';
-import { mcpServerPort, startMcpServer, type RunningMcpServer } from './kube/mcp-process.js';
-import { makeStackFixture, readSecret, realmApply, USERS, userToken, type StackFixture } from './kube/stack-fixture.js';
+import type { RunningMcpServer } from './kube/mcp-process.js';
+import { USERS, userToken, type StackFixture } from './kube/stack-fixture.js';
 import { admin as keycloakAdmin } from './realm-fixture.js';
+import { startLocalMcpStack } from './support/local-mcp-stack.js';
+import { STS_CACHE_MAX_AGE } from '../../mcp-server/src/config/schema.js';
 
 const MINUTE = 60_000;
-/** The server's default sts_cache_max_age (mcp-server/src/config/schema.ts), which dist/ leaves unset. */
-const BOUND_MS = 30_000;
+/** The stack's default `mcpServer.stsCacheMaxAge` (the server's own default), which dist/ writes as sts_cache_max_age. */
+const BOUND_MS = STS_CACHE_MAX_AGE.default * 1000;
 const keycloak = keycloakFromState();
 const kube = kubeFromState();
 const adminKc = adminKubeConfig(kube);
@@ -59,25 +58,14 @@ async function msUntilRefused(token: string, since: number, limitMs: number): Pr
 }
 
 beforeAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
   const realm = `kms-e2e-revocation-${process.pid}`;
-  f = await makeStackFixture(keycloak, workDir, (c) => ({ ...c, realm: { ...c.realm, realm } }));
-  // realm apply writes the realm's Secrets into the stack's namespaces: create those first.
-  const namespaces = (await Promise.all((await manifestFiles(f.distDir)).map(readManifests))).flat().filter((o) => o.kind === 'Namespace');
-  expect((await serverSideApply(adminKc, namespaces, 'kube-mcp-stack-e2e-revocation')).filter((r) => r.error)).toEqual([]);
-  const run = await realmApply(f, keycloak, kube.adminKubeconfig);
-  if (run.code !== 0) throw new Error(`realm apply exited ${run.code}: ${run.stderr || run.stdout}`);
-  const sts = f.model.realm.clients.find((c) => c.clientId === f.model.config.mcpServer.stsClientId)!;
-  const secretFile = join(workDir, 'sts-client-secret');
-  await writeFile(secretFile, await readSecret(adminKc, f.model.keycloak.namespace, sts.secret!.name, sts.secret!.key), { mode: 0o600 });
-  const port = await mcpServerPort();
-  const configFile = join(workDir, 'config.toml');
-  await mkdir(workDir, { recursive: true });
-  await writeFile(
-    configFile,
-    await localMcpConfigToml(f.distDir, { port, kubeconfig: kube.bareKubeconfig, certificateAuthority: keycloak.caFile, stsClientSecretFile: secretFile }),
-  );
-  server = await startMcpServer(repoRoot, configFile, port, join(workDir, 'mcp-server.log'));
+  ({ f, server } = await startLocalMcpStack({
+    keycloak,
+    kube,
+    workDir,
+    vary: (c) => ({ ...c, realm: { ...c.realm, realm } }),
+    fieldManager: 'kube-mcp-stack-e2e-revocation',
+  }));
 }, 5 * MINUTE);
 
 afterAll(async () => {

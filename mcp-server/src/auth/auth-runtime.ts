@@ -85,6 +85,7 @@ export class AuthRuntime {
         fetch: this.fetch,
         requiredScopes: this.scopes,
         jwksCooldownMs: this.opts.jwksCooldownMs,
+        cacheMetrics: { hit: () => this.metrics.verifyCacheHits.inc(), size: (n) => this.metrics.verifyCacheEntries.set(n) },
       });
       await verifier.load();
       this.exchanger = new TokenExchanger(

@@ -1,9 +1,10 @@
 /**
  * Access-token validation with jose: signature against the issuer's JWKS (fetched with the
  * CA-trusting fetch, cached, re-fetched on an unknown `kid`), `iss`, `exp`/`nbf` with a small
- * clock skew, `aud` containing `oauth_audience`, a `sub`. Only asymmetric algorithms
+ * clock skew, `iat` not in the future (beyond the skew), `aud` containing `oauth_audience`, a `sub`. Only asymmetric algorithms
  * ({@link ACCEPTED_ALGORITHMS}) are accepted; `alg: none` and `HS*` never are.
  */
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, jwtVerify, errors, type JWTPayload, type RemoteJWKSet } from 'jose';
 import type { FetchLike } from '../net/ca-fetch.js';
 import { checkEndpointSchemes, type IssuerMetadata } from '../net/issuer-metadata.js';
@@ -36,6 +37,25 @@ export interface VerifierOptions {
   readonly clockToleranceSec?: number;
   /** Minimum milliseconds between JWKS re-fetches triggered by unknown kids. @default 30000 */
   readonly jwksCooldownMs?: number;
+  /**
+   * Verified tokens remembered (by SHA-256 of the token) until their `exp`, so a client sending
+   * the same token again is not verified again; the least recently used entry goes first beyond
+   * this many. `0`: no cache. @default {@link VERIFIED_CACHE_MAX_ENTRIES}
+   */
+  readonly cacheMaxEntries?: number;
+  /** Cache size and hits (metrics.ts `mcp_token_verify_cache_*`). */
+  readonly cacheMetrics?: { hit(): void; size(entries: number): void };
+  /** Clock in ms (tests). @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Default bound of the verified-token cache (entries; one entry is the token's claims, ~1 KiB). */
+export const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
+
+interface VerifiedEntry {
+  readonly result: VerifiedToken;
+  /** `exp` in ms: the entry is used strictly before it. */
+  readonly untilMs: number;
 }
 
 /**
@@ -50,6 +70,8 @@ export const ACCEPTED_ALGORITHMS: readonly string[] = Object.freeze(['RS256', 'R
 export class TokenVerifier {
   readonly jwks: RemoteJWKSet;
   private readonly opts: VerifierOptions;
+  /** SHA-256 (base64url) of a verified token → its result; Map order = least recently used first. */
+  private readonly verified = new Map<string, VerifiedEntry>();
 
   /** @throws Error when the metadata's jwks_uri/token_endpoint is not https (see {@link checkEndpointSchemes}). */
   constructor(opts: VerifierOptions) {
@@ -73,10 +95,41 @@ export class TokenVerifier {
   }
 
   /**
+   * Verifies `token`, or answers from the verified-token cache when the same token was verified
+   * before and has not reached its `exp` (a cached result is shared: frozen).
    * @throws TokenRejected (`invalid_token` for any signature/claim problem (including a missing `sub`), including a JWKS
    *   that cannot be fetched; `insufficient_scope` when a required scope is missing).
    */
   async verify(token: string): Promise<VerifiedToken> {
+    const max = this.opts.cacheMaxEntries ?? VERIFIED_CACHE_MAX_ENTRIES;
+    const now = (this.opts.now ?? Date.now)();
+    const key = max > 0 ? createHash('sha256').update(token).digest('base64url') : '';
+    if (max > 0) {
+      const hit = this.verified.get(key);
+      if (hit && now < hit.untilMs) {
+        this.verified.delete(key); // re-insert: most recently used last
+        this.verified.set(key, hit);
+        this.opts.cacheMetrics?.hit();
+        return hit.result;
+      }
+      if (hit) this.verified.delete(key);
+    }
+    const result = await this.verifyNow(token);
+    // Only a fully valid token is remembered, until its exp (after that jose decides again, with its clock tolerance).
+    if (max > 0 && typeof result.claims.exp === 'number' && result.claims.exp * 1000 > now) {
+      while (this.verified.size >= max) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(key, { result, untilMs: result.claims.exp * 1000 });
+    }
+    this.opts.cacheMetrics?.size(this.verified.size);
+    return result;
+  }
+
+  /** Tokens in the verified-token cache (expired ones included until they are looked up or pushed out). */
+  get cachedTokens(): number {
+    return this.verified.size;
+  }
+
+  private async verifyNow(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
@@ -89,11 +142,16 @@ export class TokenVerifier {
     } catch (e) {
       throw new TokenRejected(describe(e));
     }
-    const claims = payload as VerifiedToken['claims'];
+    // jose checks `iat` only with maxTokenAge: a token issued in the future is refused here.
+    const tolerance = this.opts.clockToleranceSec ?? 30;
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
+      throw new TokenRejected('claim iat check failed (issued in the future)');
+    }
+    const claims = Object.freeze(payload) as VerifiedToken['claims'];
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     const missing = this.opts.requiredScopes.filter((s) => !scopes.includes(s));
     if (missing.length) throw new TokenRejected(`token lacks scope(s) ${missing.join(', ')}`, 'insufficient_scope');
-    return { claims, scopes };
+    return Object.freeze({ claims, scopes: Object.freeze(scopes) as string[] });
   }
 }
 

@@ -22,6 +22,12 @@ const httpUrl = z
 export const gvkSchema = z.object({ group: z.string(), version: z.string(), kind: z.string().default('') }).strict();
 
 /**
+ * `sts_cache_max_age`: the default and the largest value, in seconds (the chart's
+ * `mcpServer.stsCacheMaxAge` reads both from here).
+ */
+export const STS_CACHE_MAX_AGE = { default: 30, max: 3600 } as const;
+
+/**
  * Raw keys as they appear in the TOML file (and as CLI flags override them).
  * Defaults are applied here so the parsed result is complete.
  */
@@ -72,7 +78,7 @@ export const rawConfigSchema = z
      * Keycloak is asked again: the bound on how long a logged-out or disabled user keeps access
      * (docs/mcp-server.md "Revocation"). `0` exchanges on every request. @default 30
      */
-    sts_cache_max_age: z.number().int().min(0).max(3600).default(30),
+    sts_cache_max_age: z.number().int().min(0).max(STS_CACHE_MAX_AGE.max).default(STS_CACHE_MAX_AGE.default),
     certificate_authority: nonEmpty.optional(),
     allow_secret_values: z.boolean().default(false),
   })

@@ -184,6 +184,7 @@ export class TokenExchanger {
       if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     }
     this.cache.set(key, entry);
+    this.metrics.exchangeCacheEntries.set(this.cache.size);
   }
 }
 

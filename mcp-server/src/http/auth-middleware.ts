@@ -97,7 +97,8 @@ export function authorizationHeaderCount(rawHeaders: readonly string[]): number 
 
 /**
  * Step 1: verify the bearer token (before the body is parsed). More than one `Authorization`
- * header is HTTP 400 `invalid_request` (RFC 6750 §3.1), with or without `require_oauth`.
+ * header is HTTP 400 `invalid_request` (RFC 6750 §3.1), with or without `require_oauth` (with it,
+ * also the `WWW-Authenticate` challenge carrying `error="invalid_request"`).
  */
 export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -106,7 +107,14 @@ export function authenticate(runtime: Runtime, metrics: Metrics): RequestHandler
     // Node keeps the first of repeated Authorization headers and drops the rest: refuse the ambiguity.
     if (authorizationHeaderCount(req.rawHeaders) > 1) {
       metrics.authRejections.inc({ reason: 'ambiguous_authorization' });
-      res.status(400).json({ error: 'invalid_request', error_description: 'more than one Authorization header: send exactly one' });
+      const description = 'more than one Authorization header: send exactly one';
+      // RFC 6750 §3.1: with OAuth on, the 400 carries the challenge with error="invalid_request".
+      if (gen.auth)
+        res.setHeader(
+          'WWW-Authenticate',
+          bearerChallenge({ resourceMetadata: metadataUrlFor(resourceFor(gen, req)), scopes: gen.auth.scopes, error: 'invalid_request', description }),
+        );
+      res.status(400).json({ error: 'invalid_request', error_description: description });
       return;
     }
     if (!gen.auth) return next();

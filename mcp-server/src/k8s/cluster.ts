@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster, KubeConfig as FullKubeConfig } from '@kubernetes/client-node';
+import { clientNode, TokenKubeConfig, type KubeConfig } from './kube-config.js';
 import { bindTransport, transportFor } from './transport.js';
 
 /** Default mount of the pod's service-account files (Kubernetes `automountServiceAccountToken`). */
@@ -125,7 +126,8 @@ function inClusterTarget(opts: LoadClusterTargetOptions): ClusterTarget {
  */
 export function kubeconfigLoadError(path: string, e: unknown, fromKey = true): Error {
   const code = (e as NodeJS.ErrnoException).code;
-  const detail = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  // Read the message by shape, not `instanceof`: client-node may come from another realm (k8s/kube-config.ts).
+  const detail = (typeof (e as Error)?.message === 'string' ? (e as Error).message : String(e)).split('\n')[0];
   const where = fromKey ? `kubeconfig = "${path}"` : `kubeconfig (unset; $KUBECONFIG = "${path}")`;
   const fix = 'set the kubeconfig key to a readable, valid kubeconfig file';
   if (code === 'ENOENT') return new Error(`${where}: no such file; ${fix}`);
@@ -135,8 +137,8 @@ export function kubeconfigLoadError(path: string, e: unknown, fromKey = true): E
   return new Error(`${where}: ${yaml ? 'not valid YAML' : 'cannot be loaded'} (${detail}); ${fix}`);
 }
 
-function loadKubeconfig(path: string | undefined, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
+function loadKubeconfig(path: string | undefined, context: string | undefined): FullKubeConfig {
+  const kc = new (clientNode().KubeConfig)();
   try {
     if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
@@ -169,24 +171,28 @@ function loadKubeconfig(path: string | undefined, context: string | undefined): 
  */
 export function kubeConfigForToken(target: ClusterTarget, token: string): KubeConfig {
   if (!token) throw new Error('kubeConfigForToken: empty bearer token; refusing to build an unauthenticated client');
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: target.name,
-        server: target.server,
-        caData: target.caData,
-        skipTLSVerify: target.skipTLSVerify,
-        tlsServerName: target.tlsServerName,
-        proxyUrl: target.proxyUrl,
-      },
-    ],
-    users: [{ name: 'mcp-caller', token }],
-    contexts: [{ name: 'mcp', cluster: target.name, user: 'mcp-caller', namespace: target.namespace }],
-    currentContext: 'mcp',
-  });
+  const kc = new TokenKubeConfig(clusterOf(target), token, target.namespace);
   const transport = transportFor(target);
   return transport ? bindTransport(kc, transport) : kc;
+}
+
+const clusters = new WeakMap<ClusterTarget, Cluster>();
+
+/** The target as a client-node `Cluster` entry, built once per target and shared by its callers (nothing writes to it). */
+function clusterOf(target: ClusterTarget): Cluster {
+  let c = clusters.get(target);
+  if (!c) {
+    c = {
+      name: target.name,
+      server: target.server,
+      caData: target.caData,
+      skipTLSVerify: target.skipTLSVerify,
+      tlsServerName: target.tlsServerName,
+      proxyUrl: target.proxyUrl,
+    };
+    clusters.set(target, c);
+  }
+  return c;
 }
 
 /**
@@ -196,7 +202,7 @@ export function kubeConfigForToken(target: ClusterTarget, token: string): KubeCo
  * @throws Error naming the `kubeconfig` key and the path if the file is missing, unreadable or not
  *   valid YAML; Error if the file has no contexts or the context is unknown.
  */
-export function kubeConfigFromFile(path?: string, context?: string): KubeConfig {
+export function kubeConfigFromFile(path?: string, context?: string): FullKubeConfig {
   return loadKubeconfig(path, context);
 }
 

@@ -4,7 +4,7 @@
  * result is kept on the caller) and the client carries the exchanged token only; without it, the
  * server's own credentials. This is the token exchanger's only caller.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import type { Caller } from '../caller.js';
 import type { ExchangeResult } from '../exchange/exchanger.js';
 

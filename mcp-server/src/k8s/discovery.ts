@@ -7,7 +7,7 @@
  * than `missRefreshMs` (so a CRD installed a moment ago is found without hammering the server).
  * Resource lists per group/version: fetched lazily, refreshed the same way.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import type { DiscoveryCache, ResourceMapping } from './types.js';
 import { kubeRequest, KubeApiError } from './request.js';
 

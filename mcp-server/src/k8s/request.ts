@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import { transportOf } from './transport.js';
 
 /** A non-2xx answer from the API server, with the `Status` object's reason and message when present. */
@@ -66,6 +66,24 @@ export function onUnauthorized(kc: KubeConfig, listener: (request: string) => vo
   unauthorizedListeners.set(kc, listener);
 }
 
+const requestObservers = new WeakMap<KubeConfig, (method: string, code: string) => void>();
+
+/**
+ * Calls `observer` once per request sent with `kc` (after the answer: `code` is the HTTP status
+ * as a string, or `error` for a network/TLS failure before any answer). One observer per
+ * KubeConfig (a later call replaces it); it must not throw.
+ * @returns `kc`
+ */
+export function observeRequests(kc: KubeConfig, observer: (method: string, code: string) => void): KubeConfig {
+  requestObservers.set(kc, observer);
+  return kc;
+}
+
+/** Reports a request made with `kc` outside {@link kubeRequestText} (an exec WebSocket: `code` "websocket"). */
+export function recordKubeRequest(kc: KubeConfig, method: string, code: string): void {
+  requestObservers.get(kc)?.(method, code);
+}
+
 /** Build the full URL for a request (keeps a path prefix in the server URL, e.g. a proxy's). */
 export function requestUrl(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'query'>): URL {
   const cluster = kc.getCurrentCluster();
@@ -123,6 +141,7 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
+          recordKubeRequest(kc, method, String(status));
           if (status >= 200 && status < 300) return resolve(text);
           if (status === 401) unauthorizedListeners.get(kc)?.(`${method} ${url.pathname}`);
           reject(statusError(status, text, `${method} ${url.pathname}`));
@@ -133,6 +152,7 @@ export async function kubeRequestText(kc: KubeConfig, req: KubeRequest): Promise
         // A pooled connection the server closed while idle: a GET is sent once more on a new one
         // (what Node's docs advise for keep-alive agents); nothing else is repeated.
         if (retry && method === 'GET' && r.reusedSocket && e.code === 'ECONNRESET') return resolve(send(false));
+        recordKubeRequest(kc, method, 'error');
         reject(e);
       });
       if (payload !== undefined) r.write(payload);

@@ -2,7 +2,7 @@
  * Generic CRUD over any resource, by REST mapping (from discovery), on raw requests so that list
  * calls can ask for the API server's Table rendering and writes can use server-side apply.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import type { ResourceMapping } from './types.js';
 import { kubeRequest } from './request.js';
 
@@ -54,13 +54,19 @@ export interface ListOptions {
   continue?: string;
   /** Accept header (e.g. the Table one); default JSON. */
   accept?: string;
+  /**
+   * With a Table Accept header: what each row's `object` holds (`includeObject`, meta.k8s.io
+   * TableOptions: `None`, `Metadata` — the API's default — or `Object`). `None` when the rows'
+   * metadata is not read saves the API server serializing and us parsing it (managedFields included).
+   */
+  includeObject?: 'None' | 'Metadata' | 'Object';
 }
 
 /** List a collection. Items get `apiVersion`/`kind` filled in (the API leaves them out of lists). */
 export async function listResources<T = KubeList>(kc: KubeConfig, m: ResourceMapping, o: ListOptions = {}): Promise<T> {
   const list = await kubeRequest<KubeList>(kc, {
     path: resourcePath(m, o.namespace),
-    query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue },
+    query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, limit: o.limit, continue: o.continue, includeObject: o.includeObject },
     accept: o.accept,
   });
   if (Array.isArray(list.items)) list.items = list.items.map((it) => withTypeMeta(m, it));

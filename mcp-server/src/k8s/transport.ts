@@ -16,7 +16,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 import type { ClusterTarget } from './cluster.js';
 
 /** How long an idle pooled connection is kept open, in ms (below the API server's own idle timeout). */

@@ -3,7 +3,7 @@
  * and the per-cluster discovery cache. The tool layer (tools/types.ts) re-exports them;
  * nothing here knows a tool.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kube-config.js';
 
 /** A group/version/kind the `denied_resources` key names (group `""` is the core group). */
 export interface GroupVersionKind {

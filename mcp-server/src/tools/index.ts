@@ -6,7 +6,7 @@
  *   (e.g. `projects_list` off OpenShift, `pods_top` without metrics-server).
  * `denied_resources` is enforced inside each tool (a denied kind gives an `isError` result).
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../k8s/kube-config.js';
 import type { DiscoveryCache, ToolDef, ToolsetName } from './types.js';
 import { coreTools } from './core/index.js';
 import { configurationContextsList, configurationView } from './config/configuration.js';

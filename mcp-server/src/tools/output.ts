@@ -49,10 +49,12 @@ export function gvkOf(m: ResourceMapping) {
 export async function listAndRender(ctx: ToolContext, m: ResourceMapping, o: ListOptions): Promise<CallToolResult> {
   assertAllowed(ctx, gvkOf(m));
   if (ctx.listOutput === 'table') {
-    const answer = await listResources<Table | KubeList>(ctx.kubeConfig, m, { ...o, accept: TABLE_ACCEPT });
+    const withNamespace = m.namespaced && !o.namespace;
+    // The rows' metadata is read only for the NAMESPACE column.
+    const answer = await listResources<Table | KubeList>(ctx.kubeConfig, m, { ...o, accept: TABLE_ACCEPT, includeObject: withNamespace ? undefined : 'None' });
     if (answer.kind === 'Table') {
       const table = answer as Table;
-      const text = renderTable(table, { withNamespace: m.namespaced && !o.namespace });
+      const text = renderTable(table, { withNamespace });
       return textResult(text + continueFooter(table.metadata));
     }
     return textResult(yamlOfList(ctx, answer as KubeList)); // server without Table support

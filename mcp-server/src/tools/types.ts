@@ -6,7 +6,7 @@
  */
 import type { ZodRawShape, z } from 'zod';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../k8s/kube-config.js';
 import type { Logger } from 'pino';
 import type { DiscoveryCache, GroupVersionKind, ResourceMapping } from '../k8s/types.js';
 import type { AuditTarget, UserIdentity } from '../obs/audit.js';

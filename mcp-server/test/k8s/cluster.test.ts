@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { defaultNamespace, kubeConfigForServiceAccount, kubeConfigForToken, kubeConfigFromFile, loadClusterTarget } from '../../src/k8s/cluster.js';
 import { kubeRequest } from '../../src/k8s/request.js';
+import { clientNode, fullKubeConfig, preloadClientNode } from '../../src/k8s/kube-config.js';
 import { startFakeApiServer } from './fake-apiserver.js';
+
+// As startServer does for the kubeconfig strategy: client-node imported as a module (in jest's module
+// registry, so it sees the tests' process.env and error classes).
+beforeAll(() => preloadClientNode());
 
 const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
@@ -161,6 +166,35 @@ describe('kubeConfigForToken', () => {
     expect(user.exec).toBeUndefined();
     expect(user.authProvider).toBeUndefined();
     expect(defaultNamespace(kc)).toBe('team-a');
+  });
+
+  it('answers like the client-node KubeConfig built from the same options (exportConfig and HTTPS options too)', async () => {
+    const t = loadClusterTarget({
+      strategy: 'in-cluster',
+      serviceAccountDir: saDir(),
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+    });
+    const kc = kubeConfigForToken(t, 'exchanged-token');
+    const real = new (clientNode().KubeConfig)();
+    real.loadFromOptions({
+      clusters: [{ name: t.name, server: t.server, caData: t.caData, skipTLSVerify: t.skipTLSVerify }],
+      users: [{ name: 'mcp-caller', token: 'exchanged-token' }],
+      contexts: [{ name: 'mcp', cluster: t.name, user: 'mcp-caller', namespace: t.namespace }],
+      currentContext: 'mcp',
+    });
+    expect(kc.getCurrentContext()).toBe(real.getCurrentContext());
+    expect(kc.getContextObject('mcp')).toEqual(real.getContextObject('mcp'));
+    expect(kc.getContextObject('other')).toBeNull();
+    expect(kc.getCurrentCluster()).toEqual(real.getCurrentCluster());
+    expect(kc.getCurrentUser()).toEqual(real.getCurrentUser());
+    expect(JSON.parse(kc.exportConfig())).toEqual(JSON.parse(real.exportConfig()));
+    const [mine, theirs] = [{ headers: {} }, { headers: {} }] as { headers: Record<string, string>; ca?: Buffer }[];
+    await kc.applyToHTTPSOptions(mine!);
+    await real.applyToHTTPSOptions(theirs!);
+    expect(mine!.headers).toEqual({ Authorization: 'Bearer exchanged-token' });
+    expect(mine!.headers).toEqual(theirs!.headers);
+    expect(mine!.ca?.toString()).toBe(theirs!.ca?.toString());
+    expect(typeof fullKubeConfig(kc).makeApiClient).toBe('function');
   });
 
   it('refuses an empty token instead of falling back to another credential', () => {

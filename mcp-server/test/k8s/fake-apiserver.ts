@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../src/k8s/kube-config.js';
 import { kubeConfigForToken, type ClusterTarget } from '../../src/k8s/cluster.js';
 
 export interface RecordedRequest {

@@ -1,4 +1,4 @@
-import { KubeApiError, kubeRequest, kubeRequestText, requestUrl, statusError } from '../../src/k8s/request.js';
+import { KubeApiError, kubeRequest, kubeRequestText, observeRequests, requestUrl, statusError } from '../../src/k8s/request.js';
 import { resourcePath } from '../../src/k8s/resource-client.js';
 import { kubeConfigForToken } from '../../src/k8s/cluster.js';
 import { startFakeApiServer, status } from './fake-apiserver.js';
@@ -81,5 +81,28 @@ describe('kubeRequest', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('observeRequests (mcp_kubernetes_requests_total)', () => {
+  it('reports every request sent with the KubeConfig: its method and the answer code, or error', async () => {
+    const fake = await startFakeApiServer();
+    const seen: string[] = [];
+    try {
+      fake.on('GET', '/api/v1/namespaces', { body: { items: [] } });
+      const kc = observeRequests(fake.kubeConfig(), (method, code) => seen.push(`${method} ${code}`));
+      await kubeRequest(kc, { path: '/api/v1/namespaces' });
+      await expect(kubeRequest(kc, { method: 'DELETE', path: '/api/v1/namespaces/x' })).rejects.toMatchObject({ code: 404 });
+      // Another KubeConfig for the same server reports nothing here.
+      await kubeRequest(fake.kubeConfig(), { path: '/api/v1/namespaces' });
+      expect(seen).toEqual(['GET 200', 'DELETE 404']);
+    } finally {
+      await fake.close();
+    }
+    const down = observeRequests(kubeConfigForToken({ name: 'c', server: fake.url, skipTLSVerify: true, namespace: 'default' }, 't'), (m, c) =>
+      seen.push(`${m} ${c}`),
+    );
+    await expect(kubeRequest(down, { path: '/api' })).rejects.toThrow();
+    expect(seen.at(-1)).toBe('GET error');
   });
 });

@@ -91,13 +91,13 @@ describe('undeclared and mistyped tool arguments (the real toolsets)', () => {
 });
 
 /** POST /mcp with the given header lines sent as they are (fetch would join them into one). */
-function postRaw(url: string, headerLines: [string, string][], body: string): Promise<{ status: number; body: string }> {
+function postRaw(url: string, headerLines: [string, string][], body: string): Promise<{ status: number; body: string; challenge?: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST' }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text, challenge: res.headers['www-authenticate'] }));
     });
     req.on('error', reject);
     for (const [k, v] of headerLines) req.appendHeader(k, v);
@@ -138,6 +138,10 @@ describe('more than one Authorization header', () => {
     ] as [string, string][][]) {
       const res = await postRaw(`${h.server.url}/mcp`, [...base, ...lines], body);
       expect(res.status).toBe(400);
+      expect(res.challenge).toBe(
+        'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp", scope="openid mcp-server", ' +
+          'error="invalid_request", error_description="more than one Authorization header: send exactly one"',
+      );
       expect(JSON.parse(res.body)).toEqual({ error: 'invalid_request', error_description: 'more than one Authorization header: send exactly one' });
     }
     expect(stub.exchanges.length).toBe(before);

@@ -76,6 +76,21 @@ describe('challenges', () => {
     expect(((await res.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toContain('whoami');
   });
 
+  it('verifies a token once: the same token again is a verified-token cache hit, counted in /metrics', async () => {
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${h.server.url}/metrics`)).text())?.[1]);
+    const token = await stub.token({ sub: 'user-cache-probe' });
+    const [hits0, entries0] = [await metric('mcp_token_verify_cache_hits_total'), await metric('mcp_token_verify_cache_entries')];
+    expect((await postMcp(token)).status).toBe(200);
+    expect(await metric('mcp_token_verify_cache_entries')).toBe(entries0 + 1);
+    expect(await metric('mcp_token_verify_cache_hits_total')).toBe(hits0);
+    expect((await postMcp(token)).status).toBe(200);
+    expect(await metric('mcp_token_verify_cache_hits_total')).toBe(hits0 + 1);
+    // A forged signature over the same claims is no hit: it is verified, and refused.
+    const [head, payload, sig] = token.split('.');
+    expect((await postMcp(`${head}.${payload}.${sig!.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect(await metric('mcp_token_verify_cache_hits_total')).toBe(hits0 + 1);
+  });
+
   it('answers a token lacking a required scope with 403 insufficient_scope', async () => {
     const res = await postMcp(await stub.token({ scope: 'openid profile' }));
     expect(res.status).toBe(403);

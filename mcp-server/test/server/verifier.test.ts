@@ -79,6 +79,22 @@ describe('TokenVerifier claims', () => {
       .sign(key.privateKey);
     await expect(v.verify(noSub)).rejects.toThrow(/claim sub check failed/);
   });
+
+  it('refuses a token issued in the future beyond the clock skew, and accepts one within it', async () => {
+    const v = verifier();
+    await v.load();
+    const key = stub.keys[0]!;
+    const issuedIn = (sec: number) =>
+      new SignJWT({ scope: 'openid mcp-server', sub: 'user-alice' })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(stub.issuer)
+        .setAudience('mcp-server')
+        .setIssuedAt(Math.floor(Date.now() / 1000) + sec)
+        .setExpirationTime('10m')
+        .sign(key.privateKey);
+    await expect(v.verify(await issuedIn(120))).rejects.toThrow('claim iat check failed (issued in the future)');
+    expect((await v.verify(await issuedIn(10))).claims.sub).toBe('user-alice');
+  });
 });
 
 describe('endpoint schemes in the issuer metadata', () => {
@@ -118,5 +134,85 @@ describe('endpoint schemes in the issuer metadata', () => {
           createMetrics(false),
         ),
     ).toThrow(/token_endpoint .* must use https/);
+  });
+});
+
+describe('TokenVerifier verified-token cache', () => {
+  const cached = (now: () => number, cacheMaxEntries?: number) => {
+    const hits: number[] = [];
+    const sizes: number[] = [];
+    const v = new TokenVerifier({
+      metadata: metadata(),
+      audience: 'mcp-server',
+      fetch: caFetch(stub.caPem),
+      requiredScopes: ['mcp-server'],
+      jwksCooldownMs: 0,
+      cacheMaxEntries,
+      cacheMetrics: { hit: () => hits.push(1), size: (n) => sizes.push(n) },
+      now,
+    });
+    return { v, hits, sizes };
+  };
+
+  it('answers the same token again from the cache until its exp, then verifies it again', async () => {
+    let now = Date.now();
+    const { v, hits, sizes } = cached(() => now);
+    await v.load();
+    const token = await stub.token({}, { expiresIn: '120s' });
+    const exp = (await v.verify(token)).claims.exp!;
+    expect(hits).toEqual([]);
+    expect(sizes.at(-1)).toBe(1);
+    expect((await v.verify(token)).claims.sub).toBe('user-alice');
+    expect(hits).toEqual([1]);
+    // At exp the entry is no longer used: jose verifies again (within its 30 s clock tolerance it still passes).
+    now = exp * 1000;
+    await v.verify(token);
+    expect(hits).toEqual([1]);
+  });
+
+  it('never remembers a refused token: a signature failure is refused every time', async () => {
+    const { v, hits } = cached(Date.now);
+    await v.load();
+    const token = await stub.token();
+    const [h, p, sig] = token.split('.');
+    const forged = `${h}.${p}.${sig!.slice(0, -4)}AAAA`;
+    for (let i = 0; i < 2; i++) await expect(v.verify(forged)).rejects.toMatchObject({ name: 'TokenRejected', kind: 'invalid_token' });
+    // The real token with the same claims is verified on its own (its hash differs).
+    expect((await v.verify(token)).claims.sub).toBe('user-alice');
+    expect(hits).toEqual([]);
+  });
+
+  it('never remembers a token lacking a required scope', async () => {
+    const { v, hits } = cached(Date.now);
+    await v.load();
+    const token = await stub.token({ scope: 'openid' });
+    for (let i = 0; i < 2; i++) await expect(v.verify(token)).rejects.toMatchObject({ kind: 'insufficient_scope' });
+    expect(hits).toEqual([]);
+  });
+
+  it('is bounded: beyond cacheMaxEntries the least recently used token goes first', async () => {
+    const { v, hits } = cached(Date.now, 2);
+    await v.load();
+    const [a, b, c] = await Promise.all(['user-a', 'user-b', 'user-c'].map((sub) => stub.token({ sub })));
+    await v.verify(a!);
+    await v.verify(b!);
+    await v.verify(a!); // a is now the most recently used
+    expect(hits).toHaveLength(1);
+    await v.verify(c!); // pushes b out
+    expect(v.cachedTokens).toBe(2);
+    await v.verify(a!);
+    expect(hits).toHaveLength(2);
+    await v.verify(b!); // verified again, not a hit
+    expect(hits).toHaveLength(2);
+  });
+
+  it('cacheMaxEntries 0 turns the cache off', async () => {
+    const { v, hits } = cached(Date.now, 0);
+    await v.load();
+    const token = await stub.token();
+    await v.verify(token);
+    await v.verify(token);
+    expect(hits).toEqual([]);
+    expect(v.cachedTokens).toBe(0);
   });
 });

@@ -33,6 +33,7 @@ describe('list tools with list_output = table', () => {
     expect(r.isError).toBeUndefined();
     expect(text(r)).toBe('NAMESPACE   NAME    READY   STATUS\nshop        web-1   0/1     Pending');
     expect(fake.requests.at(-1)!.query.get('limit')).toBe(String(DEFAULT_LIST_LIMIT)); // never unbounded
+    expect(fake.requests.at(-1)!.query.has('includeObject')).toBe(false); // the NAMESPACE column reads the rows' metadata
   });
 
   it('pods_list_in_namespace passes selectors and paging, and prints the continue token', async () => {
@@ -45,7 +46,14 @@ describe('list tools with list_output = table', () => {
       target,
     );
     const q = fake.requests.at(-1)!.query;
-    expect(Object.fromEntries(q)).toEqual({ labelSelector: 'app=web', fieldSelector: 'status.phase=Pending', limit: '1', continue: 'tok-1' });
+    // No NAMESPACE column: the rows' object metadata is not asked for (includeObject=None).
+    expect(Object.fromEntries(q)).toEqual({
+      labelSelector: 'app=web',
+      fieldSelector: 'status.phase=Pending',
+      limit: '1',
+      continue: 'tok-1',
+      includeObject: 'None',
+    });
     expect(text(r)).toBe('NAME    READY   STATUS\nweb-1   0/1     Pending\n\nMore results available (7 more items): call again with continue="tok-2"');
     expect(target).toEqual({ kind: 'Pod', namespace: 'shop' });
   });

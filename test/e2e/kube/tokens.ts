@@ -34,9 +34,14 @@ async function configFor(c: RealmClient): Promise<oidc.Configuration> {
 
 /** Runs a grant, turning a refusal into an Error naming the grant, the client and the OAuth `error`. */
 async function grant(c: RealmClient, grantType: string, params: Record<string, string>, what: string): Promise<string> {
+  return (await grantResponse(c, grantType, params, what)).access_token;
+}
+
+/** The whole token response of a grant (access, refresh and ID token). @throws like {@link grant} */
+async function grantResponse(c: RealmClient, grantType: string, params: Record<string, string>, what: string): Promise<oidc.TokenEndpointResponse> {
   const config = await configFor(c);
   try {
-    return (await oidc.genericGrantRequest(config, grantType, params)).access_token;
+    return await oidc.genericGrantRequest(config, grantType, params);
   } catch (err) {
     const e = err as { error?: string; error_description?: string };
     if (!e.error) throw err;
@@ -44,6 +49,11 @@ async function grant(c: RealmClient, grantType: string, params: Record<string, s
       error: e.error,
     });
   }
+}
+
+/** The password grant's whole response (`access_token`, `refresh_token`, `id_token` with scope `openid`). */
+export function passwordGrant(c: RealmClient, username: string, password: string, scope: string): Promise<oidc.TokenEndpointResponse> {
+  return grantResponse(c, 'password', { username, password, scope }, `password grant for ${username}`);
 }
 
 /** A user's access token from `client` by the password grant with `scope` (space-separated). */

@@ -1,13 +1,13 @@
 /** Toolset core: Pod logs and exec (both need a kubelet behind the API server). */
+import { clientNode, fullKubeConfig } from '../../k8s/kube-config.js';
 import { Writable } from 'node:stream';
-import { Exec } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineTool, namespaceOr } from '../define.js';
 import { BUILTIN, gvkOf } from '../output.js';
 import { assertAllowed } from '../policy.js';
 import { textResult, ToolError } from '../result.js';
 import { getResource, resourcePath } from '../../k8s/resource-client.js';
-import { kubeRequestText } from '../../k8s/request.js';
+import { kubeRequestText, recordKubeRequest } from '../../k8s/request.js';
 import { labelName, optionalNamespace, subdomainName } from '../names.js';
 
 export const podsLog = defineTool({
@@ -81,8 +81,9 @@ export const podsExec = defineTool({
     if (phase !== 'Running') throw new ToolError(`cannot exec in pod ${ns}/${a.name}: its phase is ${phase}; exec needs a running container`);
     const stdout = new Collector();
     const stderr = new Collector();
+    recordKubeRequest(ctx.kubeConfig, 'GET', 'websocket');
     const status = await new Promise<{ status?: string; message?: string }>((resolve, reject) => {
-      new Exec(ctx.kubeConfig)
+      new (clientNode().Exec)(fullKubeConfig(ctx.kubeConfig))
         .exec(ns, a.name, container, a.command, stdout, stderr, null, false, (s) => resolve(s))
         .then((ws) => ws.on('close', () => resolve({ status: 'Unknown' })))
         // The WebSocket layer rejects with an ErrorEvent, not an Error.

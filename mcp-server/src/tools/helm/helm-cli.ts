@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../k8s/kube-config.js';
 import { ToolError } from '../result.js';
 
 /** Path of the helm binary: `$HELM_BIN`, else the first executable `helm` on PATH; undefined if none. */
