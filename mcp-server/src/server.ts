@@ -17,6 +17,17 @@ import type { DiscoveryCache, ToolDef } from './tools/types.js';
 import { effectiveStrategy } from './cluster-access.js';
 import { preloadClientNode } from './k8s/kube-config.js';
 
+/**
+ * HTTP keep-alive idle timeout of the listener, in ms (Node's default is 5 000, and it closes an
+ * idle socket at about 6 s). It must outlast the idle timeouts of the connection pools of the
+ * clients that keep connections to us, or a client reuses a socket we are just closing and its
+ * request fails: Llama Stack's httpx pool (`keepalive_expiry` 5 s) and Node's undici/fetch (4 s),
+ * e.g. the Playground. 65 s is the customary value above 60 s load-balancer idle timeouts.
+ */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** `server.headersTimeout`, in ms: Node requires it above `keepAliveTimeout` (else a kept-alive socket's next request can time out first). */
+export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000;
+
 export interface StartOptions {
   readonly config: ServerConfig;
   /** Re-reads the configuration for a reload (file + the same CLI overrides). */
@@ -81,6 +92,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
 
   const { app } = createApp(runtime, deps);
   const http = createServer(app);
+  http.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  http.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.config.port, o.host ?? o.config.bind_address, () => resolve());
