@@ -13,6 +13,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import { parseStackConfig, type StackConfigError } from './config.js';
 import { deriveModel, type StackModel } from './model.js';
 import { requiredSecrets, type RequiredSecret } from './required-secrets.js';
+import { MANIFEST_EXTENSION } from './namespaces.js';
 import { addKubeMcpStack } from './stack.js';
 
 /** What {@link synthesizeStackTo} wrote. */
@@ -71,6 +72,27 @@ function makeWorldReadable(dir: string): void {
   }
 }
 
+/**
+ * Refuses an output directory that holds anything synthesis does not write (only
+ * `*.k8s.yaml` files, {@link MANIFEST_EXTENSION}): the whole directory is replaced on every
+ * synth, so `KMS_OUTDIR=.` or a folder with other files in it would lose them.
+ * @throws Error naming the directory and up to five foreign entries; nothing is written
+ */
+function assertReplaceableOutdir(target: string): void {
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new Error(`output ${target} is not a directory: choose a new or empty folder for the manifests`);
+  const foreign = readdirSync(target, { withFileTypes: true })
+    .filter((e) => !(e.isFile() && e.name.endsWith(MANIFEST_EXTENSION)))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort();
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
+  throw new Error(
+    `output ${target} holds ${shown}, which synthesis did not write; the output folder is replaced whole on every synth, ` +
+      `so it may hold only *${MANIFEST_EXTENSION} manifests: choose a new or empty folder (KMS_OUTDIR, or the outdir argument) or move those out`,
+  );
+}
+
 /** Replaces `target` by `staged` (same parent), keeping `target` intact until the rename. */
 function swapInto(staged: string, target: string): void {
   const old = `${target}.old-${process.pid}`;
@@ -98,6 +120,7 @@ function swapInto(staged: string, target: string): void {
  * @param outdir output directory, e.g. `dist`; replaced whole on success, untouched on failure
  * @throws StackConfigError for an invalid config (nothing written)
  * @throws Error from a construct (nothing written; the temporary directory is removed)
+ * @throws Error when `outdir` exists and holds anything but `*.k8s.yaml` files (nothing written)
  */
 export function synthesizeStackTo(config: unknown, outdir: string): SynthResult {
   const target = resolve(outdir);
@@ -108,6 +131,7 @@ export function synthesizeStackTo(config: unknown, outdir: string): SynthResult 
   try {
     model = deriveModel(parseStackConfig(config));
     secrets = requiredSecrets(model);
+    assertReplaceableOutdir(target);
     mkdirSync(dirname(target), { recursive: true });
     const staged = mkdtempSync(join(dirname(target), `.${basename(target)}-synth-`));
     try {

@@ -24,6 +24,15 @@ describe('synthesizeStackTo', () => {
     expect(readdirSync(work)).toEqual(['dist']);
   });
 
+  it('refuses an output folder holding anything it did not write (KMS_OUTDIR=. would delete a repository), and writes nothing', () => {
+    writeFileSync(join(outdir, 'notes.txt'), 'keep\n');
+    mkdirSync(join(outdir, '.git'));
+    expect(() => synthesizeStackTo(referenceInput(), outdir)).toThrow(/holds \.git\/, notes\.txt, which synthesis did not write.*choose a new or empty folder/);
+    expect(readdirSync(outdir).sort()).toEqual(['.git', 'notes.txt', 'previous.k8s.yaml']);
+    expect(readFileSync(join(outdir, 'notes.txt'), 'utf8')).toBe('keep\n');
+    expect(readdirSync(work)).toEqual(['dist']);
+  });
+
   it('replaces the output whole on success and reports the files in apply order', () => {
     const r = synthesizeStackTo(referenceInput(), outdir);
     expect(readdirSync(outdir).sort()).toEqual([...r.files]);
