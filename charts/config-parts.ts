@@ -87,6 +87,10 @@ const port = z
   .min(1, 'expected a TCP port (integer 1..65535)')
   .max(65535, 'expected a TCP port (integer 1..65535)');
 const positiveInt = z.number({ invalid_type_error: 'expected a positive integer' }).int('expected a positive integer').positive('expected a positive integer');
+/** The largest replica count Kubernetes accepts: `replicas` is an int32 in the apps/v1 API (and the Keycloak CR's `instances` becomes a StatefulSet's). */
+export const MAX_REPLICAS = 2_147_483_647;
+/** A replica/instance count: a positive integer that fits Kubernetes' int32. */
+export const replicaCount = positiveInt.max(MAX_REPLICAS, `expected at most ${MAX_REPLICAS} (Kubernetes stores a replica count as an int32)`);
 
 /** Defaults of an OLM Subscription section. */
 export interface SubscriptionDefaults {
@@ -126,7 +130,7 @@ const mcpServerSchema = z
     /** @default `quay.io/kube-mcp-stack/mcp-server:<package.json version>` (charts/release-image.ts) */
     image: imageSchema.default(MCP_SERVER_DEFAULTS.image),
     /** @default 2 (with a PodDisruptionBudget) */
-    replicas: positiveInt.default(MCP_SERVER_DEFAULTS.replicas),
+    replicas: replicaCount.default(MCP_SERVER_DEFAULTS.replicas),
     /** HTTP port (`port` in config.toml). @default 8000 */
     port: port.default(MCP_SERVER_DEFAULTS.port),
     /** @default requests 100m/128Mi, limits 500m/512Mi */
@@ -261,7 +265,7 @@ const playgroundSchema = z
      */
     oauth2ProxyImage: imageSchema.default({ repository: OAUTH2_PROXY_RELEASE.image, tag: OAUTH2_PROXY_RELEASE.version }),
     /** @default 1 */
-    replicas: positiveInt.default(1),
+    replicas: replicaCount.default(1),
     /** Default model of the UI. @default the first inference provider's model */
     defaultModel: z.string().min(1).optional(),
     /** Realm client oauth2-proxy logs in with (confidential). @default `mcp-client` */

@@ -12,7 +12,17 @@
 import { z } from 'zod';
 import { RealmModelSchema } from '../keycloak-realm/realm-model.js';
 import { checkStackConfig } from './config-checks.js';
-import { componentsSchema, dnsLabel, hostWithPort, imageSchema, routeHost, resourcesSchema, secretKeyRef, subscriptionSchema } from './config-parts.js';
+import {
+  componentsSchema,
+  dnsLabel,
+  hostWithPort,
+  imageSchema,
+  replicaCount,
+  routeHost,
+  resourcesSchema,
+  secretKeyRef,
+  subscriptionSchema,
+} from './config-parts.js';
 
 export { secretKeyRef, imageSchema, resourcesSchema } from './config-parts.js';
 
@@ -134,11 +144,7 @@ const keycloakSchema = z
     /** Keycloak CR API version: `auto` picks by operator channel (see docs/config.md). @default `auto` */
     apiVersion: z.enum(['auto', 'v2alpha1', 'v2beta1']).default('auto'),
     /** Number of Keycloak pods. @default 1 */
-    instances: z
-      .number({ invalid_type_error: 'expected a positive integer' })
-      .int('expected a positive integer')
-      .positive('expected a positive integer')
-      .default(1),
+    instances: replicaCount.default(1),
     /** Keycloak image override. @default the operator's own image */
     image: imageSchema.optional(),
     /** Proxy headers Keycloak trusts behind the router: `xforwarded` (OpenShift router) or `forwarded`. @default `xforwarded` */

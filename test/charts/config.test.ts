@@ -176,6 +176,20 @@ describe('parseStackConfig', () => {
     expect(problems.some((p) => expected.test(p))).toBe(true);
   });
 
+  it('refuses replica counts beyond what Kubernetes stores (int32), naming each field', () => {
+    const problems = rejected((c) => {
+      c.mcpServer.replicas = 1e12;
+      c.keycloak.instances = 2_147_483_648;
+      c.playground.replicas = 2_147_483_648;
+    });
+    for (const path of ['mcpServer.replicas', 'keycloak.instances', 'playground.replicas']) {
+      expect(problems).toContain(`${path}: expected at most 2147483647 (Kubernetes stores a replica count as an int32)`);
+    }
+    const ok = referenceInput();
+    ok.mcpServer.replicas = 2_147_483_647;
+    expect(parseStackConfig(ok).mcpServer.replicas).toBe(2_147_483_647);
+  });
+
   it('lists every problem at once, one line per problem in the message', () => {
     const c = referenceInput();
     c.mcpServer.replicas = -1;
