@@ -4,10 +4,8 @@
  * with `application/apply-patch+yaml`, field manager {@link FIELD_MANAGER}, never forced
  * unless asked), API discovery (is a kind served yet), and polling with a deadline.
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { ApiextensionsV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { asUnreachable } from './kubeconfig.js';
 
 /** The field manager of every apply of this tool. */
 export const FIELD_MANAGER = 'kube-mcp-stack';
@@ -67,8 +65,13 @@ export function codeOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** Rethrows `err` as {@link FieldConflictError} (409 with causes) or {@link ApiCallError}. */
-function apiError(err: unknown, ref: string, verb: string): Error {
+/**
+ * Rethrows `err` as ClusterUnreachableError (a connection or TLS failure), {@link FieldConflictError}
+ * (409 with causes) or {@link ApiCallError}.
+ */
+function apiError(kc: KubeConfig, err: unknown, ref: string, verb: string): Error {
+  const unreachable = asUnreachable(kc, err, false);
+  if (unreachable) return unreachable;
   const code = codeOf(err);
   const body = bodyOf(err);
   if (code === 409 && body?.details?.causes?.length) {
@@ -95,50 +98,21 @@ class RawObjectApi extends KubernetesObjectApi {
   protected override async getSerializationType(): Promise<string> {
     return 'RawKubernetesObject';
   }
-  /** Whether discovery lists `kind` in `apiVersion` (a fresh client sees new CRDs). */
-  async served(apiVersion: string, kind: string): Promise<boolean> {
+  /**
+   * Whether discovery lists `kind` in `apiVersion` (a fresh client sees new CRDs): false when it
+   * does not or the group version is absent (404) or briefly unavailable (5xx, an aggregated API
+   * starting).
+   * @throws ClusterUnreachableError on a connection/TLS failure or HTTP 401/403; ApiCallError on any other failure
+   */
+  async served(kc: KubeConfig, apiVersion: string, kind: string): Promise<boolean> {
     try {
       return (await this.resource(apiVersion, kind)) !== undefined;
-    } catch {
-      return false;
+    } catch (e) {
+      const code = codeOf(e);
+      if (code === 404 || (code !== undefined && code >= 500)) return false;
+      throw asUnreachable(kc, e) ?? new ApiCallError(code, (e as Error).message);
     }
   }
-}
-
-/** Options of {@link loadKubeConfig}. */
-export interface KubeConfigOptions {
-  /** Kubeconfig file. @default `KUBECONFIG`, `~/.kube/config`, or the in-cluster service account */
-  readonly kubeconfig?: string;
-  /** Context name. @default the current context */
-  readonly context?: string;
-}
-
-/**
- * The user's kubeconfig.
- * @throws Error naming the file, or saying none was found, or naming an unknown context
- */
-export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (e) {
-    throw new Error(`cannot load kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(e as Error).message}`);
-  }
-  if (!opts.kubeconfig && !process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !process.env.KUBERNETES_SERVICE_HOST) {
-    throw new Error('no kubeconfig found: pass --kubeconfig, set KUBECONFIG or log in (oc login) so ~/.kube/config exists');
-  }
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context))
-      throw new Error(
-        `--context ${opts.context}: no such context in the kubeconfig (known: ${kc
-          .getContexts()
-          .map((c) => c.name)
-          .join(', ')})`,
-      );
-    kc.setCurrentContext(opts.context);
-  }
-  return kc;
 }
 
 /** Reads, applies and discovers objects in one cluster. */
@@ -156,7 +130,7 @@ export class ApplyCluster {
 
   /** Whether the API serves `kind` in `apiVersion` now. */
   served(apiVersion: string, kind: string): Promise<boolean> {
-    return this.api().served(apiVersion, kind);
+    return this.api().served(this.kc, apiVersion, kind);
   }
 
   /** The live object, or undefined on 404. @throws ApiCallError on any other failure */
@@ -169,7 +143,7 @@ export class ApplyCluster {
       return (await this.api().read(o as never)) as T;
     } catch (e) {
       if (codeOf(e) === 404) return undefined;
-      throw apiError(e, refOf(o), 'cannot read');
+      throw apiError(this.kc, e, refOf(o), 'cannot read');
     }
   }
 
@@ -190,7 +164,7 @@ export class ApplyCluster {
         PatchStrategy.ServerSideApply,
       )) as DistObject;
     } catch (e) {
-      throw apiError(e, refOf(o), dryRun ? 'dry-run apply' : 'apply');
+      throw apiError(this.kc, e, refOf(o), dryRun ? 'dry-run apply' : 'apply');
     }
   }
 

@@ -17,6 +17,9 @@
  * and satisfied waits return at once. `--dry-run`: a server-side dry run (`dryRun=All`) of each
  * object and a unified diff (npm `diff`) of the live object against the result, for changed
  * objects only; nothing is written and nothing is waited for.
+ * Before anything else one API discovery request checks the cluster answers: a connection, TLS or
+ * credential failure (there, or in any later call) stops the run at once with one line naming the
+ * server, the cause and the fix; only a 404 from discovery means a kind is "not served yet".
  * Exit codes: 0 done (or dry run), 1 stopped (the cause on stderr, naming the object and phase).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -38,7 +41,8 @@ import {
 import { OPENSHIFT_CONFIG_NAMESPACE } from '../charts/model.js';
 import type { SecretKey } from '../secrets/required.js';
 import { KubernetesSecretSource } from '../secrets/store.js';
-import { ApplyCluster, codeOf, FieldConflictError, loadKubeConfig, pollUntil, refOf, type DistObject, type PollResult } from './apply-cluster.js';
+import { ApplyCluster, codeOf, FieldConflictError, pollUntil, refOf, type DistObject, type PollResult } from './apply-cluster.js';
+import { checkReachable, ClusterUnreachableError, loadKubeConfig } from './kubeconfig.js';
 import { checkIssuerAnswers, IssuerCheckError, verifyIssuerCertificate } from './issuer-tls.js';
 
 /** Flags of `apply`. */
@@ -424,7 +428,7 @@ class ApplyRun {
 }
 
 /**
- * Runs `apply` and returns the exit code (0 done, 1 stopped; the cause goes to `io.err`).
+ * Runs `apply` and returns the exit code (0 done, 1 stopped or the cluster unreachable; the cause goes to `io.err`).
  * @param cluster @default the cluster of `flags.kubeconfig` / `--context` / the default kubeconfig
  */
 export async function runApply(flags: ApplyFlags, io: Io, cluster?: ApplyCluster): Promise<number> {
@@ -432,6 +436,13 @@ export async function runApply(flags: ApplyFlags, io: Io, cluster?: ApplyCluster
   const all = await readDist(dir);
   const plan = planPhases(all);
   const c = cluster ?? new ApplyCluster(loadKubeConfig(flags), flags.forceConflicts ?? false);
+  try {
+    await checkReachable(c.kc);
+  } catch (e) {
+    if (!(e instanceof ClusterUnreachableError)) throw e;
+    io.err(`kube-mcp-stack apply: ${e.message}`);
+    return 1;
+  }
   const run = new ApplyRun(c, flags, io, all);
   io.out(
     `${flags.dryRun ? 'dry run (server-side, nothing is written): ' : ''}${all.length} objects from ${flags.dist} in ${plan.filter((p) => p.objects.length).length} phases`,
@@ -443,6 +454,7 @@ export async function runApply(flags: ApplyFlags, io: Io, cluster?: ApplyCluster
       io.out(`${line} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     } catch (e) {
       io.err(`kube-mcp-stack apply: ${new ApplyStoppedError(p.phase.name, (e as Error).message).message}`);
+      if (e instanceof ClusterUnreachableError) return 1;
       io.err(`stopped before the later phases; rerun \`kube-mcp-stack apply\` after the fix (done phases are skipped as unchanged)`);
       return 1;
     }

@@ -5,6 +5,9 @@
  * Reads only (never writes to the cluster) and never prints a secret value.
  *
  * The checks and where each fact comes from:
+ * - `cluster` (only when it fails): API discovery (`GET /api`) answers — a connection/TLS failure
+ *   or HTTP 401/403 is this one FAIL line, and the cluster checks below are skipped
+ *   (cli/kubeconfig.ts, also the kubeconfig loading shared with `apply`);
  * - `openshift version`: ClusterVersion `version` (config.openshift.io/v1) `status.desired.version`
  *   vs `openshift.version`;
  * - `feature set`: FeatureGate `cluster` `spec.featureSet` vs what dist/ does (FeatureGate
@@ -23,7 +26,6 @@
  *   @swimlane/docker-reference) — syntax only, nothing is pulled;
  * - `authentication`: the existing `Authentication` `cluster` `spec.type` (and OIDC issuer).
  */
-import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
@@ -36,6 +38,7 @@ import { namespaceManifestFiles } from '../charts/namespaces.js';
 import { requiredSecrets } from '../charts/required-secrets.js';
 import { ensureSecrets, KubernetesSecretSource, type SecretSource } from '../secrets/store.js';
 import { CONFIG_OPTION, ConfigLoadError, loadStackModel } from './config-load.js';
+import { checkReachable, ClusterUnreachableError, loadKubeConfig, UNREACHABLE_FIX } from './kubeconfig.js';
 
 /** Outcome of one check. */
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL';
@@ -437,13 +440,22 @@ async function checkAuthentication(model: StackModel, r: ClusterReader): Promise
 
 /**
  * Runs every check; never throws for a failed precondition (that is a FAIL line).
- * @returns one result per check, in the order of the module doc (one per Subscription for the catalog)
+ * @returns one result per check, in the order of the module doc (one per Subscription for the catalog);
+ *   when API discovery does not answer (connection/TLS failure, HTTP 401/403, nothing within
+ *   `timeoutMs`) one FAIL `cluster` line naming the server and the cause, then only the checks
+ *   that need no cluster (the image)
  * @throws an API error other than "not served"/"not found" (e.g. 403 Forbidden for a kubeconfig
  *   that may not read these objects), with the API's message
  */
 export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
   const { model, kubeConfig } = opts;
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  try {
+    await checkReachable(kubeConfig, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof ClusterUnreachableError)) throw e;
+    return [fail('cluster', `cannot reach ${e.server}: ${e.reason}; the cluster checks were skipped`, UNREACHABLE_FIX), checkImage(model)];
+  }
   const reader = kubeConfig.makeApiClient(ClusterReader);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const version = await checkVersion(model, reader);
@@ -465,32 +477,6 @@ interface DoctorFlags {
   config?: string;
   kubeconfig?: string;
   context?: string;
-}
-
-/**
- * The user's kubeconfig: `--kubeconfig` file, else the default locations (`KUBECONFIG`, ~/.kube/config, in-cluster);
- * `--context` selects a context.
- * @throws Error naming the file or the unknown context
- */
-export function loadKubeConfig(flags: Pick<DoctorFlags, 'kubeconfig' | 'context'>): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (flags.kubeconfig) kc.loadFromString(readFileSync(flags.kubeconfig, 'utf8'));
-    else kc.loadFromDefault();
-  } catch (e) {
-    throw new Error(`cannot load kubeconfig ${flags.kubeconfig ?? process.env.KUBECONFIG ?? '(default)'}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (flags.context) {
-    if (!kc.getContextObject(flags.context))
-      throw new Error(
-        `--context ${flags.context}: no such context in the kubeconfig (contexts: ${kc
-          .getContexts()
-          .map((c) => c.name)
-          .join(', ')})`,
-      );
-    kc.setCurrentContext(flags.context);
-  }
-  return kc;
 }
 
 /** The `doctor` command; `setExit` receives the exit code. */

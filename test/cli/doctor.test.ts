@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveModel } from '../../charts/model.js';
-import { checkImage, formatCheck, loadKubeConfig } from '../../cli/doctor.js';
+import { checkImage, formatCheck } from '../../cli/doctor.js';
+import { loadKubeConfig } from '../../cli/kubeconfig.js';
 import { referenceInput } from '../charts/stack-fixture.js';
 
 const withImage = (repository: string, tag: string) => {
@@ -52,7 +53,7 @@ describe('doctor: report lines and kubeconfig', () => {
       file,
       'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: one, context: {cluster: c, user: u}}]\ncurrent-context: one\n',
     );
-    expect(() => loadKubeConfig({ kubeconfig: file, context: 'two' })).toThrow('--context two: no such context in the kubeconfig (contexts: one)');
+    expect(() => loadKubeConfig({ kubeconfig: file, context: 'two' })).toThrow('--context two: no such context in the kubeconfig (known: one)');
     expect(loadKubeConfig({ kubeconfig: file, context: 'one' }).getCurrentContext()).toBe('one');
   });
 });

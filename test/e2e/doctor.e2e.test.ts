@@ -270,7 +270,7 @@ describe('doctor on a real kube-apiserver and the harness Keycloak', () => {
 
         const ctx = await runNode([bin, 'doctor', '--config', file, '--kubeconfig', kube.adminKubeconfig, '--context', 'nope'], {});
         expect(ctx.code).toBe(1);
-        expect(ctx.stderr).toBe('kube-mcp-stack doctor: --context nope: no such context in the kubeconfig (contexts: e2e)\n');
+        expect(ctx.stderr).toBe('kube-mcp-stack doctor: --context nope: no such context in the kubeconfig (known: e2e)\n');
       },
       2 * MINUTE,
     );
