@@ -18,12 +18,17 @@ import { requiredSecrets } from '../charts/required-secrets.js';
 import type { RequiredSecret } from '../secrets/required.js';
 import { ensureSecrets, KubernetesSecretSource, type SecretOutcome, type SecretSource } from '../secrets/store.js';
 import { CONFIG_OPTION, ConfigLoadError, loadStackModel } from './config-load.js';
+import { loadKubeConfig } from './kubeconfig.js';
 
 interface SecretsFlags {
   /** @default `stack.config.ts` in the working directory */
   config?: string;
   /** `ensure` only: create the missing namespaces the Secrets go into. @default false */
   createNamespaces?: boolean;
+  /** Kubeconfig file. @default `KUBECONFIG`, `~/.kube/config` or the in-cluster service account */
+  kubeconfig?: string;
+  /** Kubeconfig context. @default the current context */
+  context?: string;
 }
 
 /**
@@ -72,15 +77,12 @@ function line(o: SecretOutcome, same: Map<string, string[]>): string {
 
 /**
  * Runs `list` (generate false) or `ensure` (generate true) and returns the exit code.
- * @param source where Secrets are read/written; @default the cluster of the current kubeconfig
+ * @param source where Secrets are read/written; @default the cluster of `flags.kubeconfig` /
+ *   `flags.context` ({@link loadKubeConfig}: the same kubeconfig rules as `apply` and `doctor`)
  */
-export async function runSecrets(
-  action: 'list' | 'ensure',
-  flags: SecretsFlags,
-  out: (line: string) => void,
-  source: SecretSource = new KubernetesSecretSource(),
-): Promise<number> {
+export async function runSecrets(action: 'list' | 'ensure', flags: SecretsFlags, out: (line: string) => void, source?: SecretSource): Promise<number> {
   const model = await loadStackModel(flags.config);
+  source ??= new KubernetesSecretSource(loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context }));
   const required = requiredSecrets(model);
   const same = sameValueKeys(required);
   if (action === 'ensure') await ensureNamespaces(source, model, required, flags.createNamespaces ?? false, out);
@@ -100,7 +102,12 @@ export function secretsCommand(setExit: (code: number) => void): Command {
     ['list', 'show each referenced Secret key as present or missing; exit 2 when any is missing'],
     ['ensure', 'create every missing key with a strong random value in the format its consumer needs'],
   ] as const) {
-    const cmd = secrets.command(action).description(description).option(CONFIG_OPTION.flags, CONFIG_OPTION.description);
+    const cmd = secrets
+      .command(action)
+      .description(description)
+      .option(CONFIG_OPTION.flags, CONFIG_OPTION.description)
+      .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config or the in-cluster service account)')
+      .option('--context <name>', 'kubeconfig context (default: the current one)');
     if (action === 'ensure') cmd.option('--create-namespaces', 'create the missing namespaces the Secrets go into (each is printed)', false);
     cmd.action(async (flags: SecretsFlags) => {
       try {

@@ -143,3 +143,29 @@ describe('referenceRealm() options are checked at run time', () => {
     expect(() => referenceRealm(opts)).toThrow(/consoleRedirectUri: expected an absolute URL[\s\S]*clientSecrets\.mcp-server\.(name|key): /);
   });
 });
+
+describe('secrets list|ensure pick the cluster like apply and doctor (--kubeconfig, --context)', () => {
+  it('read the kubeconfig given and refuse an unknown context, naming the known ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-secrets-kc-'));
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]',
+        'users: [{ name: u, user: { token: t } }]',
+        'contexts: [{ name: ctx-a, context: { cluster: c, user: u } }]',
+        'current-context: ctx-a',
+      ].join('\n'),
+    );
+    for (const action of ['list', 'ensure']) {
+      const r = await cli(['secrets', action, '--config', 'examples/reference.config.ts', '--kubeconfig', kubeconfig, '--context', 'nope']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`kube-mcp-stack secrets ${action}: --context nope: no such context in the kubeconfig (known: ctx-a)\n`);
+    }
+    const missing = await cli(['secrets', 'list', '--config', 'examples/reference.config.ts', '--kubeconfig', join(dir, 'absent.yaml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`kube-mcp-stack secrets list: cannot load kubeconfig ${join(dir, 'absent.yaml')}:`);
+  });
+});
