@@ -32,6 +32,7 @@ import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } fro
 import { parseQualifiedName } from '@swimlane/docker-reference';
 import { Command } from 'commander';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { DEFAULT_INGRESS_CA } from '../charts/apply-phases.js';
 import { imageString } from '../charts/container-defaults.js';
 import type { StackModel } from '../charts/model.js';
 import { namespaceManifestFiles } from '../charts/namespaces.js';
@@ -59,8 +60,6 @@ export function formatCheck(r: CheckResult): string {
   return `${r.status.padEnd(4)} ${r.check}: ${r.detail}${r.fix && r.status !== 'OK' ? ` — fix: ${r.fix}` : ''}`;
 }
 
-/** The ConfigMap holding the cluster's default ingress CA (OpenShift's ingress operator publishes it). */
-export const DEFAULT_INGRESS_CA = { namespace: 'openshift-config-managed', name: 'default-ingress-cert', key: 'ca-bundle.crt' } as const;
 /** OLM's package API, served by the packageserver (an aggregated API, not a CRD). */
 export const PACKAGE_MANIFEST_API = { apiVersion: 'packages.operators.coreos.com/v1', kind: 'PackageManifest' } as const;
 
